@@ -1,0 +1,42 @@
+/**
+ * Seeded randomness. Every random result in specbound comes from an `Rng` passed in by the
+ * caller, so the same seed gives the same numbers. Streams are derived from (seed, key...)
+ * by hashing, so work split across workers draws the same numbers whatever the split.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+
+export interface Rng {
+  /** Uniform in [0, 1), 53 random bits. */
+  next(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+/** SplitMix32-style integer hash: mixes a 32-bit state into a well-spread 32-bit value. */
+export function mix32(x: number): number {
+  let z = (x + 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Derives the seed of an independent stream from a master seed and any number of integer keys. */
+export function deriveSeed(seed: number, ...keys: number[]): number {
+  let h = mix32(seed >>> 0);
+  for (const k of keys) h = mix32(h ^ mix32(k >>> 0) ^ Math.floor(k / 2 ** 32));
+  return h;
+}
+
+/** A seeded generator (xoroshiro128+ from pure-rand). `keys` select an independent stream. */
+export function createRng(seed: number, ...keys: number[]): Rng {
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  const g = xoroshiro128plus(keys.length === 0 ? seed | 0 : deriveSeed(seed, ...keys) | 0);
+  return {
+    next: () => uniformFloat64(g),
+    int: (n: number) => Math.floor(uniformFloat64(g) * n),
+  };
+}
+
+/** The default seed of every command that takes `--seed`. */
+export const DEFAULT_SEED = 1;

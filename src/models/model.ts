@@ -1,0 +1,70 @@
+/**
+ * The one interface every model backend implements (llama2.c in-process, the built-in n-gram
+ * pair, OpenAI-compatible servers). Tree building, verification and measurement use only this.
+ */
+import type { TokenDistribution } from '../dist/distribution.js';
+
+export interface Tokenizer {
+  /** Token ids of `text`; with `bos: true` (the default for prompts) the BOS id is prepended. */
+  encode(text: string, options?: { bos?: boolean }): number[];
+  /** Text of a token sequence (BOS/EOS dropped). */
+  decode(ids: readonly number[]): string;
+  /** Text of one token, as shown in tables (`"Ġthe"` style pieces are rendered readably). */
+  tokenText(id: number): string;
+  readonly bos: number | undefined;
+  readonly eos: number | undefined;
+}
+
+export interface DistributionCallOptions {
+  /** Cancels the call (e.g. when the user presses Ctrl-C). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A tree session: the backend keeps per-node state (e.g. a KV cache entry per node that attends
+ * to its ancestors), so expanding a node of a draft tree costs one token of work instead of a
+ * whole prefix. Node 0 is the root (the position after the prefix).
+ */
+export interface TreeSession {
+  /** Next-token distribution at the root (after the prefix). */
+  readonly root: TokenDistribution;
+  /**
+   * Adds children: each request appends `token` below node `parent`. Returns, in request order,
+   * the new node ids and their next-token distributions.
+   */
+  expand(requests: readonly TreeExpansion[], options?: DistributionCallOptions): Promise<TreeNodeResult[]>;
+  /** Releases the session's memory. */
+  close(): void;
+}
+
+export interface TreeExpansion {
+  readonly parent: number;
+  readonly token: number;
+}
+
+export interface TreeNodeResult {
+  readonly node: number;
+  readonly distribution: TokenDistribution;
+}
+
+export interface LanguageModel {
+  /** The spelling the user gave (`llama2c:PATH`, `builtin`, `openai:URL#model=NAME`). */
+  readonly name: string;
+  readonly vocabSize: number;
+  readonly tokenizer: Tokenizer;
+  /**
+   * Next-token distributions (temperature 1, the model's raw softmax) after each prefix of
+   * token ids, in order. Batched: backends may run the prefixes together.
+   */
+  nextTokenDistributions(
+    prefixes: readonly (readonly number[])[],
+    options?: DistributionCallOptions,
+  ): Promise<TokenDistribution[]>;
+  /**
+   * Present when the backend can share ancestors' work across a draft tree. Callers use
+   * `openTreeSession` (tree-session.ts), which falls back to independent prefixes otherwise.
+   */
+  openTree?(prefix: readonly number[], options?: DistributionCallOptions): Promise<TreeSession>;
+  /** Frees resources (sockets, workers). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,80 @@
+/**
+ * The contract of a run directory's `report.json`, written by `specbound report` (measure layer
+ * computes, report layer writes) and read by `plan --run` and the web page. Fields named in the
+ * issues are required; new fields are added as optional so older readers keep working.
+ */
+import { z } from 'zod';
+
+export const REPORT_VERSION = 1;
+
+/** An estimate with its 95% bootstrap CI; `interval` is the top-k ambiguity ([x, x] for full distributions). */
+export const EstimateSchema = z.object({
+  estimate: z.number(),
+  ci95: z.tuple([z.number(), z.number()]),
+  interval: z.tuple([z.number(), z.number()]),
+});
+export type Estimate = z.infer<typeof EstimateSchema>;
+
+/** Table 1 analog for one task (or overall). */
+export const StatsSummarySchema = z.object({
+  positions: z.number().int().nonnegative(),
+  sequences: z.number().int().nonnegative(),
+  mu: EstimateSchema,
+  mu2: EstimateSchema,
+  muCE: EstimateSchema.optional(),
+  pi0: EstimateSchema.optional(),
+  tailMass: z.number(),
+});
+export type StatsSummary = z.infer<typeof StatsSummarySchema>;
+
+/** One point of an E[X](P) curve: the mean tokens per verifier pass at budget P, with its standard error. */
+export const CurvePointSchema = z.object({ P: z.number().int().positive(), mean: z.number(), se: z.number().optional() });
+export type CurvePoint = z.infer<typeof CurvePointSchema>;
+export const CurveSchema = z.array(CurvePointSchema);
+export type Curve = z.infer<typeof CurveSchema>;
+
+export const CurvesSchema = z.object({
+  /** Real oracle E[X*](P): Lemma 1 tree on the verifier's true conditionals, exact Σ P(v). */
+  oracle: CurveSchema,
+  /** The same oracle trees, estimated along the verifier's ancestral sample. */
+  oracleAncestral: CurveSchema.optional(),
+  /** i.i.d. branching-random-walk optimum from the recorded distributions. */
+  iid: CurveSchema,
+  /** Theorem 1 reported value min(P, bound) (`se` absent). */
+  theorem1: CurveSchema,
+  /** Corollary 1 estimate ln P / μ. */
+  limit: CurveSchema,
+  /** Lemma 7 estimate min(1/π₀, ln P / μ_CE), present with a drafter. */
+  lemma7: CurveSchema.optional(),
+  /** Each drafting strategy's E[X](P): "chain", "q-greedy", "eagle", "sequoia", … */
+  drafters: z.record(z.string(), CurveSchema),
+});
+export type Curves = z.infer<typeof CurvesSchema>;
+
+export const TaskReportSchema = z.object({
+  stats: StatsSummarySchema,
+  curves: CurvesSchema.partial().optional(),
+});
+
+export const ReportSchema = z.object({
+  version: z.literal(REPORT_VERSION),
+  generator: z.string(),
+  config: z.object({
+    target: z.string(),
+    draft: z.string().optional(),
+    prompts: z.string(),
+    samples: z.number().int().positive(),
+    maxNewTokens: z.number().int().positive(),
+    temperature: z.number().positive(),
+    PMax: z.number().int().positive(),
+    seed: z.number().int(),
+  }),
+  stats: z.object({ overall: StatsSummarySchema, tasks: z.record(z.string(), StatsSummarySchema) }),
+  curves: CurvesSchema,
+  tasks: z.record(z.string(), TaskReportSchema).optional(),
+  entropyHistogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number()) }).optional(),
+  temperatureSweep: z
+    .array(z.object({ temperature: z.number(), mu: z.number(), mu2: z.number(), theorem1: z.number(), limit: z.number(), P: z.number() }))
+    .optional(),
+});
+export type Report = z.infer<typeof ReportSchema>;
