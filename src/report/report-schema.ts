@@ -74,7 +74,16 @@ export const ReportSchema = z.object({
   tasks: z.record(z.string(), TaskReportSchema).optional(),
   entropyHistogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number()) }).optional(),
   temperatureSweep: z
-    .array(z.object({ temperature: z.number(), mu: z.number(), mu2: z.number(), theorem1: z.number(), limit: z.number(), P: z.number() }))
+    .array(z.object({
+        temperature: z.number(),
+        mu: z.number(),
+        mu2: z.number(),
+        theorem1: z.number(),
+        limit: z.number(),
+        P: z.number(),
+        /** i.i.d. optimum E[X*](P) simulated from the distributions at this temperature (optional). */
+        iid: z.number().optional(),
+      }))
     .optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
