@@ -1,0 +1,15 @@
+/**
+ * MT-bench `question.jsonl` (FastChat llm_judge): `{question_id, category, turns}`. The paper
+ * reports MT-bench as one task (`conversation`); the prompt is the first turn.
+ */
+import { firstTurn, type JsonLine } from './jsonl-lines.js';
+import type { Prompt } from './prompt.js';
+
+export function readMtBench(file: string, records: readonly JsonLine[]): Prompt[] {
+  return records.map((r) => ({
+    id: `mt-bench/${String(r.value['question_id'] ?? r.line)}`,
+    task: 'conversation',
+    text: firstTurn(file, r),
+    source: `${file}:${r.line}`,
+  }));
+}
