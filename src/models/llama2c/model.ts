@@ -1,0 +1,58 @@
+/**
+ * A llama2.c checkpoint as a `LanguageModel`: dense temperature-1 distributions, batched prefixes,
+ * and a native tree session (per-node KV cache, batched tree-masked expansion).
+ */
+import type { DenseDistribution } from '../../dist/distribution.js';
+import type { DistributionCallOptions, LanguageModel, TreeSession } from '../model.js';
+import type { Llama2cCheckpoint } from './checkpoint.js';
+import type { KvCache } from './kv-cache.js';
+import type { Llama2cTokenizer } from './tokenizer.js';
+import { Llama2cTransformer } from './transformer.js';
+import { checkPrefix, Llama2cTreeSession, prefill, verifyTree } from './tree-decoding.js';
+
+export class Llama2cModel implements LanguageModel {
+  readonly name: string;
+  readonly vocabSize: number;
+  readonly tokenizer: Llama2cTokenizer;
+  readonly checkpoint: Llama2cCheckpoint;
+  readonly transformer: Llama2cTransformer;
+  /** Where the tokenizer was read from. */
+  readonly tokenizerFile: string;
+  private readonly scratchCache: KvCache;
+
+  constructor(name: string, checkpoint: Llama2cCheckpoint, tokenizer: Llama2cTokenizer, tokenizerFile: string, activeLayers?: readonly number[]) {
+    this.name = name;
+    this.checkpoint = checkpoint;
+    this.tokenizer = tokenizer;
+    this.tokenizerFile = tokenizerFile;
+    this.vocabSize = checkpoint.config.vocabSize;
+    this.transformer = new Llama2cTransformer(checkpoint.config, checkpoint.weights, activeLayers);
+    this.scratchCache = this.transformer.newCache(128);
+  }
+
+  /** The layers that run (all of them unless this is a layer-skipping drafter). */
+  get activeLayers(): readonly number[] {
+    return this.transformer.activeLayers;
+  }
+
+  async nextTokenDistributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<DenseDistribution[]> {
+    const out: DenseDistribution[] = [];
+    for (const prefix of prefixes) {
+      options?.signal?.throwIfAborted();
+      checkPrefix(this.transformer, prefix, this.name);
+      this.scratchCache.truncate(0);
+      out.push({ kind: 'dense', logProbs: prefill(this.transformer, this.scratchCache, prefix) });
+    }
+    return out;
+  }
+
+  async openTree(prefix: readonly number[], options?: DistributionCallOptions): Promise<TreeSession> {
+    options?.signal?.throwIfAborted();
+    return new Llama2cTreeSession(this.transformer, prefix, this.name);
+  }
+
+  /** ln p at every node of a draft tree (node 0 = root), verified in one batched pass. */
+  verifyTree(prefix: readonly number[], parents: ArrayLike<number>, tokens: ArrayLike<number>): Float64Array[] {
+    return verifyTree(this.transformer, prefix, parents, tokens, this.name);
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The llama2.c transformer (Llama 2 architecture: RMSNorm, rotary position embedding, grouped-
+ * query attention, SwiGLU feed-forward), run on a batch of new tokens in one pass.
+ *
+ * Each new token says where it sits (its RoPE position) and which cache slots it attends to:
+ * a range [0, contextEnd) plus a list of extra slots. A prompt is a causal batch (token b sees
+ * slots 0..first+b); a draft tree is a batch whose tokens see the prefix plus their ancestors
+ * and themselves — the tree attention mask, stored as one sparse row per token. Tokens of the
+ * same batch may attend to each other: every layer writes all the batch's keys and values
+ * before any of them attends.
+ *
+ * Numerics: weights are float32 (as stored); activations, the KV cache and every accumulation
+ * are float64. The matrix-vector products walk each weight row once per batch (row-major,
+ * contiguous) and reuse it for every token of the batch, with four accumulators; scratch
+ * buffers are reused across calls, so a pass allocates only the returned distributions.
+ *
+ * Layer skipping (self-drafting, LayerSkip / Draft & Verify): `activeLayers` lists the blocks
+ * that run; skipped blocks pass the residual stream through unchanged and keep no cache.
+ */
+import { logSoftmax } from '../../dist/log-softmax.js';
+import type { Llama2cConfig, Llama2cWeights, Llama2cLayerWeights } from './checkpoint.js';
+import { KvCache } from './kv-cache.js';
+
+/** One batched pass: `count` new tokens written to cache slots first..first+count−1. */
+export interface ForwardBatch {
+  readonly count: number;
+  readonly tokens: ArrayLike<number>;
+  /** RoPE position of each token (its depth in the sequence, 0-based). */
+  readonly positions: ArrayLike<number>;
+  /** Token b attends to cache slots [0, contextEnd[b]) … */
+  readonly contextEnd: ArrayLike<number>;
+  /** … plus slots extraSlots[extraStart[b] .. extraStart[b+1]) (ancestors in a tree, and itself). */
+  readonly extraStart: ArrayLike<number>;
+  readonly extraSlots: ArrayLike<number>;
+}
+
+const RMS_EPS = 1e-5;
+const ROPE_THETA = 10000;
+
+export class Llama2cTransformer {
+  readonly config: Llama2cConfig;
+  readonly activeLayers: readonly number[];
+  readonly headSize: number;
+  readonly kvDim: number;
+  private readonly weights: Llama2cWeights;
+  private readonly layerWeights: readonly Llama2cLayerWeights[];
+  /** cos/sin of position·θ_j for j < headSize/2, row per position. */
+  private readonly ropeCos: Float64Array;
+  private readonly ropeSin: Float64Array;
+  // Scratch, grown to the largest batch seen.
+  private batchCapacity = 0;
+  private x = new Float64Array(0);
+  private xb = new Float64Array(0);
+  private xb2 = new Float64Array(0);
+  private q = new Float64Array(0);
+  private k = new Float64Array(0);
+  private v = new Float64Array(0);
+  private hb = new Float64Array(0);
+  private hb2 = new Float64Array(0);
+  private logits = new Float64Array(0);
+  private att = new Float64Array(0);
+
+  constructor(config: Llama2cConfig, weights: Llama2cWeights, activeLayers?: readonly number[]) {
+    this.config = config;
+    this.weights = weights;
+    this.activeLayers = activeLayers ?? Array.from({ length: config.nLayers }, (_, i) => i);
+    this.layerWeights = this.activeLayers.map((l) => {
+      const w = weights.layers[l];
+      if (w === undefined) throw new RangeError(`layer ${l} is outside 0..${config.nLayers - 1}`);
+      return w;
+    });
+    this.headSize = config.dim / config.nHeads;
+    this.kvDim = (config.dim * config.nKvHeads) / config.nHeads;
+    const half = this.headSize / 2;
+    this.ropeCos = new Float64Array(config.seqLen * half);
+    this.ropeSin = new Float64Array(config.seqLen * half);
+    for (let pos = 0; pos < config.seqLen; pos++) {
+      for (let j = 0; j < half; j++) {
+        const angle = pos / Math.pow(ROPE_THETA, (2 * j) / this.headSize);
+        this.ropeCos[pos * half + j] = Math.cos(angle);
+        this.ropeSin[pos * half + j] = Math.sin(angle);
+      }
+    }
+  }
+
+  newCache(initialCapacity?: number): KvCache {
+    return new KvCache(this.activeLayers.length, this.kvDim, initialCapacity);
+  }
+
+  /**
+   * Runs `batch` (its tokens take the next cache slots) and returns ln p(next token) after each
+   * token listed in `outputRows` (batch indices), in that order.
+   */
+  forward(cache: KvCache, batch: ForwardBatch, outputRows: readonly number[]): Float64Array[] {
+    const { dim, hiddenDim, nHeads, nKvHeads, vocabSize, seqLen } = this.config;
+    const B = batch.count;
+    if (B === 0) return [];
+    for (let b = 0; b < B; b++) {
+      const token = batch.tokens[b]!;
+      const pos = batch.positions[b]!;
+      if (!(Number.isInteger(token) && token >= 0 && token < vocabSize)) throw new RangeError(`token id ${token} is outside the vocabulary 0..${vocabSize - 1}`);
+      if (!(Number.isInteger(pos) && pos >= 0 && pos < seqLen)) throw new RangeError(`position ${pos} is outside the model's context 0..${seqLen - 1}`);
+    }
+    const first = cache.append(B);
+    this.ensureScratch(B, cache.length);
+    const { x, xb, xb2, q, k, v, hb, hb2, att } = this;
+    const hs = this.headSize;
+    const half = hs / 2;
+    const kvDim = this.kvDim;
+    const kvPerHead = nHeads / nKvHeads;
+    const scale = 1 / Math.sqrt(hs);
+
+    for (let b = 0; b < B; b++) {
+      const token = batch.tokens[b]!;
+      const emb = this.weights.tokenEmbedding;
+      for (let j = 0; j < dim; j++) x[b * dim + j] = emb[token * dim + j]!;
+    }
+
+    for (let li = 0; li < this.layerWeights.length; li++) {
+      const w = this.layerWeights[li]!;
+      const keyCache = cache.keys[li]!;
+      const valueCache = cache.values[li]!;
+      rmsNormRows(xb, x, w.rmsAtt, B, dim);
+      matmul(q, xb, w.wq, dim, dim, B);
+      matmul(k, xb, w.wk, dim, kvDim, B);
+      matmul(v, xb, w.wv, dim, kvDim, B);
+      for (let b = 0; b < B; b++) {
+        const ropeRow = batch.positions[b]! * half;
+        for (let i = 0; i < dim; i += 2) {
+          const j = ropeRow + ((i % hs) >> 1);
+          const c = this.ropeCos[j]!;
+          const s = this.ropeSin[j]!;
+          const qi = b * dim + i;
+          const q0 = q[qi]!;
+          const q1 = q[qi + 1]!;
+          q[qi] = q0 * c - q1 * s;
+          q[qi + 1] = q0 * s + q1 * c;
+          if (i < kvDim) {
+            const ki = b * kvDim + i;
+            const k0 = k[ki]!;
+            const k1 = k[ki + 1]!;
+            k[ki] = k0 * c - k1 * s;
+            k[ki + 1] = k0 * s + k1 * c;
+          }
+        }
+        const slotBase = (first + b) * kvDim;
+        for (let i = 0; i < kvDim; i++) {
+          keyCache[slotBase + i] = k[b * kvDim + i]!;
+          valueCache[slotBase + i] = v[b * kvDim + i]!;
+        }
+      }
+      // Attention: each token over its visible slots (the mask row).
+      for (let b = 0; b < B; b++) {
+        const end = batch.contextEnd[b]!;
+        const e0 = batch.extraStart[b]!;
+        const e1 = batch.extraStart[b + 1]!;
+        const visible = end + (e1 - e0);
+        for (let h = 0; h < nHeads; h++) {
+          const qOff = b * dim + h * hs;
+          const kvOff = Math.floor(h / kvPerHead) * hs;
+          let max = -Infinity;
+          for (let t = 0; t < visible; t++) {
+            const slot = t < end ? t : batch.extraSlots[e0 + t - end]!;
+            const kOff = slot * kvDim + kvOff;
+            let s = 0;
+            for (let i = 0; i < hs; i++) s += q[qOff + i]! * keyCache[kOff + i]!;
+            s *= scale;
+            att[t] = s;
+            if (s > max) max = s;
+          }
+          let sum = 0;
+          for (let t = 0; t < visible; t++) {
+            const e = Math.exp(att[t]! - max);
+            att[t] = e;
+            sum += e;
+          }
+          const inv = 1 / sum;
+          const out = b * dim + h * hs;
+          for (let i = 0; i < hs; i++) xb[out + i] = 0;
+          for (let t = 0; t < visible; t++) {
+            const slot = t < end ? t : batch.extraSlots[e0 + t - end]!;
+            const vOff = slot * kvDim + kvOff;
+            const a = att[t]! * inv;
+            for (let i = 0; i < hs; i++) xb[out + i] = xb[out + i]! + a * valueCache[vOff + i]!;
+          }
+        }
+      }
+      matmul(xb2, xb, w.wo, dim, dim, B);
+      for (let i = 0; i < B * dim; i++) x[i] = x[i]! + xb2[i]!;
+      // SwiGLU feed-forward.
+      rmsNormRows(xb, x, w.rmsFfn, B, dim);
+      matmul(hb, xb, w.w1, dim, hiddenDim, B);
+      matmul(hb2, xb, w.w3, dim, hiddenDim, B);
+      for (let i = 0; i < B * hiddenDim; i++) {
+        const g = hb[i]!;
+        hb[i] = (g / (1 + Math.exp(-g))) * hb2[i]!;
+      }
+      matmul(xb2, hb, w.w2, hiddenDim, dim, B);
+      for (let i = 0; i < B * dim; i++) x[i] = x[i]! + xb2[i]!;
+    }
+
+    // Final norm and classifier only for the rows asked for.
+    const R = outputRows.length;
+    if (R === 0) return [];
+    for (let r = 0; r < R; r++) {
+      const b = outputRows[r]!;
+      if (!(b >= 0 && b < B)) throw new RangeError(`output row ${b} is outside the batch 0..${B - 1}`);
+      rmsNormRow(xb, r * dim, x, b * dim, this.weights.rmsFinal, dim);
+    }
+    if (this.logits.length < R * vocabSize) this.logits = new Float64Array(R * vocabSize);
+    matmul(this.logits, xb, this.weights.wcls, dim, vocabSize, R);
+    const result: Float64Array[] = [];
+    for (let r = 0; r < R; r++) result.push(logSoftmax(this.logits.subarray(r * vocabSize, (r + 1) * vocabSize)));
+    return result;
+  }
+
+  private ensureScratch(batch: number, slots: number): void {
+    const { dim, hiddenDim } = this.config;
+    if (batch > this.batchCapacity) {
+      const cap = Math.max(batch, this.batchCapacity * 2);
+      this.batchCapacity = cap;
+      this.x = new Float64Array(cap * dim);
+      this.xb = new Float64Array(cap * dim);
+      this.xb2 = new Float64Array(cap * dim);
+      this.q = new Float64Array(cap * dim);
+      this.k = new Float64Array(cap * this.kvDim);
+      this.v = new Float64Array(cap * this.kvDim);
+      this.hb = new Float64Array(cap * hiddenDim);
+      this.hb2 = new Float64Array(cap * hiddenDim);
+    }
+    if (this.att.length < slots) this.att = new Float64Array(Math.max(slots, this.att.length * 2));
+  }
+}
+
+/**
+ * out[b·rows + i] = Σ_j w[i·n + j] · x[b·n + j] for every row i < rows and token b < batch.
+ * Each weight row is read once and reused for the whole batch (the verification win).
+ */
+export function matmul(out: Float64Array, x: Float64Array, w: Float32Array, n: number, rows: number, batch: number): void {
+  const n4 = n - (n % 4);
+  for (let i = 0; i < rows; i++) {
+    const wo = i * n;
+    for (let b = 0; b < batch; b++) {
+      const xo = b * n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let j = 0;
+      for (; j < n4; j += 4) {
+        s0 += w[wo + j]! * x[xo + j]!;
+        s1 += w[wo + j + 1]! * x[xo + j + 1]!;
+        s2 += w[wo + j + 2]! * x[xo + j + 2]!;
+        s3 += w[wo + j + 3]! * x[xo + j + 3]!;
+      }
+      for (; j < n; j++) s0 += w[wo + j]! * x[xo + j]!;
+      out[b * rows + i] = s0 + s1 + (s2 + s3);
+    }
+  }
+}
+
+function rmsNormRows(out: Float64Array, x: Float64Array, weight: Float32Array, batch: number, dim: number): void {
+  for (let b = 0; b < batch; b++) rmsNormRow(out, b * dim, x, b * dim, weight, dim);
+}
+
+function rmsNormRow(out: Float64Array, outOff: number, x: Float64Array, xOff: number, weight: Float32Array, dim: number): void {
+  let ss = 0;
+  for (let j = 0; j < dim; j++) {
+    const v = x[xOff + j]!;
+    ss += v * v;
+  }
+  const inv = 1 / Math.sqrt(ss / dim + RMS_EPS);
+  for (let j = 0; j < dim; j++) out[outOff + j] = weight[j]! * (x[xOff + j]! * inv);
+}
