@@ -23,11 +23,15 @@ export function buildProgram(): Command {
         'iteration including the bonus token; logs are natural (nats).',
     )
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // Descriptions are laid out by hand; do not re-wrap them at 80 columns when piped.
+    .configureHelp({ helpWidth: 160 })
+    .configureOutput({ outputError: (str, write) => write(`specbound: ${str.replace(/^error: /, '').trim()} (see --help)\n`) });
   for (const register of commands) register(program);
   program.exitOverride();
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) {
+    c.exitOverride();
+    c.configureOutput({ outputError: (str, write) => write(`specbound ${c.name()}: ${str.replace(/^error: /, '').trim()} (see --help)\n`) });
+  }
   return program;
 }
 
