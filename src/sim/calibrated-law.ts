@@ -1,0 +1,133 @@
+/**
+ * A law calibrated to given (μ, μ₂), so every preset of the paper's Table 1 can be simulated.
+ *
+ * Family: with probability w a node is confident (top token 1 − ε, one runner-up ε; ε = 10⁻³ by
+ * default), otherwise it is spread (top token 1 − t, the mass t shared equally by n tokens).
+ * Real verifiers look like this: entropy sits in a few uncertain positions, which is why μ₂/μ
+ * is large in Table 1. The mixture's moments are linear in w:
+ *   μ = w·H_C + (1 − w)·H_S(n, t),   μ₂ = w·M_C + (1 − w)·M_S(n, t),
+ * so (μ, μ₂) must lie on the segment from the confident point (H_C, M_C) to the spread point
+ * (H_S, M_S). We take the largest n for which the ray from (H_C, M_C) through (μ, μ₂) crosses the
+ * curve t ↦ (H_S, M_S) at H_S > μ, find that t by bisection, and read w off the first equation.
+ * Both moments are then matched exactly (to rounding). Since M ≥ H² for every distribution,
+ * a target with μ₂/μ below ~ln 2 (nearly uniform entropy everywhere) is outside the family.
+ */
+import { InvalidValueError } from '../core/errors.js';
+import type { ChildLaw } from './child-law.js';
+import { createChildTable } from './child-table.js';
+import { tableLaw } from './table-law.js';
+
+export interface CalibratedLawOptions {
+  readonly mu: number;
+  readonly mu2: number;
+  /** Largest vocabulary the spread node may use (default 128256, Llama 3's). */
+  readonly vocabSize?: number;
+  /** Runner-up mass of the confident node (default 1e-3; 0 = a point mass). */
+  readonly confidentEpsilon?: number;
+  /** Name of the preset the targets come from, for the description. */
+  readonly preset?: string;
+}
+
+/** The solved parameters of the calibrated family. */
+export interface CalibratedParameters {
+  /** Probability w that a node is confident. */
+  readonly confidentWeight: number;
+  /** Runner-up mass ε of the confident node. */
+  readonly confidentEpsilon: number;
+  /** Mass t the spread node leaves off its top token. */
+  readonly spreadMass: number;
+  /** Number n of tokens sharing that mass equally. */
+  readonly spreadTokens: number;
+}
+
+const xlogx = (p: number): number => (p > 0 ? p * Math.log(p) : 0);
+const xlog2x = (p: number): number => (p > 0 ? p * Math.log(p) ** 2 : 0);
+const spreadEntropy = (n: number, t: number): number => -xlogx(1 - t) - (t > 0 ? t * Math.log(t / n) : 0);
+const spreadSecondMoment = (n: number, t: number): number => xlog2x(1 - t) + (t > 0 ? t * Math.log(t / n) ** 2 : 0);
+
+/**
+ * Solves the calibrated family for (μ, μ₂); undefined when no member matches.
+ * @example solveCalibration(0.683, 2.96, 128256, 1e-3) // {confidentWeight ≈ 0.839, spreadTokens: 76, spreadMass ≈ 0.886, ...}
+ */
+export function solveCalibration(mu: number, mu2: number, vocabSize: number, confidentEpsilon: number): CalibratedParameters | undefined {
+  const eps = confidentEpsilon;
+  const confidentH = -xlogx(1 - eps) - xlogx(eps);
+  const confidentM = xlog2x(1 - eps) + xlog2x(eps);
+  if (!(mu > confidentH)) return undefined;
+  const slope = (mu2 - confidentM) / (mu - confidentH);
+  for (let n = vocabSize - 1; n >= 1; n = n > 2000 ? Math.floor(n / 1.05) : n - 1) {
+    const tMax = n / (n + 1); // beyond this the top token is no longer the most probable
+    if (spreadEntropy(n, tMax) <= mu) continue;
+    // H_S increases in t on (0, tMax]: find where it passes μ.
+    let lo = 0;
+    let hi = tMax;
+    for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
+      const mid = (lo + hi) / 2;
+      if (spreadEntropy(n, mid) > mu) hi = mid;
+      else lo = mid;
+    }
+    const tMu = hi;
+    const gap = (t: number): number => spreadSecondMoment(n, t) - confidentM - slope * (spreadEntropy(n, t) - confidentH);
+    const steps = 400;
+    let prevT = tMax;
+    let prevGap = gap(tMax);
+    for (let i = 1; i <= steps; i++) {
+      const t = tMu + (tMax - tMu) * (1 - i / steps);
+      const g = gap(t);
+      if (g === 0 || g < 0 !== prevGap < 0) {
+        let a = t;
+        let b = prevT;
+        const gapA = g;
+        for (let j = 0; j < 200 && b - a > 1e-16; j++) {
+          const m = (a + b) / 2;
+          if (gap(m) < 0 === gapA < 0) a = m;
+          else b = m;
+        }
+        const spreadMass = g === 0 ? t : (a + b) / 2;
+        const h = spreadEntropy(n, spreadMass);
+        const confidentWeight = (h - mu) / (h - confidentH);
+        return { confidentWeight, confidentEpsilon: eps, spreadMass, spreadTokens: n };
+      }
+      prevT = t;
+      prevGap = g;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The law matching (μ, μ₂); μ and μ₂ reported are those of the built law (equal to the targets
+ * to ~1e-12). Throws InvalidValueError when the targets are impossible or outside the family.
+ * @example calibratedLaw({mu: 0.683, mu2: 2.96}).mu // 0.683 (Llama-3.1-8B mean row of Table 1)
+ */
+export function calibratedLaw(options: CalibratedLawOptions, source = 'calibrated law'): ChildLaw {
+  const { mu, mu2 } = options;
+  const vocabSize = options.vocabSize ?? 128_256;
+  if (!(Number.isFinite(mu) && mu > 0)) throw new InvalidValueError('mu', mu, 'must be > 0 (a deterministic verifier has no speculation limit)', source);
+  if (!(Number.isFinite(mu2) && mu2 >= mu * mu)) throw new InvalidValueError('mu2', mu2, `must be >= mu^2 = ${mu * mu} (Jensen)`, source);
+  if (!(Number.isSafeInteger(vocabSize) && vocabSize >= 2)) throw new InvalidValueError('vocabulary size', vocabSize, 'must be a whole number >= 2', source);
+  let params: CalibratedParameters | undefined;
+  for (const eps of options.confidentEpsilon === undefined ? [1e-3, 0] : [options.confidentEpsilon]) {
+    params = solveCalibration(mu, mu2, vocabSize, eps);
+    if (params !== undefined) break;
+  }
+  if (params === undefined) {
+    throw new InvalidValueError('mu2', mu2, `no confident/spread mixture over ${vocabSize} tokens has mu = ${mu} and this mu2 (mu2/mu must be well above ln 2 and mu below ln V)`, source);
+  }
+  const { confidentWeight: w, confidentEpsilon: eps, spreadMass: t, spreadTokens: n } = params;
+  const confident = eps > 0 ? Float64Array.of(1 - eps, eps) : Float64Array.of(1);
+  const spread = new Float64Array(n + 1);
+  spread[0] = 1 - t;
+  spread.fill(t / n, 1);
+  return tableLaw({
+    table: createChildTable([{ probs: confident }, { probs: spread }], source),
+    weights: [w, 1 - w],
+    description: {
+      kind: 'calibrated',
+      ...(options.preset === undefined ? {} : { preset: options.preset }),
+      targetMu: mu,
+      targetMu2: mu2,
+      ...params,
+    },
+  });
+}
