@@ -1,0 +1,13 @@
+/**
+ * `stats/`: streaming estimators of μ, μ₂, μ_CE and π₀ with sequence-bootstrap 95% intervals,
+ * per-task summaries and the entropy histogram (SPEC.md, "The quantities").
+ */
+export { StatsAccumulator } from './stats-accumulator.js';
+export type { PositionKey, PositionTerms, SummaryOptions, AccumulatorSnapshot } from './stats-accumulator.js';
+export { denseLogitMoments } from './dense-moments.js';
+export type { DenseMoments } from './dense-moments.js';
+export { bootstrapRatioIntervals } from './bootstrap.js';
+export type { RatioColumns } from './bootstrap.js';
+export { EntropyHistogram } from './entropy-histogram.js';
+export type { Histogram } from './entropy-histogram.js';
+export { quantileSorted } from './quantile.js';
