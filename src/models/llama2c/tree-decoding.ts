@@ -94,6 +94,7 @@ export class Llama2cTreeSession implements TreeSession {
     const positions = new Int32Array(n);
     const contextEnd = new Int32Array(n).fill(this.prefixLength);
     const extraStart = new Int32Array(n + 1);
+    const depths = new Int32Array(n);
     let extraTotal = 0;
     for (let i = 0; i < n; i++) {
       const { parent, token } = requests[i]!;
@@ -103,7 +104,8 @@ export class Llama2cTreeSession implements TreeSession {
       if (!(Number.isInteger(token) && token >= 0 && token < vocabSize)) {
         throw new InvalidValueError('token id', token, `outside the vocabulary 0..${vocabSize - 1} (${this.source})`);
       }
-      const d = this.depth[parent]! + 1;
+      const d = (parent >= base ? depths[parent - base]! : this.depth[parent]!) + 1;
+      depths[i] = d;
       if (this.prefixLength + d > seqLen) {
         throw new InvalidValueError('token sequence', `${this.prefixLength + d} tokens`, `longer than the model's context of ${seqLen} tokens (${this.source})`);
       }
@@ -118,7 +120,7 @@ export class Llama2cTreeSession implements TreeSession {
       const node = base + i;
       const { parent } = requests[i]!;
       this.parent[node] = parent;
-      this.depth[node] = this.depth[parent]! + 1;
+      this.depth[node] = depths[i]!;
       this.slot[node] = firstSlot + i;
     }
     // The mask rows: ancestors' slots root→parent, then the node's own slot.
