@@ -1,0 +1,324 @@
+/**
+ * `specbound plan` without the command line: reads the inputs the user named (a run directory's
+ * report.json, a Table 1 preset or μ/μ₂, a deployment's metrics, latency tables), builds the
+ * latency models and runs the planner. Returns the JSON-ready result; `format-plan.ts` prints it.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputFileError, InvalidValueError } from '../core/errors.js';
+import { ReportSchema, type Report } from '../report/report-schema.js';
+import { getPreset, validateEntropyStats, type EntropyStats } from '../theory/index.js';
+import { deploymentChainCurve, limitCurve, runCurve, theorem1Curve, type AcceptedCurve } from './accepted-curve.js';
+import { architectureFromConfig, eagleHeadArchitecture, getArchitecturePreset, type ModelArchitecture } from './architecture-presets.js';
+import { deploymentMetricsFromText, type DeploymentMetrics } from './deployment-metrics.js';
+import { compareDeployment, type DeploymentComparison } from './deployment-comparison.js';
+import type { DrafterKind } from './drafter-latency.js';
+import type { EngineConfigs } from './engine-configs.js';
+import { getGpuPreset, type GpuSpec } from './gpu-presets.js';
+import type { LatencyModel, NumberKind } from './latency.js';
+import { measuredLatency, parseLatencyCsv } from './measured-latency.js';
+import { plan, type CostSummary, type Plan, type PlanPoint } from './planner.js';
+import { readTextSource, type ReadTextOptions } from './read-text-source.js';
+import { rooflineLatency } from './roofline.js';
+import type { TreeShape } from './tree-shape.js';
+
+export interface PlanOptions {
+  readonly run?: string;
+  readonly preset?: string;
+  readonly mu?: number;
+  readonly mu2?: number;
+  readonly metrics?: string;
+  readonly gpu?: string;
+  /** Overrides of the GPU preset: bytes/s and FLOP/s. */
+  readonly memoryBandwidth?: number;
+  readonly matrixFlops?: number;
+  readonly arch?: string;
+  readonly draftArch?: string;
+  readonly drafter?: DrafterKind;
+  readonly curve?: string;
+  readonly usdPerGpuHour?: number;
+  readonly latencyCsv?: string;
+  readonly drafterLatencyCsv?: string;
+  readonly PMax?: number;
+  readonly devices?: number;
+  readonly bytesPerParameter?: number;
+  readonly contextLength?: number;
+  readonly efficiency?: number;
+  readonly overheadMs?: number;
+  readonly parameters?: number;
+  readonly draftModel?: string;
+  readonly eagleHead?: string;
+  readonly read?: ReadTextOptions;
+}
+
+export interface PlanPointJson {
+  P: number;
+  expectedAccepted: number;
+  speedup: number;
+  tokensPerSecond: number;
+  verifierMs: number;
+  drafterMs: number;
+  kind: NumberKind;
+  speedupKind: NumberKind;
+  ceiling?: number;
+  ceilingSpeedup?: number;
+}
+
+export interface PlanResult {
+  input: {
+    source: { kind: 'run' | 'preset' | 'entropy' | 'metrics'; name: string; mu?: number; mu2?: number };
+    curve: { name: string; description: string };
+    verifier: { architecture: string; gpu: string; devices: number; latency: string; kind: NumberKind; T1Ms: number };
+    drafter: { kind: DrafterKind; latency: string };
+  };
+  best: PlanPointJson & { kinds: { expectedAccepted: NumberKind; speedup: NumberKind; tokensPerSecond: NumberKind } };
+  baseline: { verifierMs: number; tokensPerSecond: number; kind: NumberKind };
+  curve: PlanPointJson[];
+  tree: TreeShape & { kind: NumberKind; basis: string };
+  cost?: CostSummary & { savingFraction: number };
+  configs: EngineConfigs;
+  deployment?: DeploymentComparison & { speedupAtBudget?: number; plannedSpeedup?: number };
+  notes: string[];
+}
+
+/** Reads and validates `RUN_DIR/report.json` (or a report.json path). */
+export async function readRunReport(location: string): Promise<{ report: Report; file: string }> {
+  const file = location.endsWith('.json') ? location : path.join(location, 'report.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputFileError(file, undefined, code === 'ENOENT' ? 'no such file (run `specbound report RUN_DIR` first)' : `cannot read (${code ?? String(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputFileError(file, undefined, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const parsed = ReportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputFileError(file, undefined, `not a specbound report: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`}`);
+  }
+  return { report: parsed.data, file };
+}
+
+async function readArchitecture(name: string, source: string): Promise<ModelArchitecture> {
+  if (name.toLowerCase().endsWith('.json')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(name, 'utf8'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InputFileError(name, undefined, code === 'ENOENT' ? 'no such file' : `not a readable JSON config (${err instanceof Error ? err.message : String(err)})`);
+    }
+    return architectureFromConfig(json, name);
+  }
+  return getArchitecturePreset(name, source);
+}
+
+async function readLatencyTable(file: string, what: string): Promise<LatencyModel> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputFileError(file, undefined, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`);
+  }
+  const rows = parseLatencyCsv(text, file);
+  return measuredLatency(rows, `measured ${what} table ${file} (${rows.length} rows, k = ${rows[0]!.k}..${rows[rows.length - 1]!.k}, linear interpolation)`);
+}
+
+function pointJson(p: PlanPoint): PlanPointJson {
+  return {
+    P: p.P,
+    expectedAccepted: p.expectedAccepted,
+    speedup: p.speedup,
+    tokensPerSecond: p.tokensPerSecond,
+    verifierMs: p.verifierMs,
+    drafterMs: p.drafterMs,
+    kind: p.kind,
+    speedupKind: p.speedupKind,
+    ...(p.ceiling === undefined ? {} : { ceiling: p.ceiling }),
+    ...(p.ceilingSpeedup === undefined ? {} : { ceilingSpeedup: p.ceilingSpeedup }),
+  };
+}
+
+/** Runs the whole planning pipeline. */
+export async function buildPlan(options: PlanOptions): Promise<{ result: PlanResult; plan: Plan; deploymentPoint?: { P: number; speedup: number } }> {
+  const notes: string[] = [];
+  const drafter = options.drafter ?? 'eagle';
+  const sources = [options.run !== undefined, options.preset !== undefined, options.mu !== undefined || options.mu2 !== undefined].filter(Boolean).length;
+  if (sources > 1) throw new InvalidValueError('source', [options.run, options.preset, options.mu].filter((v) => v !== undefined).join(' + '), 'give only one of --run, --preset, --mu/--mu2', 'plan');
+  if (sources === 0 && options.metrics === undefined) {
+    throw new InvalidValueError('source', 'none', 'give --run RUN_DIR, --preset NAME, --mu X --mu2 Y, or --metrics FILE_OR_URL', 'plan');
+  }
+  if ((options.mu === undefined) !== (options.mu2 === undefined)) {
+    throw new InvalidValueError(options.mu === undefined ? '--mu' : '--mu2', 'missing', '--mu and --mu2 go together (nats and nats^2)', 'plan');
+  }
+
+  // Where E[X](P) and μ, μ₂ come from.
+  let report: Report | undefined;
+  let reportFile: string | undefined;
+  let stats: EntropyStats | undefined;
+  let sourceInfo: PlanResult['input']['source'];
+  let defaultArch: string | undefined;
+  if (options.run !== undefined) {
+    ({ report, file: reportFile } = await readRunReport(options.run));
+    stats = { mu: report.stats.overall.mu.estimate, mu2: report.stats.overall.mu2.estimate };
+    validateEntropyStats(stats, reportFile);
+    sourceInfo = { kind: 'run', name: reportFile, mu: stats.mu, mu2: stats.mu2 };
+  } else if (options.preset !== undefined) {
+    const preset = getPreset(options.preset);
+    stats = { mu: preset.mu, mu2: preset.mu2 };
+    sourceInfo = { kind: 'preset', name: preset.name, mu: preset.mu, mu2: preset.mu2 };
+    try {
+      defaultArch = getArchitecturePreset(preset.name).id;
+    } catch {
+      defaultArch = undefined;
+    }
+  } else if (options.mu !== undefined && options.mu2 !== undefined) {
+    stats = { mu: options.mu, mu2: options.mu2 };
+    validateEntropyStats(stats, '--mu/--mu2');
+    sourceInfo = { kind: 'entropy', name: '--mu/--mu2', mu: options.mu, mu2: options.mu2 };
+  } else {
+    sourceInfo = { kind: 'metrics', name: options.metrics ?? '' };
+  }
+
+  let deployment: DeploymentMetrics | undefined;
+  if (options.metrics !== undefined) {
+    deployment = deploymentMetricsFromText(await readTextSource(options.metrics, options.read), options.metrics);
+  }
+
+  // Hardware and model.
+  const baseGpu = getGpuPreset(options.gpu ?? 'h100-sxm');
+  const gpu: GpuSpec = {
+    ...baseGpu,
+    ...(options.memoryBandwidth === undefined ? {} : { memoryBandwidth: options.memoryBandwidth }),
+    ...(options.matrixFlops === undefined ? {} : { matrixFlops: options.matrixFlops }),
+    ...(options.memoryBandwidth === undefined && options.matrixFlops === undefined ? {} : { name: `${baseGpu.name} (overridden)` }),
+  };
+  if (options.arch === undefined && defaultArch === undefined) notes.push('verifier architecture not given: llama-3.1-8b assumed (choose with --arch)');
+  const arch = await readArchitecture(options.arch ?? defaultArch ?? 'llama-3.1-8b', '--arch');
+  const devices = options.devices ?? 1;
+  const rooflineCommon = {
+    gpu,
+    devices,
+    ...(options.bytesPerParameter === undefined ? {} : { bytesPerParameter: options.bytesPerParameter }),
+    ...(options.contextLength === undefined ? {} : { contextLength: options.contextLength }),
+    ...(options.efficiency === undefined ? {} : { efficiency: options.efficiency }),
+    ...(options.overheadMs === undefined ? {} : { overheadMs: options.overheadMs }),
+  };
+  let verifier: LatencyModel;
+  if (options.latencyCsv !== undefined) {
+    verifier = await readLatencyTable(options.latencyCsv, 'verifier latency');
+  } else {
+    const roof = rooflineLatency({ arch, ...rooflineCommon, ...(options.parameters === undefined ? {} : { parameters: options.parameters }) });
+    if (roof.weightBytes > gpu.memoryBytes * devices) {
+      notes.push(`the weights (${(roof.weightBytes / 1e9).toFixed(1)} GB) do not fit in ${devices} × ${(gpu.memoryBytes / 1e9).toFixed(0)} GB: use --gpus N or fewer --bytes-per-param`);
+    }
+    verifier = roof;
+  }
+  let draftPass: LatencyModel | undefined;
+  let draftModelName = options.draftModel ?? arch.draftModel ?? '<draft model>';
+  const eagleHead = options.eagleHead ?? arch.eagleHead ?? `<EAGLE-3 head for ${arch.name}>`;
+  if (drafter !== 'ngram') {
+    if (options.drafterLatencyCsv !== undefined) {
+      draftPass = await readLatencyTable(options.drafterLatencyCsv, 'draft-pass latency');
+    } else if (drafter === 'eagle') {
+      draftPass = rooflineLatency({ arch: eagleHeadArchitecture(arch), ...rooflineCommon });
+    } else {
+      const draftArchName = options.draftArch ?? arch.draftArchitecture;
+      if (draftArchName === undefined) {
+        throw new InvalidValueError('draft-arch', 'missing', `no default draft model for ${arch.name}; give --draft-arch NAME or --drafter-latency-csv FILE`, '--drafter ' + drafter);
+      }
+      const draftArch = await readArchitecture(draftArchName, '--draft-arch');
+      if (options.draftModel === undefined && options.draftArch !== undefined) draftModelName = draftArch.name;
+      draftPass = rooflineLatency({ arch: draftArch, ...rooflineCommon });
+    }
+  }
+
+  // The curve to optimise.
+  let curve: AcceptedCurve;
+  if (report !== undefined) {
+    curve = runCurve(report, options.curve, drafter, options.PMax ?? Number.MAX_SAFE_INTEGER, reportFile ?? 'run');
+    if (options.curve === undefined && curve.name === 'oracle') {
+      notes.push(`the run has no measured curve for a ${drafter} drafter: planning on the oracle, the ceiling no real drafter reaches`);
+    }
+  } else if (stats !== undefined) {
+    const PMax = options.PMax ?? 1024;
+    const which = options.curve ?? 'limit';
+    if (which === 'limit') curve = limitCurve(stats, PMax);
+    else if (which === 'theorem1') curve = theorem1Curve(stats, Array.from({ length: PMax }, (_, i) => i + 1));
+    else throw new InvalidValueError('curve', which, 'with --preset or --mu/--mu2 the curves are "limit" (estimate) and "theorem1" (bound)', '--curve');
+    if (drafter === 'chain' || drafter === 'ngram') notes.push(`ln P / mu describes the best tree; a ${drafter} drafter proposes a chain, which reaches less`);
+  } else if (deployment !== undefined) {
+    if (deployment.perPositionAcceptance.length > 0) {
+      curve = deploymentChainCurve(deployment.perPositionAcceptance, options.PMax ?? Math.max(16, 2 * (deployment.budget ?? 1)), `${deployment.engine} ${deployment.source}`);
+    } else if (deployment.budget !== undefined) {
+      curve = {
+        name: 'deployment',
+        description: `${deployment.engine} ${deployment.source}: one measured point (no per-position acceptance)`,
+        points: [
+          { P: 1, expectedAccepted: 1, kind: 'measured' },
+          ...(deployment.budget > 1 ? [{ P: deployment.budget, expectedAccepted: deployment.meanAcceptanceLength, kind: 'measured' as const }] : []),
+        ],
+      };
+    } else {
+      throw new InputFileError(deployment.source, undefined, 'neither per-position acceptance nor the budget is known: nothing to plan from');
+    }
+  } else {
+    throw new Error('unreachable: no curve source');
+  }
+  const ceiling = stats === undefined ? undefined : theorem1Curve(stats, curve.points.map((p) => p.P));
+
+  const result = plan({
+    curve,
+    ...(ceiling === undefined ? {} : { ceiling }),
+    ...(stats === undefined ? {} : { stats }),
+    verifier,
+    ...(draftPass === undefined ? {} : { draftPass }),
+    drafter,
+    ...(options.usdPerGpuHour === undefined ? {} : { usdPerGpuHour: options.usdPerGpuHour }),
+    devices,
+    draftModel: draftModelName,
+    eagleHead,
+  });
+
+  let deploymentJson: PlanResult['deployment'];
+  let deploymentPoint: { P: number; speedup: number } | undefined;
+  if (deployment !== undefined) {
+    const comparison = compareDeployment(deployment, {
+      ...(report === undefined ? {} : { report }),
+      ...(stats === undefined ? {} : { stats }),
+      ...(reportFile === undefined ? {} : { runLabel: reportFile }),
+    });
+    let speedupAtBudget: number | undefined;
+    if (deployment.budget !== undefined && deployment.meanAcceptanceLength <= deployment.budget) {
+      speedupAtBudget = result.evaluate(deployment.budget, deployment.meanAcceptanceLength).speedup;
+      deploymentPoint = { P: deployment.budget, speedup: speedupAtBudget };
+    }
+    deploymentJson = { ...comparison, ...(speedupAtBudget === undefined ? {} : { speedupAtBudget }), plannedSpeedup: result.best.speedup };
+  }
+
+  const best = pointJson(result.best);
+  const json: PlanResult = {
+    input: {
+      source: sourceInfo,
+      curve: { name: curve.name, description: curve.description },
+      verifier: { architecture: arch.name, gpu: gpu.name, devices, latency: verifier.description, kind: verifier.kind, T1Ms: result.baseline.verifierMs },
+      drafter: { kind: drafter, latency: drafter === 'ngram' ? 'n-gram lookup, taken as free' : (draftPass?.description ?? '') },
+    },
+    best: { ...best, kinds: { expectedAccepted: best.kind, speedup: best.speedupKind, tokensPerSecond: best.speedupKind } },
+    baseline: { ...result.baseline },
+    curve: result.curve.map(pointJson),
+    tree: { ...result.tree, rankPaths: result.tree.rankPaths },
+    ...(result.cost === undefined ? {} : { cost: { ...result.cost, savingFraction: 1 - result.cost.withSpeculation / result.cost.withoutSpeculation } }),
+    configs: result.configs,
+    ...(deploymentJson === undefined ? {} : { deployment: deploymentJson }),
+    notes: [...notes, ...result.notes, ...result.configs.notes],
+  };
+  return { result: json, plan: result, ...(deploymentPoint === undefined ? {} : { deploymentPoint }) };
+}

@@ -1,0 +1,95 @@
+/**
+ * The plan as text: what went in, a table of budgets (powers of two, the best P and the
+ * deployment's P), the decision, the tree, the cost, the engine settings and the deployment
+ * comparison. Every number carries its kind: measured, bound or estimate.
+ */
+import { formatNumber, formatTable } from '../cli/output.js';
+import type { PlanResult } from './build-plan.js';
+
+function tableBudgets(result: PlanResult): Set<number> {
+  const Ps = result.curve.map((p) => p.P);
+  const keep = new Set<number>();
+  if (Ps.length <= 24) return new Set(Ps);
+  for (const P of Ps) if ((P & (P - 1)) === 0) keep.add(P);
+  keep.add(result.best.P);
+  if (result.deployment?.budget !== undefined) keep.add(result.deployment.budget);
+  keep.add(Ps[Ps.length - 1]!);
+  return keep;
+}
+
+export function formatPlan(result: PlanResult): string {
+  const out: string[] = [];
+  const { input, best } = result;
+  const src = input.source;
+  out.push(
+    `source:    ${src.kind} ${src.name}${src.mu === undefined ? '' : ` (mu = ${formatNumber(src.mu)} nats, mu2 = ${formatNumber(src.mu2 ?? Number.NaN)} nats^2)`}`,
+    `E[X](P):   ${input.curve.description}`,
+    `verifier:  ${input.verifier.latency} [${input.verifier.kind}]`,
+    `drafter:   ${input.drafter.kind}: ${input.drafter.latency}`,
+    '',
+  );
+  const keep = tableBudgets(result);
+  const hasCeiling = result.curve.some((p) => p.ceiling !== undefined);
+  const headers = ['P', 'E[X]', 'kind', 'T_v ms', 'T_d ms', 'speedup', 'tokens/s', ...(hasCeiling ? ['Thm 1 E[X]', 'Thm 1 speedup'] : []), ''];
+  const rows = result.curve
+    .filter((p) => keep.has(p.P))
+    .map((p) => [
+      p.P,
+      p.expectedAccepted,
+      p.kind,
+      p.verifierMs,
+      p.drafterMs,
+      p.speedup,
+      p.tokensPerSecond,
+      ...(hasCeiling ? [p.ceiling, p.ceilingSpeedup] : []),
+      p.P === best.P ? '<- best' : p.P === result.deployment?.budget ? '<- deployment' : '',
+    ]);
+  out.push(formatTable(headers, rows), '');
+  out.push(
+    `best budget: P = ${best.P} -> speedup ${formatNumber(best.speedup, 3)}x [${best.kinds.speedup}], ` +
+      `${formatNumber(best.tokensPerSecond, 4)} tokens/s per sequence [${best.kinds.tokensPerSecond}] ` +
+      `(plain decoding: ${formatNumber(result.baseline.tokensPerSecond, 4)} tokens/s [${result.baseline.kind}]), ` +
+      `E[X] = ${formatNumber(best.expectedAccepted, 4)} [${best.kinds.expectedAccepted}]`,
+  );
+  if (best.ceiling !== undefined && best.ceilingSpeedup !== undefined) {
+    out.push(`speed-of-light at P = ${best.P}: E[X] <= ${formatNumber(best.ceiling, 4)}, speedup <= ${formatNumber(best.ceilingSpeedup, 3)}x [bound]`);
+  }
+  const t = result.tree;
+  out.push(
+    `tree:        ${t.shape}, depth ${t.depth}, top_k ${t.topK} [${t.kind}: ${t.basis}]`,
+    `rank paths:  ${JSON.stringify(t.rankPaths.length > 40 ? t.rankPaths.slice(0, 40) : t.rankPaths)}${t.rankPaths.length > 40 ? ` … (${t.rankPaths.length} paths; --json lists all)` : ''}`,
+  );
+  if (result.cost !== undefined) {
+    const c = result.cost;
+    out.push(
+      `cost:        $${formatNumber(c.withSpeculation, 4)} per million tokens with speculation vs $${formatNumber(c.withoutSpeculation, 4)} without ` +
+        `(${Math.round(c.savingFraction * 100)}% saved; $${c.usdPerGpuHour}/GPU-hour × ${c.devices}) [${c.kind}]`,
+    );
+  }
+  const cfg = result.configs;
+  out.push(
+    '',
+    'engine settings:',
+    `  vLLM:      ${cfg.vllmFlag}`,
+    `  SGLang:    ${cfg.sglang}`,
+    `  EAGLE:     total_token=${cfg.eagle.total_token} depth=${cfg.eagle.depth} top_k=${cfg.eagle.top_k}`,
+    `  llama.cpp: ${cfg.llamacpp}`,
+  );
+  const d = result.deployment;
+  if (d !== undefined) {
+    out.push('', `deployment (${d.engine}, ${d.source}):`, `  ${d.summary}`);
+    out.push(`  mean acceptance length: ${formatNumber(d.meanAcceptanceLength.value, 4)} [measured]`);
+    if (d.perPositionAcceptance.length > 0) {
+      out.push(`  per-position acceptance: ${d.perPositionAcceptance.map((r) => formatNumber(r, 3)).join(', ')} [measured; conditional: ${d.conditionalAcceptance.map((r) => formatNumber(r, 3)).join(', ')}]`);
+    }
+    for (const v of Object.values(d.atBudget)) out.push(`  ${v.label}: ${formatNumber(v.value, 4)} [${v.kind}]`);
+    if (d.speedupAtBudget !== undefined) {
+      out.push(`  speedup at its budget under this latency model: ${formatNumber(d.speedupAtBudget, 3)}x vs ${formatNumber(best.speedup, 3)}x planned at P = ${best.P}`);
+    }
+    for (const n of d.notes) out.push(`  note: ${n}`);
+  }
+  if (result.notes.length > 0) {
+    out.push('', ...result.notes.map((n) => `note: ${n}`));
+  }
+  return out.join('\n');
+}
