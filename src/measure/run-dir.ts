@@ -1,0 +1,89 @@
+/**
+ * A run directory: `config.json` (what was asked), `units.jsonl` (one line per completed unit of
+ * work, append-only), `results.json` (the finished measurement, `ReportSchema`-shaped) and the
+ * trace. Files are written whole through a temporary file and a rename; the unit log is appended
+ * a complete line at a time, and a line cut short by a kill is ignored and cut off on the next
+ * run, so killing the process at any moment loses at most the unit in progress.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { InputFileError, InvalidValueError } from '../core/errors.js';
+
+export const CONFIG_FILE = 'config.json';
+export const UNITS_FILE = 'units.jsonl';
+export const RESULTS_FILE = 'results.json';
+
+/** Writes `text` to `file` through `file.tmp-PID` and a rename, so readers never see half a file. */
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/** Creates the directory (and parents) or checks that the path is a directory. */
+export function ensureRunDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InvalidValueError('--out', dir, 'exists and is not a directory');
+  mkdirSync(dir, { recursive: true });
+}
+
+/** Reads a JSON file of the run directory, or undefined when absent. */
+export function readJsonFile(file: string): unknown {
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new InputFileError(file, undefined, `not valid JSON (${(err as Error).message.split('\n')[0]}); delete the file to start over`);
+  }
+}
+
+/**
+ * The unit log: reads the complete lines (a trailing partial line, from a kill mid-write, is cut
+ * off so appends continue cleanly) and appends new ones.
+ */
+export class UnitLog {
+  readonly file: string;
+
+  constructor(dir: string) {
+    this.file = path.join(dir, UNITS_FILE);
+  }
+
+  /** Complete lines, parsed, in file order. A malformed complete line is an error naming file:line. */
+  readAll(): unknown[] {
+    if (!existsSync(this.file)) return [];
+    const buf = readFileSync(this.file);
+    const lastNewline = buf.lastIndexOf(0x0a);
+    const completeLength = lastNewline + 1;
+    if (completeLength < buf.length) truncateSync(this.file, completeLength);
+    const text = buf.subarray(0, completeLength).toString('utf8');
+    const out: unknown[] = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line === '') continue;
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        throw new InputFileError(this.file, i + 1, 'not a complete JSON record; the run directory is damaged (delete the line or the directory)');
+      }
+    }
+    return out;
+  }
+
+  /** Appends one record as a line and flushes it to disk. */
+  append(record: unknown): void {
+    const fd = openSync(this.file, 'a');
+    try {
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * `specbound measure`: a resumable measurement in a run directory.
+ *
+ * The work is split into units (one sampled continuation of one prompt), each measured with
+ * randomness derived from (seed, unit index) and appended to `units.jsonl` when complete. A rerun
+ * with the same configuration skips the completed units, and the results are always computed from
+ * the log's records in unit order, so an interrupted and resumed run ends with exactly the numbers
+ * of an uninterrupted one. `results.json` (`ReportSchema`) is written last, atomically.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { InvalidValueError, SpecboundError } from '../core/errors.js';
+import type { TokenDistribution } from '../dist/distribution.js';
+import type { LanguageModel } from '../models/model.js';
+import { loadModel } from '../models/registry.js';
+import { REPORT_VERSION, ReportSchema, type Report } from '../report/report-schema.js';
+import { chainStrategy } from '../tree/strategies/chain.js';
+import { eagleDepthFor, eagleStrategy } from '../tree/strategies/eagle.js';
+import { qGreedyStrategy } from '../tree/strategies/lemma1.js';
+import type { DraftingStrategy } from '../tree/strategy.js';
+import { curvesOf, entropyHistogram, type StaticUnitRecord } from './aggregate.js';
+import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
+import { simulateIidCurve } from './iid.js';
+import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
+import { decodeDistribution } from './recorded-distribution.js';
+import { CONFIG_FILE, ensureRunDir, readJsonFile, RESULTS_FILE, UnitLog, writeFileAtomic } from './run-dir.js';
+import { temperatureSweep } from './temperature-sweep.js';
+import { measureUnit, type UnitRecord } from './unit.js';
+
+export const GENERATOR = 'specbound 0.1.0';
+
+export interface MeasureProgress {
+  /** What is being done: `measuring`, `simulating`, … */
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface MeasureOptions {
+  readonly config: MeasureConfig;
+  readonly outDir: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: MeasureProgress) => void;
+  /** Units in flight at once (useful for remote models); default 1 for local models, 8 for `openai:`. */
+  readonly concurrency?: number;
+  /** Models already loaded (tests); otherwise loaded from the config's spellings. */
+  readonly models?: { readonly verifier: LanguageModel; readonly drafter?: LanguageModel };
+  /** Prompts already loaded (tests); otherwise read from `config.prompts`. */
+  readonly prompts?: readonly Prompt[];
+  /** Stop after this many new units (tests of resumption); the run is left incomplete. */
+  readonly stopAfterUnits?: number;
+}
+
+export interface MeasureOutcome {
+  /** The results, or undefined when stopped early (`stopAfterUnits`). */
+  readonly report: Report | undefined;
+  readonly unitsTotal: number;
+  /** Units found complete in the run directory before this call. */
+  readonly unitsResumed: number;
+  readonly unitsMeasured: number;
+}
+
+/** The prompts a configuration measures (at most `promptsPerTask` of each task). */
+export function selectPrompts(config: MeasureConfig): Prompt[] {
+  return limitPerTask(loadPromptSet(config.prompts).prompts, config.promptsPerTask);
+}
+
+function promptsDigest(prompts: readonly Prompt[]): string {
+  const h = createHash('sha256');
+  for (const p of prompts) h.update(`${p.task}\u0000${p.text}\u0001`);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** The dynamic drafting strategies measured with a drafter (trees nested in P, built once at P-max). */
+export function dynamicStrategies(PMax: number): DraftingStrategy[] {
+  return [qGreedyStrategy(), chainStrategy(), eagleStrategy({ depth: eagleDepthFor(PMax, {}) })];
+}
+
+/** Context length of a model when the backend says (`contextLength`), for capping tree depth. */
+function contextLengthOf(model: LanguageModel): number | undefined {
+  const n = (model as { contextLength?: unknown }).contextLength;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+async function loadModels(config: MeasureConfig): Promise<{ verifier: LanguageModel; drafter?: LanguageModel }> {
+  const verifier = await loadModel(config.target, '--target');
+  if (config.draft === undefined) return { verifier };
+  const drafter = await loadModel(config.draft, '--draft');
+  if (drafter.vocabSize !== verifier.vocabSize) {
+    throw new InvalidValueError('--draft', config.draft, `its vocabulary has ${drafter.vocabSize} tokens but the target's has ${verifier.vocabSize}; a drafter must share the target's tokenizer`);
+  }
+  return { verifier, drafter };
+}
+
+async function runPool(indices: readonly number[], concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, indices.length)) }, async () => {
+    while (next < indices.length) {
+      const i = indices[next++]!;
+      await work(i);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Runs (or continues) the measurement described by `options.config` in `options.outDir`. */
+export async function runMeasurement(options: MeasureOptions): Promise<MeasureOutcome> {
+  const { config, outDir } = options;
+  validateMeasureConfig(config);
+  const prompts = options.prompts ?? selectPrompts(config);
+  if (prompts.length === 0) throw new InvalidValueError('--prompts', config.prompts, 'holds no prompts');
+  ensureRunDir(outDir);
+  const configFile = path.join(outDir, CONFIG_FILE);
+  const wanted = { ...canonicalConfig(config), promptsDigest: promptsDigest(prompts) };
+  const stored = readJsonFile(configFile);
+  if (stored !== undefined) {
+    if (typeof stored !== 'object' || stored === null) throw new SpecboundError(`${configFile}: not a measurement configuration; choose another --out`);
+    checkSameConfig(outDir, stored as Record<string, unknown>, wanted);
+  } else {
+    writeFileAtomic(configFile, `${JSON.stringify(wanted, null, 2)}\n`);
+  }
+
+  const log = new UnitLog(outDir);
+  const total = prompts.length * config.samples;
+  const records = new Map<number, UnitRecord>();
+  const statics = new Map<number, StaticUnitRecord>();
+  for (const r of log.readAll()) {
+    const rec = r as { kind?: unknown; unit?: unknown };
+    if (typeof rec.unit !== 'number' || rec.unit < 0 || rec.unit >= total) continue;
+    if (rec.kind === 'unit') records.set(rec.unit, r as UnitRecord);
+    else if (rec.kind === 'static') statics.set(rec.unit, r as StaticUnitRecord);
+  }
+  const unitsResumed = records.size;
+  const todo = Array.from({ length: total }, (_, i) => i).filter((i) => !records.has(i));
+  const limit = options.stopAfterUnits ?? Infinity;
+  const runNow = todo.slice(0, Math.min(todo.length, limit));
+
+  const models = options.models ?? (runNow.length > 0 || records.size < total ? await loadModels(config) : undefined);
+  let measured = 0;
+  try {
+    if (models !== undefined && runNow.length > 0) {
+      const contextLength = [contextLengthOf(models.verifier), models.drafter === undefined ? undefined : contextLengthOf(models.drafter)]
+        .filter((n): n is number => n !== undefined)
+        .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
+      const ctx = {
+        config,
+        verifier: models.verifier,
+        drafter: models.drafter,
+        strategies: models.drafter === undefined ? [] : dynamicStrategies(config.PMax),
+        prompts,
+        contextLength,
+        signal: options.signal,
+      };
+      const concurrency = options.concurrency ?? (config.target.startsWith('openai:') ? 8 : 1);
+      options.onProgress?.({ phase: 'measuring', done: records.size, total });
+      await runPool(runNow, concurrency, async (unit) => {
+        const record = await measureUnit(ctx, unit);
+        log.append(record);
+        records.set(unit, record);
+        measured++;
+        options.onProgress?.({ phase: 'measuring', done: records.size, total });
+      });
+    }
+  } finally {
+    if (options.models === undefined && models !== undefined) {
+      await models.verifier.close?.();
+      await models.drafter?.close?.();
+    }
+  }
+  if (records.size < total) return { report: undefined, unitsTotal: total, unitsResumed, unitsMeasured: measured };
+
+  // Results come from the log alone (what a resumed run would read), in unit order.
+  const all: UnitRecord[] = [];
+  const staticAll: StaticUnitRecord[] = [];
+  for (const r of log.readAll()) {
+    const rec = r as { kind?: unknown };
+    if (rec.kind === 'unit') all.push(r as UnitRecord);
+    else if (rec.kind === 'static') staticAll.push(r as StaticUnitRecord);
+  }
+  all.sort((a, b) => a.unit - b.unit);
+  staticAll.sort((a, b) => a.unit - b.unit);
+  const report = buildReport(config, all, staticAll, options.onProgress);
+  writeFileAtomic(path.join(outDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
+  return { report, unitsTotal: total, unitsResumed, unitsMeasured: measured };
+}
+
+/** Every number of the report from the completed units (deterministic in the records and the seed). */
+export function buildReport(config: MeasureConfig, records: readonly UnitRecord[], statics: readonly StaticUnitRecord[], onProgress?: (p: MeasureProgress) => void): Report {
+  const overall = curvesOf(records, statics, config.PMax);
+  const tasks = [...new Set(records.map((r) => r.task))];
+  const taskReports: NonNullable<Report['tasks']> = {};
+  const taskStats: Record<string, Report['stats']['overall']> = {};
+  for (const task of tasks) {
+    const sub = curvesOf(
+      records.filter((r) => r.task === task),
+      statics,
+      config.PMax,
+    );
+    taskStats[task] = sub.stats;
+    taskReports[task] = { stats: sub.stats, curves: sub.curves };
+  }
+  const bank: TokenDistribution[] = [];
+  for (const r of records) for (const e of r.distributions) bank.push(decodeDistribution(e));
+  onProgress?.({ phase: 'simulating i.i.d.', done: 0, total: 1 });
+  const iid = simulateIidCurve(bank, config);
+  onProgress?.({ phase: 'simulating i.i.d.', done: 1, total: 1 });
+  const sweepP = Math.min(config.PMax, 64);
+  const report: Report = {
+    version: REPORT_VERSION,
+    generator: GENERATOR,
+    config: {
+      target: config.target,
+      ...(config.draft === undefined ? {} : { draft: config.draft }),
+      prompts: config.prompts,
+      samples: config.samples,
+      maxNewTokens: config.maxNewTokens,
+      temperature: config.temperature,
+      PMax: config.PMax,
+      seed: config.seed,
+    },
+    stats: { overall: overall.stats, tasks: taskStats },
+    curves: { ...overall.curves, iid },
+    tasks: taskReports,
+    entropyHistogram: entropyHistogram(records),
+    temperatureSweep: temperatureSweep(bank, config.temperature, sweepP),
+  };
+  return ReportSchema.parse(report);
+}

@@ -1,0 +1,42 @@
+/**
+ * The temperature sweep: μ, μ₂ and the bounds at a fixed budget for sampling temperatures
+ * 0.3 … 1.5, computed from the recorded distributions. A distribution recorded at temperature T
+ * becomes the one at T' by `withTemperature(d, T'/T)` (p^(1/T') ∝ (p^(1/T))^(T/T')), exact for
+ * complete distributions; top-k ones take their tail as spread evenly (see `dist/temperature`).
+ * The prefixes stay those sampled at T: the sweep shows how the same contexts would look at T'.
+ */
+import type { TokenDistribution } from '../dist/distribution.js';
+import { entropy, secondLogMoment } from '../dist/moments.js';
+import { withTemperature } from '../dist/temperature.js';
+import { limitEstimate, reportedBound } from '../theory/index.js';
+
+export const SWEEP_TEMPERATURES = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5];
+
+export interface SweepRow {
+  temperature: number;
+  mu: number;
+  mu2: number;
+  theorem1: number;
+  limit: number;
+  P: number;
+  iid?: number;
+}
+
+/** μ, μ₂, Theorem 1 and ln P/μ at budget `P` for each temperature, from distributions recorded at `recordedAt` (temperatures where μ = 0 are left out). */
+export function temperatureSweep(distributions: readonly TokenDistribution[], recordedAt: number, P: number, temperatures = SWEEP_TEMPERATURES): SweepRow[] {
+  if (distributions.length === 0) return [];
+  return temperatures.flatMap((T) => {
+    let mu = 0;
+    let mu2 = 0;
+    for (const d of distributions) {
+      const dT = withTemperature(d, T / recordedAt);
+      mu += entropy(dT);
+      mu2 += secondLogMoment(dT);
+    }
+    mu /= distributions.length;
+    mu2 /= distributions.length;
+    // A deterministic model at this temperature (μ = 0) has no bound to show.
+    if (!(mu > 0 && mu2 >= mu * mu * (1 - 1e-12))) return [];
+    return [{ temperature: T, mu, mu2, theorem1: reportedBound({ mu, mu2 }, P).value, limit: limitEstimate(mu, P), P }];
+  });
+}

@@ -1,0 +1,267 @@
+/**
+ * One unit of work of a measurement: one sampled continuation of one prompt.
+ *
+ * 1. Sample the verifier's continuation at temperature T (seeded from (seed, unit index)),
+ *    following it in a tree session, and record at every position the verifier's p (and the
+ *    drafter's q at the same prefix): entropy, second log-moment, cross-entropy terms, positional
+ *    acceptance, and the distribution itself (for the i.i.d. bank, the trace and the sweep).
+ * 2. At every `treeEvery`-th position t: the real oracle (Lemma 1 on the verifier's true
+ *    conditionals after prompt + x_<t) to P-max, giving E[X*](P) = Σ of the first P node
+ *    probabilities, and the path of the sampled continuation x_t, x_t+1, … through that tree
+ *    (the ancestral-sample estimate, SPEC.md); and each dynamic drafting strategy's tree built
+ *    from q, evaluated exactly under the verifier (Σ P(v) with the verifier's conditionals).
+ *
+ * Everything random derives from (seed, unit), so a unit gives the same record whenever it runs.
+ */
+import { createRng } from '../core/rng.js';
+import type { TokenDistribution } from '../dist/distribution.js';
+import { crossEntropyTerms } from '../dist/cross-entropy.js';
+import { entropyInterval, secondLogMomentInterval } from '../dist/moments.js';
+import { sampleToken } from '../dist/sample-token.js';
+import type { LanguageModel, TreeSession } from '../models/model.js';
+import { openTreeSession } from '../models/tree-session.js';
+import type { DraftTree } from '../tree/draft-tree.js';
+import { buildOptimalTree } from '../tree/optimal-tree.js';
+import { positionalAcceptance } from '../tree/static/positional-acceptance.js';
+import type { DraftingStrategy } from '../tree/strategy.js';
+import { pathProbabilities, verifierDistributions } from '../tree/verification.js';
+import type { MeasureConfig } from './config.js';
+import type { Prompt } from './prompts/prompt.js';
+import { encodeDistribution, type EncodedDistribution } from './recorded-distribution.js';
+import { subSession, temperatureSession } from './sessions.js';
+
+/** Ranks of the drafter's proposal whose acceptance is recorded (Sequoia/Medusa need a few). */
+export const ACCEPTANCE_RANKS = 16;
+/** Tokens of the drafter's q kept in the trace (q is only informative, not used for bounds). */
+export const DRAFTER_KEEP_TOP = 32;
+
+/** Per-position values of one generated sequence. Intervals are [low, high] (equal for complete distributions). */
+export interface PositionValues {
+  readonly entropyLow: number[];
+  readonly entropyHigh: number[];
+  readonly secondLogMomentLow: number[];
+  readonly secondLogMomentHigh: number[];
+  readonly tailMass: number[];
+  /** −Σ_{q>0} p ln q / Σ_{q>0} p (null when q covers none of p). */
+  readonly crossEntropy?: (number | null)[];
+  /** Σ p·1(q = 0). */
+  readonly missingMass?: number[];
+}
+
+/** Trees measured at one position t. Arrays hold values for P = 1, 2, …, (tree size). */
+export interface TreePositionRecord {
+  readonly t: number;
+  /** E[X*](P) of the real oracle: cumulative sums of the first P node probabilities. */
+  readonly oracle: number[];
+  /** Oracle-tree node indices along the sampled continuation x_t, x_t+1, … (root excluded). */
+  readonly oraclePath: number[];
+  /**
+   * Smallest budget P for which the continuation ran out (end of generation) while the walk could
+   * still go deeper in the P-node oracle tree, so X is only known to be ≥ the observed length;
+   * null when the walk left the tree before the continuation ended.
+   */
+  readonly censoredFrom: number | null;
+  /** Each drafting strategy's exact E[X](P) under the verifier, P = 1..size (nested trees). */
+  readonly drafters: Record<string, number[]>;
+}
+
+export interface UnitRecord {
+  readonly kind: 'unit';
+  readonly unit: number;
+  readonly prompt: number;
+  readonly sample: number;
+  readonly task: string;
+  readonly promptTokens: number;
+  readonly tokens: number[];
+  readonly stoppedAtEos: boolean;
+  readonly positions: PositionValues;
+  /** The verifier's p at each position (at temperature T). */
+  readonly distributions: EncodedDistribution[];
+  /** The drafter's q at each position (top tokens only). */
+  readonly drafterDistributions?: EncodedDistribution[];
+  /** Σ over positions of p(drafter's rank-k token), k < ACCEPTANCE_RANKS. */
+  readonly acceptanceSum?: number[];
+  readonly trees: TreePositionRecord[];
+}
+
+export interface UnitContext {
+  readonly config: MeasureConfig;
+  readonly verifier: LanguageModel;
+  readonly drafter?: LanguageModel | undefined;
+  /** Dynamic drafting strategies built from the drafter's q at each tree position (nested in P). */
+  readonly strategies: readonly DraftingStrategy[];
+  readonly prompts: readonly Prompt[];
+  /** Largest number of tokens (prompt + generated + tree depth) the models accept, when known. */
+  readonly contextLength?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Prompt and sample of unit `unit` (units run prompt-major: unit = prompt · samples + sample). */
+export function unitPrompt(unit: number, samples: number): { prompt: number; sample: number } {
+  return { prompt: Math.floor(unit / samples), sample: unit % samples };
+}
+
+/** Token ids of a prompt, keeping BOS and the last tokens when longer than `maxTokens`. */
+export function promptTokens(model: LanguageModel, text: string, maxTokens: number): number[] {
+  const ids = model.tokenizer.encode(text);
+  if (ids.length <= maxTokens) return ids;
+  const bos = model.tokenizer.bos;
+  if (bos !== undefined && ids[0] === bos) return [bos, ...ids.slice(ids.length - (maxTokens - 1))];
+  return ids.slice(ids.length - maxTokens);
+}
+
+export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitRecord> {
+  const { config, verifier, drafter } = ctx;
+  const { prompt: promptIndex, sample } = unitPrompt(unit, config.samples);
+  const prompt = ctx.prompts[promptIndex];
+  if (prompt === undefined) throw new RangeError(`unit ${unit}: no prompt ${promptIndex}`);
+  const callOptions = ctx.signal === undefined ? {} : { signal: ctx.signal };
+  const prefix = promptTokens(verifier, prompt.text, config.maxPromptTokens);
+  const rng = createRng(config.seed, unit);
+  const T = config.temperature;
+  const eos = verifier.tokenizer.eos;
+  const maxNew = ctx.contextLength === undefined ? config.maxNewTokens : Math.max(1, Math.min(config.maxNewTokens, ctx.contextLength - prefix.length - 1));
+
+  const vSession = temperatureSession(await openTreeSession(verifier, prefix, callOptions), T);
+  const dSession = drafter === undefined ? undefined : temperatureSession(await openTreeSession(drafter, prefix, callOptions), T);
+  try {
+    // 1. Generation along the verifier's own sample.
+    const tokens: number[] = [];
+    const pDists: TokenDistribution[] = [vSession.root];
+    const qDists: TokenDistribution[] = dSession === undefined ? [] : [dSession.root];
+    const vNodes = [0];
+    const dNodes = [0];
+    let stoppedAtEos = false;
+    for (let t = 0; t < maxNew; t++) {
+      const token = sampleToken(pDists[t]!, rng);
+      tokens.push(token);
+      if (token === eos) {
+        stoppedAtEos = true;
+        break;
+      }
+      if (t + 1 === maxNew) break;
+      const [v, d] = await Promise.all([
+        vSession.expand([{ parent: vNodes[t]!, token }], callOptions),
+        dSession?.expand([{ parent: dNodes[t]!, token }], callOptions),
+      ]);
+      vNodes.push(v[0]!.node);
+      pDists.push(v[0]!.distribution);
+      if (d !== undefined) {
+        dNodes.push(d[0]!.node);
+        qDists.push(d[0]!.distribution);
+      }
+    }
+    const n = tokens.length;
+
+    // Per-position values.
+    const positions: PositionValues = {
+      entropyLow: [],
+      entropyHigh: [],
+      secondLogMomentLow: [],
+      secondLogMomentHigh: [],
+      tailMass: [],
+      ...(dSession === undefined ? {} : { crossEntropy: [], missingMass: [] }),
+    };
+    for (let t = 0; t < n; t++) {
+      const p = pDists[t]!;
+      const [hLo, hHi] = entropyInterval(p);
+      const [mLo, mHi] = secondLogMomentInterval(p);
+      positions.entropyLow.push(hLo);
+      positions.entropyHigh.push(hHi);
+      positions.secondLogMomentLow.push(mLo);
+      positions.secondLogMomentHigh.push(mHi);
+      positions.tailMass.push(p.kind === 'sparse' ? p.tailMass : 0);
+      if (dSession !== undefined) {
+        const ce = crossEntropyTerms(p, qDists[t]!);
+        positions.crossEntropy!.push(Number.isFinite(ce.crossEntropy) ? ce.crossEntropy : null);
+        positions.missingMass!.push(ce.missingMass);
+      }
+    }
+    const keep = Math.max(config.keepTop, config.PMax);
+    const distributions = pDists.slice(0, n).map((d) => encodeDistribution(d, keep, config.denseUpTo));
+    let acceptanceSum: number[] | undefined;
+    let drafterDistributions: EncodedDistribution[] | undefined;
+    if (dSession !== undefined) {
+      const pairs = qDists.slice(0, n).map((q, t) => ({ drafter: q, verifier: pDists[t]! }));
+      acceptanceSum = Array.from(positionalAcceptance(pairs, ACCEPTANCE_RANKS), (a) => a * n);
+      drafterDistributions = qDists.slice(0, n).map((d) => encodeDistribution(d, DRAFTER_KEEP_TOP, 0));
+    }
+
+    // 2. Trees at every treeEvery-th position.
+    const trees: TreePositionRecord[] = [];
+    for (let t = 0; t < n; t += config.treeEvery) {
+      const maxDepth = ctx.contextLength === undefined ? Infinity : ctx.contextLength - (prefix.length + t) - 1;
+      if (maxDepth < 1) break;
+      const vAt = subSession(vSession, vNodes[t]!, pDists[t]!);
+      const oracle = await buildOptimalTree(vAt, config.PMax, { maxDepth, ...callOptions });
+      const { path, censoredFrom } = continuationPath(oracle.tree, tokens, t);
+      const drafters: Record<string, number[]> = {};
+      if (dSession !== undefined) {
+        const dAt = subSession(dSession, dNodes[t]!, qDists[t]!);
+        for (const strategy of ctx.strategies) {
+          const tree = await strategy.build({ drafter: dAt, budget: config.PMax, ...callOptions });
+          const dists = await verifierDistributions(tree, subSession(vSession, vNodes[t]!, pDists[t]!), callOptions);
+          drafters[strategy.name] = cumulative(pathProbabilities(tree, dists));
+        }
+      }
+      trees.push({ t, oracle: Array.from(oracle.expectedAcceptedLengths), oraclePath: path, censoredFrom, drafters });
+    }
+
+    return {
+      kind: 'unit',
+      unit,
+      prompt: promptIndex,
+      sample,
+      task: prompt.task,
+      promptTokens: prefix.length,
+      tokens,
+      stoppedAtEos,
+      positions,
+      distributions,
+      ...(drafterDistributions === undefined ? {} : { drafterDistributions, acceptanceSum: acceptanceSum! }),
+      trees,
+    };
+  } finally {
+    vSession.close();
+    dSession?.close();
+  }
+}
+
+/** Running sums: out[i] = Σ_{j ≤ i} values[j] (E[X](P = i + 1) for nodes in tree order). */
+export function cumulative(values: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  let s = 0;
+  for (let i = 0; i < values.length; i++) {
+    s += values[i]!;
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The nodes of `tree` along tokens[t], tokens[t + 1], … from the root (indices in tree order, so
+ * the P-node subtree is the nodes < P), and from which budget on the tokens ran out while the walk
+ * could still continue (see `TreePositionRecord.censoredFrom`).
+ */
+export function continuationPath(tree: DraftTree, tokens: readonly number[], t: number): { path: number[]; censoredFrom: number | null } {
+  const path: number[] = [];
+  let node = 0;
+  for (let i = t; i < tokens.length; i++) {
+    let next = -1;
+    for (const c of tree.children[node]!) {
+      if (tree.token[c] === tokens[i]) {
+        next = c;
+        break;
+      }
+    }
+    if (next < 0) return { path, censoredFrom: null };
+    path.push(next);
+    node = next;
+  }
+  const children = tree.children[node]!;
+  if (children.length === 0) return { path, censoredFrom: null };
+  return { path, censoredFrom: Math.max(node, Math.min(...children)) + 1 };
+}
+
+/** Session type re-exported for callers that build their own strategies. */
+export type { TreeSession };

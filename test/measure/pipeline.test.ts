@@ -1,0 +1,100 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SpecboundError } from '../../src/core/errors.js';
+import { MEASURE_DEFAULTS, type MeasureConfig } from '../../src/measure/config.js';
+import { runMeasurement } from '../../src/measure/run-measure.js';
+import type { Prompt } from '../../src/measure/prompts/prompt.js';
+import { ReportSchema } from '../../src/report/report-schema.js';
+import { fakeModel } from './fake-model.js';
+
+const prompts: Prompt[] = [
+  { id: 'a1', task: 'alpha', text: 'hello', source: 'test' },
+  { id: 'a2', task: 'alpha', text: 'world', source: 'test' },
+  { id: 'b1', task: 'beta', text: 'abc', source: 'test' },
+  { id: 'b2', task: 'beta', text: 'xyz', source: 'test' },
+];
+
+function config(over: Partial<MeasureConfig> = {}): MeasureConfig {
+  return { version: 1, ...MEASURE_DEFAULTS, target: 'fake', draft: 'fake-draft', prompts: 'test', samples: 2, maxNewTokens: 24, PMax: 32, keepTop: 32, treeEvery: 4, iidTrees: 400, ...over };
+}
+
+const models = () => ({ verifier: fakeModel(), drafter: fakeModel({ trigram: 0, name: 'fake-draft' }) });
+
+describe('runMeasurement', () => {
+  it('runMeasurement(config) writes a results.json valid against ReportSchema with every curve', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const out = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts });
+    const report = ReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')));
+    expect(out.report).toEqual(report);
+    expect(out.unitsTotal).toBe(8); // 4 prompts × 2 samples
+    expect(report.stats.overall.sequences).toBe(8);
+    expect(report.stats.overall.positions).toBe(8 * 24); // the fake model never ends early (EOS logit −30)
+    expect(Object.keys(report.stats.tasks).sort()).toEqual(['alpha', 'beta']);
+    for (const name of ['oracle', 'iid', 'theorem1', 'limit', 'lemma7'] as const) expect(report.curves[name]?.map((p) => p.P)).toEqual([1, 2, 3, 4, 6, 8, 12, 16, 24, 32]);
+    expect(Object.keys(report.curves.drafters).sort()).toEqual(['chain', 'eagle', 'q-greedy']);
+    expect(report.tasks?.['alpha']?.curves?.oracle?.length).toBe(10);
+    expect(report.entropyHistogram?.counts.reduce((a, b) => a + b, 0)).toBe(8 * 24);
+    expect(report.temperatureSweep?.length).toBe(13);
+  });
+
+  it('runMeasurement: the real oracle is at least every drafter at every budget (Lemma 1), P = 1 gives exactly 1', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const { report } = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts });
+    const oracle = report!.curves.oracle;
+    for (const [name, curve] of Object.entries(report!.curves.drafters)) {
+      curve.forEach((point, i) => {
+        // Same positions, and at each position the oracle tree maximises Σ P(v): the means obey it exactly.
+        expect(point.mean, `${name} at P = ${point.P}`).toBeLessThanOrEqual(oracle[i]!.mean + 1e-12);
+      });
+      expect(curve[0]!.mean).toBe(1);
+    }
+    expect(oracle[0]!.mean).toBe(1);
+  });
+
+  it('runMeasurement: the i.i.d. optimum stays under Theorem 1 and the ancestral estimate agrees with the exact oracle', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const { report } = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts });
+    const { iid, theorem1, oracle, oracleAncestral } = report!.curves;
+    iid.forEach((point, i) => expect(point.mean - 3 * (point.se ?? 0)).toBeLessThanOrEqual(theorem1[i]!.mean));
+    oracleAncestral!.forEach((point, i) => {
+      const se = Math.hypot(point.se ?? 0, oracle[i]!.se ?? 0);
+      expect(Math.abs(point.mean - oracle[i]!.mean)).toBeLessThanOrEqual(4 * se + 1e-12);
+    });
+  });
+
+  it('runMeasurement stopped after 3 units and continued gives the same results as an uninterrupted run', async () => {
+    const whole = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const { report: expected } = await runMeasurement({ config: config(), outDir: whole, models: models(), prompts });
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const first = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts, stopAfterUnits: 3 });
+    expect(first.report).toBeUndefined();
+    expect(existsSync(path.join(dir, 'results.json'))).toBe(false);
+    // A kill in the middle of an append leaves a partial line: it must be ignored and cut off.
+    appendFileSync(path.join(dir, 'units.jsonl'), '{"kind":"unit","unit":5,"tok');
+    const calls = { count: 0 };
+    const second = await runMeasurement({ config: config(), outDir: dir, models: { verifier: fakeModel({ calls }), drafter: fakeModel({ trigram: 0 }) }, prompts });
+    expect(second.unitsResumed).toBe(3);
+    expect(second.unitsMeasured).toBe(5);
+    expect(second.report).toEqual(expected);
+    expect(readFileSync(path.join(dir, 'results.json'), 'utf8')).toBe(readFileSync(path.join(whole, 'results.json'), 'utf8'));
+    // Rerunning a finished run measures nothing more.
+    const third = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts });
+    expect(third.unitsMeasured).toBe(0);
+    expect(third.report).toEqual(expected);
+  });
+
+  it('runMeasurement in a run directory made with another configuration fails with a one-line error naming the difference', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    await runMeasurement({ config: config(), outDir: dir, models: models(), prompts, stopAfterUnits: 1 });
+    await expect(runMeasurement({ config: config({ samples: 3 }), outDir: dir, models: models(), prompts })).rejects.toThrow(SpecboundError);
+    await expect(runMeasurement({ config: config({ samples: 3 }), outDir: dir, models: models(), prompts })).rejects.toThrow(/samples 2 there, 3 here/);
+  });
+
+  it('runMeasurement with another seed samples other continuations', async () => {
+    const a = await runMeasurement({ config: config(), outDir: mkdtempSync(path.join(tmpdir(), 'measure-')), models: models(), prompts });
+    const b = await runMeasurement({ config: config({ seed: 2 }), outDir: mkdtempSync(path.join(tmpdir(), 'measure-')), models: models(), prompts });
+    expect(a.report!.stats.overall.mu.estimate).not.toBe(b.report!.stats.overall.mu.estimate);
+  });
+});
