@@ -39,22 +39,27 @@ export function lawTreeSession(law: ChildLaw, options: LawSessionOptions): TreeS
     const fromTail = Math.max(0, Math.min(sampler.tailCounts[d]!, maxChildren - explicit));
     const n = explicit + fromTail;
     const offset = sampler.offsets[d]!;
-    const order = new Int32Array(n);
-    const p = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      order[k] = k;
-      p[k] = k < explicit ? probs[offset + k]! : tail;
-    }
     // Sparse distributions list tokens by decreasing probability (ties: smaller id). The drafter
     // view is already in that order; the verifier's p need not be.
-    const sorted = Array.from(order).filter((k) => p[k]! > 0).sort((a, b) => p[b]! - p[a]! || a - b);
-    const ids = Int32Array.from(sorted);
-    const logProbs = new Float64Array(ids.length);
+    let ids = new Int32Array(n);
+    let logProbs = new Float64Array(n);
+    let m = 0;
     let mass = 0;
-    for (let i = 0; i < ids.length; i++) {
-      logProbs[i] = Math.log(p[ids[i]!]!);
-      mass += p[ids[i]!]!;
+    let sorted = true;
+    for (let k = 0; k < n; k++) {
+      const pk = k < explicit ? probs[offset + k]! : tail;
+      if (!(pk > 0)) continue;
+      ids[m] = k;
+      logProbs[m] = Math.log(pk);
+      mass += pk;
+      if (m > 0 && logProbs[m]! > logProbs[m - 1]!) sorted = false;
+      m++;
     }
+    if (m < n) {
+      ids = ids.slice(0, m);
+      logProbs = logProbs.slice(0, m);
+    }
+    if (!sorted) sortByDecreasingLogProb(ids, logProbs);
     const vocabSize = Math.max(ids.length, sampler.lengths[d]! + Math.min(sampler.tailCounts[d]!, 2 ** 31 - 1 - sampler.lengths[d]!));
     return { kind: 'sparse', vocabSize, ids, logProbs, tailMass: Math.max(0, 1 - mass) };
   };
@@ -76,4 +81,16 @@ export function lawTreeSession(law: ChildLaw, options: LawSessionOptions): TreeS
       keys.length = 0;
     },
   };
+}
+
+/** Sorts (id, ln p) pairs by decreasing ln p, ties by smaller id, in place. */
+function sortByDecreasingLogProb(ids: Int32Array, logProbs: Float64Array): void {
+  const n = ids.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => logProbs[b]! - logProbs[a]! || ids[a]! - ids[b]!);
+  const id2 = ids.slice();
+  const lp2 = logProbs.slice();
+  for (let i = 0; i < n; i++) {
+    ids[i] = id2[order[i]!]!;
+    logProbs[i] = lp2[order[i]!]!;
+  }
 }
