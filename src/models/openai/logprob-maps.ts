@@ -1,0 +1,117 @@
+/**
+ * Turns the logprob maps of an OpenAI-compatible answer into sparse TokenDistributions
+ * (dist/distribution.ts): the top-k token ids by decreasing probability (ties: smaller id), and
+ * the tail mass 1 − Σ p. Every check that could let a wrong distribution through throws
+ * InvalidModelResponseError naming the endpoint: fewer entries than asked, duplicate or
+ * out-of-vocabulary ids, probabilities summing above 1.
+ */
+import type { SparseDistribution } from '../../dist/distribution.js';
+import { InvalidModelResponseError, UnmappableTokenError } from './errors.js';
+import type { PromptLogprobEntry } from './response-schema.js';
+
+/** vLLM sends −∞ as −9999 (clamp_prompt_logprobs); anything at or below is probability 0. */
+const NEG_INF_SENTINEL = -9999;
+/** Σ p may exceed 1 by rounding of the server's floats; more than this is a broken answer. */
+const SUM_TOLERANCE = 1e-4;
+
+/** Maps a token string of an answer to its id: `token_id:N` (vLLM's return_tokens_as_token_ids) or the vocabulary. */
+export type TokenStringMapper = (token: string, endpoint: string) => number;
+
+export function tokenIdMapper(pieceToId: ReadonlyMap<string, number> | undefined): TokenStringMapper {
+  return (token, endpoint) => {
+    if (token.startsWith('token_id:')) {
+      const text = token.slice('token_id:'.length);
+      if (/^\d+$/.test(text)) return Number(text);
+    }
+    const id = pieceToId?.get(token);
+    if (id === undefined) throw new UnmappableTokenError(endpoint, token);
+    return id;
+  };
+}
+
+/**
+ * Builds the sparse distribution of the `k` most probable tokens from (id, logprob) pairs,
+ * keeping only the k largest when the server listed one more (the sampled token).
+ */
+export function sparseFromPairs(
+  ids: readonly number[],
+  logProbs: readonly number[],
+  k: number,
+  vocabSize: number,
+  endpoint: string,
+  where: string,
+): SparseDistribution {
+  const expected = Math.min(k, vocabSize);
+  if (ids.length < expected) {
+    throw new InvalidModelResponseError(endpoint, `${where}: ${ids.length} logprobs returned, ${expected} asked for`);
+  }
+  const seen = new Set<number>();
+  for (const id of ids) {
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new InvalidModelResponseError(endpoint, `${where}: token id ${id} is outside the vocabulary of ${vocabSize}`);
+    if (seen.has(id)) throw new InvalidModelResponseError(endpoint, `${where}: token id ${id} listed twice`);
+    seen.add(id);
+  }
+  const order = ids.map((_, i) => i).sort((a, b) => logProbs[b]! - logProbs[a]! || ids[a]! - ids[b]!);
+  const n = expected;
+  const outIds = new Int32Array(n);
+  const outLogProbs = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    const lp = logProbs[j]! <= NEG_INF_SENTINEL ? -Infinity : logProbs[j]!;
+    outIds[i] = ids[j]!;
+    outLogProbs[i] = lp;
+    sum += Math.exp(lp);
+  }
+  if (sum > 1 + SUM_TOLERANCE) throw new InvalidModelResponseError(endpoint, `${where}: the top ${n} probabilities sum to ${sum.toPrecision(6)} > 1`);
+  return { kind: 'sparse', vocabSize, ids: outIds, logProbs: outLogProbs, tailMass: Math.max(0, 1 - sum) };
+}
+
+/** A `top_logprobs` map (token string → logprob) of a completion choice. */
+export function sparseFromTopLogprobs(
+  map: Readonly<Record<string, number>>,
+  k: number,
+  vocabSize: number,
+  mapToken: TokenStringMapper,
+  endpoint: string,
+  where: string,
+): SparseDistribution {
+  const ids: number[] = [];
+  const lps: number[] = [];
+  for (const [token, lp] of Object.entries(map)) {
+    ids.push(mapToken(token, endpoint));
+    lps.push(lp);
+  }
+  return sparseFromPairs(ids, lps, k, vocabSize, endpoint, where);
+}
+
+/**
+ * A `prompt_logprobs` entry (token id → {logprob, rank}). It lists the prompt's own token
+ * (whatever its rank) and the top k; entries of rank > k are dropped so the tail keeps its
+ * meaning (every unlisted token is at most the k-th probability).
+ */
+export function sparseFromPromptEntry(
+  entry: PromptLogprobEntry,
+  k: number,
+  ownToken: number,
+  vocabSize: number,
+  endpoint: string,
+  where: string,
+): SparseDistribution {
+  const all = Object.entries(entry).map(([key, v]) => {
+    if (!/^\d+$/.test(key)) throw new UnmappableTokenError(endpoint, key);
+    return { id: Number(key), logprob: v.logprob, rank: v.rank ?? undefined };
+  });
+  const ranked = all.every((e) => e.rank !== undefined);
+  let top = ranked ? all.filter((e) => e.rank! <= k) : all;
+  // Without ranks: k + 1 entries means the prompt's own token is the one outside the top k.
+  if (!ranked && top.length === k + 1) top = top.filter((e) => e.id !== ownToken);
+  return sparseFromPairs(
+    top.map((e) => e.id),
+    top.map((e) => e.logprob),
+    k,
+    vocabSize,
+    endpoint,
+    where,
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The tokenizer of a model that lives on a server. Token ids are what the client sends and
+ * receives, so only text needs the server:
+ *
+ * - `encodeAsync(text)` calls vLLM's `POST /tokenize` (served at the root, beside `/v1`) and
+ *   caches the answer; the synchronous `encode(text)` returns a cached answer and otherwise throws
+ *   (tokenizing needs a round-trip; token-id prompts need none).
+ * - `tokenText` / `decode` use the vocabulary table when the server offers one (specbound's own
+ *   `serve-model` does, at `/v1/specbound/vocabulary`); otherwise tokens show as `<id 123>`.
+ */
+import { SpecboundError } from '../../core/errors.js';
+import type { Tokenizer } from '../model.js';
+import { InvalidModelResponseError } from './errors.js';
+import { describeZodProblem, tokenizeResponseSchema, type Vocabulary } from './response-schema.js';
+import { endpointUrl, type ModelServerTransport } from './transport.js';
+
+export class RemoteTokenizer implements Tokenizer {
+  readonly bos: number | undefined;
+  readonly eos: number | undefined;
+  private readonly vocabulary: Vocabulary | undefined;
+  private readonly cache = new Map<string, number[]>();
+
+  constructor(
+    private readonly transport: ModelServerTransport,
+    private readonly model: string,
+    vocabulary: Vocabulary | undefined,
+  ) {
+    this.vocabulary = vocabulary;
+    this.bos = vocabulary?.bos_token_id ?? undefined;
+    this.eos = vocabulary?.eos_token_id ?? undefined;
+  }
+
+  /** Token ids of `text`, tokenized by the server (`POST /tokenize`); cached for `encode`. */
+  async encodeAsync(text: string, options?: { bos?: boolean; signal?: AbortSignal }): Promise<number[]> {
+    const bos = options?.bos ?? true;
+    const key = `${bos ? 1 : 0}:${text}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return [...cached];
+    const ids = await this.transport.request(
+      '../tokenize',
+      (client, opts, base) => client.post(endpointUrl(base, '../tokenize'), { body: { model: this.model, prompt: text, add_special_tokens: bos }, ...opts }),
+      (raw, endpoint) => {
+        const r = tokenizeResponseSchema.safeParse(raw);
+        if (!r.success) throw new InvalidModelResponseError(endpoint, `not a /tokenize answer (${describeZodProblem(r.error)})`);
+        return r.data.tokens;
+      },
+      options?.signal,
+    );
+    this.cache.set(key, ids);
+    return [...ids];
+  }
+
+  encode(text: string, options?: { bos?: boolean }): number[] {
+    const cached = this.cache.get(`${(options?.bos ?? true) ? 1 : 0}:${text}`);
+    if (cached !== undefined) return [...cached];
+    throw new SpecboundError(`${this.model}: text is tokenized by the server; call tokenizer.encodeAsync(text) first, or give token-id prompts`);
+  }
+
+  decode(ids: readonly number[]): string {
+    const pieces = this.vocabulary?.pieces;
+    return ids.map((id) => (pieces === undefined ? `<id ${id}>` : (pieces[id] ?? `<id ${id}>`))).join('');
+  }
+
+  tokenText(id: number): string {
+    return this.vocabulary?.tokens[id] ?? `<id ${id}>`;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Requests to one model behind several OpenAI-compatible replicas, through the official `openai`
+ * client (request building, auth header, status → typed APIError, its `timeout`): round-robin
+ * over the endpoints, at most `concurrency` requests in flight, and our own retry loop, because
+ * the openai client's retries stay on one endpoint with a fixed 0.5–8 s backoff, and do not
+ * cover a connection dropped while the body is read. Each retry goes to the next endpoint.
+ *
+ * Retried: 408, 409, 429, 5xx, connection failures (refused, reset, truncated body), timeouts.
+ * Not retried: other statuses, and answers that fail validation (InvalidModelResponseError).
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import type { OpenAIClientOptions } from './client-options.js';
+import {
+  InvalidModelResponseError,
+  ModelServerConnectionError,
+  ModelServerError,
+  ModelServerStatusError,
+  ModelServerTimeoutError,
+  withAttempts,
+} from './errors.js';
+import { retryDelayMs } from './retry-delay.js';
+
+export type TransportOptions = Pick<
+  OpenAIClientOptions,
+  'endpoints' | 'concurrency' | 'maxRetries' | 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs' | 'apiKey'
+> & {
+  /** Replaces global fetch (tests count calls this way). */
+  readonly fetch?: typeof fetch;
+  /** Jitter source (tests pass a seeded one); Math.random otherwise. */
+  readonly random?: () => number;
+};
+
+/** One attempt: the request made with a configured openai client. */
+export type AttemptFn = (
+  client: OpenAI,
+  options: { signal: AbortSignal; timeout: number; maxRetries: 0 },
+  /** The replica's base URL (`http://host:8000/v1`). */
+  base: string,
+) => Promise<unknown>;
+
+/** The URL errors name: `path` after the base URL; a path starting with `../` is relative to the base's parent (vLLM's `/tokenize`). */
+export function endpointUrl(base: string, path: string): string {
+  return path.startsWith('../') ? `${base.replace(/\/[^/]*$/, '')}/${path.slice(3)}` : base + path;
+}
+
+interface Replica {
+  readonly base: string;
+  readonly client: OpenAI;
+}
+
+export class ModelServerTransport {
+  private readonly replicas: Replica[];
+  private readonly limit: ConcurrencyLimit;
+  private readonly options: TransportOptions;
+  private readonly random: () => number;
+  private nextReplica = 0;
+  /** Attempts made so far (all requests, all endpoints). */
+  attempts = 0;
+
+  constructor(options: TransportOptions) {
+    this.options = options;
+    this.random = options.random ?? Math.random;
+    this.limit = new ConcurrencyLimit(options.concurrency);
+    const apiKey = options.apiKey ?? process.env['SPECBOUND_OPENAI_API_KEY'] ?? 'EMPTY';
+    this.replicas = options.endpoints.map((base) => ({
+      base,
+      client: new OpenAI({
+        baseURL: base,
+        apiKey,
+        maxRetries: 0,
+        timeout: options.timeoutMs,
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      }),
+    }));
+  }
+
+  get endpoints(): readonly string[] {
+    return this.replicas.map((r) => r.base);
+  }
+
+  /** Runs `attempt` against one replica chosen by the caller (no round-robin), with retries. */
+  onReplica<T>(index: number, path: string, attempt: AttemptFn, parse: (raw: unknown, endpoint: string) => T, signal?: AbortSignal): Promise<T> {
+    return this.limit.run(() => this.withRetries(() => index, path, attempt, parse, signal));
+  }
+
+  /** Runs `attempt` round-robin over the replicas, with retries (each on the next replica). */
+  request<T>(path: string, attempt: AttemptFn, parse: (raw: unknown, endpoint: string) => T, signal?: AbortSignal): Promise<T> {
+    return this.limit.run(() =>
+      this.withRetries(
+        (previous) => {
+          // A retry goes to the replica after the one that failed; a first attempt takes the next in turn.
+          if (previous !== undefined) return (previous + 1) % this.replicas.length;
+          const i = this.nextReplica;
+          this.nextReplica = (i + 1) % this.replicas.length;
+          return i;
+        },
+        path,
+        attempt,
+        parse,
+        signal,
+      ),
+    );
+  }
+
+  private async withRetries<T>(
+    pick: (previous: number | undefined) => number,
+    path: string,
+    attempt: AttemptFn,
+    parse: (raw: unknown, endpoint: string) => T,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const { maxRetries } = this.options;
+    let index: number | undefined;
+    for (let retry = 0; ; retry++) {
+      index = pick(index);
+      const replica = this.replicas[index]!;
+      const endpoint = endpointUrl(replica.base, path);
+      let failure: { error: ModelServerError; retryable: boolean; headers?: Headers };
+      try {
+        const raw = await this.attemptOnce(replica, endpoint, attempt, signal);
+        return parse(raw, endpoint);
+      } catch (err) {
+        if (signal?.aborted === true) throw signal.reason ?? err;
+        failure = classify(err, endpoint, this.options.timeoutMs);
+      }
+      if (!failure.retryable || retry >= maxRetries) throw withAttempts(failure.error, retry + 1);
+      const delay = retryDelayMs(retry, { baseMs: this.options.backoffBaseMs, capMs: this.options.backoffCapMs }, this.random, failure.headers);
+      await sleep(delay, signal);
+    }
+  }
+
+  /** One attempt with its own timeout covering headers and body. */
+  private async attemptOnce(replica: Replica, endpoint: string, attempt: AttemptFn, signal: AbortSignal | undefined): Promise<unknown> {
+    this.attempts++;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new ModelServerTimeoutError(endpoint, this.options.timeoutMs)), this.options.timeoutMs);
+    const combined = signal === undefined ? timeout.signal : AbortSignal.any([signal, timeout.signal]);
+    try {
+      return await attempt(replica.client, { signal: combined, timeout: this.options.timeoutMs + 1000, maxRetries: 0 }, replica.base);
+    } catch (err) {
+      if (timeout.signal.aborted) throw timeout.signal.reason as Error;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function statusRetryable(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Maps whatever an attempt threw to our typed errors, and whether to retry. */
+function classify(err: unknown, endpoint: string, timeoutMs: number): { error: ModelServerError; retryable: boolean; headers?: Headers } {
+  if (err instanceof InvalidModelResponseError) return { error: err, retryable: false };
+  if (err instanceof ModelServerError) return { error: err, retryable: err instanceof ModelServerTimeoutError || err instanceof ModelServerConnectionError };
+  if (err instanceof APIConnectionTimeoutError) return { error: new ModelServerTimeoutError(endpoint, timeoutMs, { cause: err }), retryable: true };
+  if (err instanceof APIUserAbortError) return { error: new ModelServerConnectionError(endpoint, 'request aborted', { cause: err }), retryable: false };
+  if (err instanceof APIConnectionError) return { error: new ModelServerConnectionError(endpoint, connectionProblem(err), { cause: err }), retryable: true };
+  if (err instanceof APIError && typeof err.status === 'number') {
+    const headers = err.headers instanceof Headers ? err.headers : undefined;
+    const error = new ModelServerStatusError(endpoint, err.status, serverMessage(err), { cause: err });
+    return { error, retryable: statusRetryable(err.status), ...(headers === undefined ? {} : { headers }) };
+  }
+  if (err instanceof SyntaxError) return { error: new InvalidModelResponseError(endpoint, `malformed JSON in the answer (${err.message})`, { cause: err }), retryable: false };
+  // undici: the socket closed while the body was read ("terminated", "other side closed").
+  if (err instanceof TypeError) return { error: new ModelServerConnectionError(endpoint, `connection dropped while reading the answer (${causeText(err)})`, { cause: err }), retryable: true };
+  const text = err instanceof Error ? err.message : String(err);
+  return { error: new ModelServerConnectionError(endpoint, text.split('\n')[0] ?? text, { cause: err }), retryable: false };
+}
+
+function causeText(err: Error): string {
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err.message}${cause}`;
+}
+
+function connectionProblem(err: APIConnectionError): string {
+  const cause = err.cause instanceof Error ? err.cause : undefined;
+  const inner = cause?.cause instanceof Error ? cause.cause : cause;
+  const code = inner !== undefined && 'code' in inner ? String((inner as { code: unknown }).code) : undefined;
+  return `connection failed${code === undefined ? '' : ` (${code})`}${inner === undefined ? '' : `: ${inner.message}`}`;
+}
+
+/** The message of an OpenAI-style error body, or the status text. */
+function serverMessage(err: APIError): string {
+  const body = err.error as { message?: unknown } | undefined;
+  const msg = typeof body?.message === 'string' ? body.message : '';
+  return msg.split('\n')[0]!.slice(0, 200);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

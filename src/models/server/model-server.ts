@@ -1,0 +1,266 @@
+/**
+ * The OpenAI-compatible server behind `specbound serve-model`: any LanguageModel answered over
+ * HTTP in vLLM's shapes, on Node's own `http` module (four routes need no framework).
+ *
+ * Routes: `GET /v1/models`, `POST /v1/completions`, vLLM's `POST /tokenize` and
+ * `POST /detokenize`, `GET /health`, and one specbound extension, `GET /v1/specbound/vocabulary`
+ * (vocabulary size, BOS/EOS and every token's text) that lets a specbound client show tokens
+ * without a tokenizer of its own. Bad requests get OpenAI-style error bodies with vLLM's status
+ * codes. Model work runs one request at a time (backends are not re-entrant).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
+import type { LanguageModel } from '../model.js';
+import { completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema } from './completion-request.js';
+import { CompletionEngine, type CompletionLimits } from './completions.js';
+import type { Fault, FaultPlan } from './faults.js';
+import { HttpError, badRequest, notFound } from './openai-errors.js';
+
+export interface ModelServerOptions extends Partial<CompletionLimits> {
+  readonly model: LanguageModel;
+  /** The name `/v1/models` lists and completions must ask for; defaults to the model's spelling. */
+  readonly modelName?: string;
+  /** Largest request body in bytes (default 1 MiB); larger → 413. */
+  readonly maxBodyBytes?: number;
+  /** Context length reported as `max_model_len` (default: maxPromptTokens + maxTokens). */
+  readonly maxModelLen?: number;
+  /** TESTS ONLY: misbehaviour per completion request (delays, 429s, drops…). */
+  readonly faults?: FaultPlan;
+}
+
+export interface ModelServer {
+  readonly server: http.Server;
+  /** Starts listening; resolves to the base URL of the API (`http://127.0.0.1:PORT/v1`). */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops accepting connections, closes open ones, resolves when done. */
+  close(): Promise<void>;
+  /** Completion requests received so far (including faulted ones). */
+  readonly completionRequests: number;
+}
+
+const DEFAULT_LIMITS: CompletionLimits = { maxLogprobs: 20, maxTokens: 4096, maxPromptTokens: 8192, maxPrompts: 256 };
+
+export function createModelServer(options: ModelServerOptions): ModelServer {
+  const { model } = options;
+  const modelName = options.modelName ?? model.name;
+  const limits: CompletionLimits = {
+    maxLogprobs: options.maxLogprobs ?? DEFAULT_LIMITS.maxLogprobs,
+    maxTokens: options.maxTokens ?? DEFAULT_LIMITS.maxTokens,
+    maxPromptTokens: options.maxPromptTokens ?? DEFAULT_LIMITS.maxPromptTokens,
+    maxPrompts: options.maxPrompts ?? DEFAULT_LIMITS.maxPrompts,
+  };
+  const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
+  const maxModelLen = options.maxModelLen ?? limits.maxPromptTokens + limits.maxTokens;
+  const engine = new CompletionEngine(model, limits);
+  const created = Math.floor(Date.now() / 1000);
+  let completionRequests = 0;
+  // One model call at a time: a promise chain.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const checkModel = (name: string | null | undefined): void => {
+    if (typeof name === 'string' && name !== modelName) throw notFound(`The model \`${name}\` does not exist.`, 'model');
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    switch (route) {
+      case 'GET /health':
+        res.writeHead(200).end();
+        return;
+      case 'GET /v1/models':
+        return sendJson(res, 200, {
+          object: 'list',
+          data: [{ id: modelName, object: 'model', created, owned_by: 'specbound', root: modelName, parent: null, max_model_len: maxModelLen, permission: [] }],
+        });
+      case 'GET /v1/specbound/vocabulary': {
+        const tokens: string[] = [];
+        const pieces: string[] = [];
+        for (let id = 0; id < model.vocabSize; id++) {
+          tokens.push(model.tokenizer.tokenText(id));
+          pieces.push(model.tokenizer.decode([id]));
+        }
+        return sendJson(res, 200, {
+          model: modelName,
+          vocab_size: model.vocabSize,
+          bos_token_id: model.tokenizer.bos ?? null,
+          eos_token_id: model.tokenizer.eos ?? null,
+          tokens,
+          pieces,
+        });
+      }
+      case 'POST /tokenize': {
+        const body = parseBody(tokenizeRequestSchema, await readJson(req, maxBodyBytes));
+        checkModel(body.model);
+        const tokens = model.tokenizer.encode(body.prompt, { bos: body.add_special_tokens ?? true });
+        return sendJson(res, 200, {
+          count: tokens.length,
+          max_model_len: maxModelLen,
+          tokens,
+          token_strs: body.return_token_strs === true ? tokens.map((id) => model.tokenizer.tokenText(id)) : null,
+        });
+      }
+      case 'POST /detokenize': {
+        const body = parseBody(detokenizeRequestSchema, await readJson(req, maxBodyBytes));
+        checkModel(body.model);
+        for (const id of body.tokens) if (id >= model.vocabSize) throw badRequest(`token id ${id} is out of vocabulary (size ${model.vocabSize})`, 'tokens');
+        return sendJson(res, 200, { prompt: model.tokenizer.decode(body.tokens) });
+      }
+      case 'POST /v1/completions': {
+        const fault = options.faults?.(completionRequests);
+        completionRequests++;
+        const raw = await readJson(req, maxBodyBytes);
+        if (fault !== undefined && (await applyFault(fault, res))) return;
+        const body = parseBody(completionRequestSchema, raw);
+        checkModel(body.model);
+        let answer = (await exclusive(() => engine.complete(body, modelName))) as Record<string, unknown>;
+        if (fault !== undefined) answer = distort(answer, fault);
+        return sendJson(res, 200, answer);
+      }
+      default:
+        if (['/health', '/v1/models', '/v1/completions', '/tokenize', '/detokenize', '/v1/specbound/vocabulary'].includes(url.pathname)) {
+          throw new HttpError(405, 'MethodNotAllowed', `method ${req.method ?? '?'} is not allowed on ${url.pathname}`);
+        }
+        throw notFound(`no route ${url.pathname}`);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent || res.destroyed) return;
+      const e = err instanceof HttpError ? err : new HttpError(500, 'InternalServerError', err instanceof Error ? err.message : String(err));
+      sendJson(res, e.status, e.body());
+      if (e.status === 413) res.once('finish', () => req.socket.destroy());
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  return {
+    server,
+    get completionRequests() {
+      return completionRequests;
+    },
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          resolve(`http://${shownHost}:${addr.port}/v1`);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads the whole body (413 past `limit` bytes) and parses it as JSON (400 when malformed). */
+async function readJson(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  const tooLarge = (): HttpError => new HttpError(413, 'RequestEntityTooLarge', `request body larger than ${limit} bytes`);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw badRequest('the request body is empty; expected a JSON object');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw badRequest(`the request body is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+function parseBody<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const param = issue.path.length > 0 ? String(issue.path[0]) : null;
+  throw badRequest(`${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`, param);
+}
+
+/** Faults that replace the answer; returns true when the response has been dealt with. */
+async function applyFault(fault: Fault, res: http.ServerResponse): Promise<boolean> {
+  switch (fault.kind) {
+    case 'delay':
+      await new Promise((r) => setTimeout(r, fault.ms));
+      return res.destroyed;
+    case 'status': {
+      const e = new HttpError(fault.status, fault.status === 429 ? 'RateLimitError' : 'InternalServerError', `injected fault: status ${fault.status}`);
+      if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
+      sendJson(res, fault.status, e.body());
+      return true;
+    }
+    case 'drop':
+      res.socket?.destroy();
+      return true;
+    case 'raw':
+      res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json', 'content-length': Buffer.byteLength(fault.body) });
+      res.end(fault.body);
+      return true;
+    case 'truncate': {
+      const body = JSON.stringify({ id: 'cmpl-truncated', object: 'text_completion', choices: [{ index: 0, text: 'x'.repeat(64) }] });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.write(body.slice(0, body.length >> 1));
+      await new Promise((r) => setTimeout(r, 5));
+      res.socket?.destroy();
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Faults that alter a correct answer. */
+function distort(answer: Record<string, unknown>, fault: Fault): Record<string, unknown> {
+  switch (fault.kind) {
+    case 'wrong-model':
+      return { ...answer, model: fault.model };
+    case 'short-logprobs':
+    case 'unmappable-token': {
+      const text = JSON.stringify(answer);
+      const parsed = JSON.parse(text) as { choices: { logprobs: { top_logprobs: (Record<string, number> | null)[] } | null; prompt_logprobs: (Record<string, unknown> | null)[] | null }[] };
+      for (const c of parsed.choices) {
+        const maps: (Record<string, unknown> | null)[] = [...(c.logprobs?.top_logprobs ?? []), ...(c.prompt_logprobs ?? [])];
+        for (const m of maps) {
+          if (m === null) continue;
+          const keys = Object.keys(m);
+          if (fault.kind === 'short-logprobs') {
+            delete m[keys[keys.length - 1]!];
+          } else {
+            const first = keys[0]!;
+            if (first.startsWith('token_id:')) {
+              m[fault.token] = m[first];
+              delete m[first];
+            }
+          }
+        }
+      }
+      return parsed as unknown as Record<string, unknown>;
+    }
+    default:
+      return answer;
+  }
+}
