@@ -1,4 +1,83 @@
-// PLACEHOLDER until its issue lands: registers nothing yet.
+/**
+ * `specbound serve-model`: any local model behind an OpenAI-compatible API in vLLM's shapes, a
+ * reference server for pipelines (and what the openai backend's tests talk to).
+ */
 import type { Command } from 'commander';
+import { InvalidValueError } from '../../core/errors.js';
+import { printJson } from '../output.js';
+import { parseInteger } from '../parse.js';
 
-export function register(_program: Command): void {}
+interface ServeModelOptions {
+  model: string;
+  port: number;
+  host: string;
+  name?: string;
+  maxLogprobs: number;
+  maxTokens: number;
+  maxBodyBytes: number;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve-model')
+    .summary('serve a local model through an OpenAI-compatible API (vLLM shapes)')
+    .description(
+      'Serves a local model (builtin, llama2c:PATH, …) over HTTP as vLLM does, so tools written for\n' +
+        'vLLM, and specbound itself (--model openai:URL#model=NAME), can use it:\n' +
+        '  GET  /v1/models                 the one served model\n' +
+        '  POST /v1/completions            prompt as text or token ids; max_tokens, temperature, seed,\n' +
+        '                                  echo, logprobs (top-k per generated token), prompt_logprobs\n' +
+        '                                  (top-k at every prompt position), return_tokens_as_token_ids\n' +
+        '  POST /tokenize, POST /detokenize  vLLM\'s tokenizer endpoints\n' +
+        '  GET  /v1/specbound/vocabulary   vocabulary size and token texts (specbound extension)\n' +
+        'Logprobs are the model\'s temperature-1 log-probabilities whatever the sampling temperature\n' +
+        '(vLLM\'s default logprobs mode). Bad requests get OpenAI-style error bodies\n' +
+        '{"error": {"message", "type", "param", "code"}} with 400/404/405/413.\n\n' +
+        'It listens on 127.0.0.1 unless --host says otherwise, prints its URL, and stops cleanly on\n' +
+        'Ctrl-C (SIGINT) or SIGTERM.\n\n' +
+        'Examples:\n' +
+        '  specbound serve-model --model builtin --port 8000\n' +
+        '  specbound serve-model --model llama2c:stories260K.bin --port 0 --json\n' +
+        '  curl -s localhost:8000/v1/completions -d \'{"prompt": "Once upon", "max_tokens": 1, "logprobs": 5}\'',
+    )
+    .requiredOption('--model <model>', 'the model to serve: builtin, builtin-draft, llama2c:PATH[#tokenizer=PATH], …')
+    .option('--port <n>', 'TCP port; 0 picks a free one (printed)', (v) => parseInteger('--port', v, { min: 0, max: 65535 }), 8000)
+    .option('--host <address>', 'address to bind; 0.0.0.0 exposes the server to the network', '127.0.0.1')
+    .option('--name <served-name>', 'model name clients must ask for (default: the --model spelling)')
+    .option('--max-logprobs <k>', 'largest logprobs / prompt_logprobs a request may ask (vLLM default 20)', (v) => parseInteger('--max-logprobs', v, { min: 0, max: 1_000_000 }), 20)
+    .option('--max-tokens <n>', 'largest max_tokens a request may ask', (v) => parseInteger('--max-tokens', v, { min: 1 }), 4096)
+    .option('--max-body-bytes <n>', 'largest request body; larger requests get 413', (v) => parseInteger('--max-body-bytes', v, { min: 1024 }), 1 << 20)
+    .option('--json', 'print {"url", "model", "host", "port"} as JSON on start instead of a sentence')
+    .action(async (opts: ServeModelOptions) => {
+      if (opts.host.trim() === '') throw new InvalidValueError('--host', opts.host, 'empty');
+      const { loadModel } = await import('../../models/registry.js');
+      const { createModelServer } = await import('../../models/server/model-server.js');
+      const model = await loadModel(opts.model);
+      const modelName = opts.name ?? model.name;
+      const server = createModelServer({ model, modelName, maxLogprobs: opts.maxLogprobs, maxTokens: opts.maxTokens, maxBodyBytes: opts.maxBodyBytes });
+      let url: string;
+      try {
+        url = await server.listen(opts.port, opts.host);
+      } catch (err) {
+        await model.close?.();
+        const code = (err as { code?: string }).code;
+        throw new InvalidValueError(code === 'EADDRINUSE' ? '--port' : '--host', code === 'EADDRINUSE' ? opts.port : opts.host, `cannot listen on ${opts.host}:${opts.port} (${code ?? String(err)})`);
+      }
+      const port = Number(new URL(url).port);
+      if (opts.json === true) printJson({ url, model: modelName, host: opts.host, port });
+      else process.stdout.write(`serving ${modelName} at ${url} (Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+      await model.close?.();
+      process.stderr.write('serve-model: stopped\n');
+    });
+}
