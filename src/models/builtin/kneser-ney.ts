@@ -1,0 +1,130 @@
+/**
+ * Interpolated Kneser-Ney (Chen & Goodman 1998, §3.5, one discount per order) over the counts of
+ * ngram-counts.ts. For a context whose last n−1 tokens are h (h′ = h without its first token):
+ *
+ *   p_n(w | h) = max(a(h w) − D_n, 0) / Σ_v a(h v)  +  γ(h) · p_{n−1}(w | h′),
+ *   γ(h)      = D_n · N₁₊(h •) / Σ_v a(h v),
+ *
+ * where a = raw counts c at the model's top order and continuation counts N₁₊(• g) below it,
+ * N₁₊(h •) = number of distinct w with a(h w) > 0, and p_n(w | h) = p_{n−1}(w | h′) when h was
+ * never seen. The recursion ends at p_0(w) = 1/V (with `uniformFloor`; every token gets p > 0)
+ * or, without it, at the unsmoothed unigram level p_1(w) = a(w) / Σ a (tokens never seen as a
+ * continuation get p = 0 exactly). Discounts default to D_n = n₁ / (n₁ + 2 n₂) from the numbers
+ * of n-grams with adjusted count 1 and 2 (Ney, Essen & Kneser 1994). BOS is never predicted by
+ * the count levels (only the uniform floor gives it mass).
+ */
+import type { CountArray, NgramCounts } from './ngram-counts.js';
+import { findChild } from './ngram-counts.js';
+import { BOS_ID } from './tokenizer.js';
+
+export interface KneserNeyOptions {
+  /** Model order N (≤ the order of the counts). */
+  readonly order: number;
+  /** End the recursion at the uniform distribution (every token > 0) instead of the raw unigram level. */
+  readonly uniformFloor: boolean;
+  /** D_1 … D_N; estimated from the counts when absent. */
+  readonly discounts?: readonly number[];
+}
+
+export class KneserNeyModel {
+  readonly order: number;
+  readonly vocabSize: number;
+  readonly uniformFloor: boolean;
+  /** D_n for n = 1 … order (index n − 1). */
+  readonly discounts: Float64Array;
+  private readonly counts: NgramCounts;
+  /** Adjusted counts a(·) used at each level: continuation counts below the top, raw counts at it. */
+  private readonly used: CountArray[];
+
+  constructor(counts: NgramCounts, options: KneserNeyOptions) {
+    if (!Number.isInteger(options.order) || options.order < 1 || options.order > counts.order) {
+      throw new RangeError(`order must be an integer in 1..${counts.order}, got ${options.order}`);
+    }
+    this.counts = counts;
+    this.order = options.order;
+    this.vocabSize = counts.vocabSize;
+    this.uniformFloor = options.uniformFloor;
+    this.used = [];
+    for (let n = 1; n <= this.order; n++) {
+      const level = counts.levels[n - 1]!;
+      const used = n === this.order ? level.count : level.continuation;
+      if (used.length !== level.token.length) {
+        throw new RangeError(`the counts lack the ${n === this.order ? 'raw' : 'continuation'} counts of level ${n} that an order-${this.order} model needs`);
+      }
+      this.used.push(used);
+    }
+    this.discounts = new Float64Array(this.order);
+    for (let n = 1; n <= this.order; n++) {
+      const given = options.discounts?.[n - 1];
+      this.discounts[n - 1] = given ?? estimateDiscount(this.used[n - 1]!);
+    }
+    if (!this.uniformFloor) this.discounts[0] = 0;
+  }
+
+  /**
+   * Writes p(w | context) for every token w into `out` (length V). Only the last order − 1
+   * tokens of `context` matter.
+   */
+  probabilities(context: readonly number[], out: Float64Array): void {
+    const vocabSize = this.vocabSize;
+    out.fill(this.uniformFloor ? 1 / vocabSize : 0);
+    const levels = this.counts.levels;
+    const length = context.length;
+    const maxOrder = Math.min(this.order, length + 1);
+    for (let n = 1; n <= maxOrder; n++) {
+      // Node of the context h = last n − 1 tokens (root for n = 1).
+      let node = -1;
+      let seen = true;
+      for (let k = 1; k < n; k++) {
+        node = findChild(this.counts, k, node, context[length - n + k]!);
+        if (node < 0) {
+          seen = false;
+          break;
+        }
+      }
+      if (!seen) break; // a longer context containing an unseen one is unseen too
+      let from = 0;
+      let to: number;
+      if (n === 1) to = levels[0]!.token.length;
+      else {
+        const starts = levels[n - 2]!.childStart;
+        from = starts[node]!;
+        to = starts[node + 1]!;
+      }
+      const used = this.used[n - 1]!;
+      const tokens = levels[n - 1]!.token;
+      let total = 0;
+      let distinct = 0;
+      for (let j = from; j < to; j++) {
+        const a = n === 1 && tokens[j] === BOS_ID ? 0 : used[j]!; // BOS is never predicted
+        total += a;
+        if (a > 0) distinct++;
+      }
+      if (total === 0) continue;
+      const discount = this.discounts[n - 1]!;
+      const backoff = (discount * distinct) / total;
+      for (let w = 0; w < vocabSize; w++) out[w]! *= backoff;
+      for (let j = from; j < to; j++) {
+        const a = n === 1 && tokens[j] === BOS_ID ? 0 : used[j]!;
+        if (a > discount) out[tokens[j]!]! += (a - discount) / total;
+      }
+    }
+  }
+}
+
+/**
+ * D = n₁ / (n₁ + 2 n₂) over the nonzero adjusted counts, kept within [0.05, 0.95] so that every
+ * level passes some mass down (with the floor, every token keeps p > 0) and keeps some of its own
+ * (tiny corpora where no count is 1 or 2 would give 0 or 1); 0.5 when neither 1 nor 2 occurs.
+ */
+export function estimateDiscount(adjustedCounts: CountArray): number {
+  let n1 = 0;
+  let n2 = 0;
+  for (let j = 0; j < adjustedCounts.length; j++) {
+    const a = adjustedCounts[j];
+    if (a === 1) n1++;
+    else if (a === 2) n2++;
+  }
+  if (n1 + 2 * n2 === 0) return 0.5;
+  return Math.min(0.95, Math.max(0.05, n1 / (n1 + 2 * n2)));
+}
