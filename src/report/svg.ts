@@ -25,7 +25,7 @@ export type PlotOptions = Omit<Plot.PlotOptions, 'document'>;
  */
 export function renderPlotSvg(options: PlotOptions): string {
   const { document } = parseHTML('<!DOCTYPE html><html><head></head><body></body></html>');
-  const element = Plot.plot({ ...options, document: document as unknown as Plot.PlotOptions['document'] }) as unknown as {
+  const element = Plot.plot({ ...options, document } as unknown as Plot.PlotOptions) as unknown as {
     tagName: string;
     outerHTML: string;
     setAttribute(name: string, value: string): void;

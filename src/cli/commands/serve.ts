@@ -1,4 +1,42 @@
-// PLACEHOLDER until its issue lands: registers nothing yet.
+/** `specbound serve`: the local web page (explorer, runs, plans). */
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { InvalidValueError } from '../../core/errors.js';
+import { parseInteger } from '../parse.js';
 
-export function register(_program: Command): void {}
+interface ServeOptions {
+  port: number;
+  host?: string;
+  runs?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .summary('open the local web page: explore the bounds, read measurement runs and plans')
+    .description(
+      'Serves a single-page app on http://127.0.0.1:PORT/ (loopback only unless --host is given):\n' +
+        '  Explorer  sliders for mu, mu2, mu_CE and the budget range; Table 1 presets; live plot of\n' +
+        '            Theorem 1, ln P/mu, ln P/mu_CE and the simulated i.i.d. optimum; shareable URL\n' +
+        '  Runs      the run directories under --runs (made by `specbound measure`/`report`), with\n' +
+        '            the figures of report.html and a plan view for plan.json files beside them\n' +
+        'It serves only its own assets and the --runs directory, read-only; it runs no commands.',
+    )
+    .option('--port <n>', 'TCP port (0 = any free port)', (v) => parseInteger('--port', v, { min: 0, max: 65535 }), 8790)
+    .option('--host <host>', 'interface to bind; give 0.0.0.0 only if you mean to expose the page (default 127.0.0.1)')
+    .option('--runs <dir>', 'directory of run directories (each holding report.json) to show')
+    .action(async (opts: ServeOptions) => {
+      if (opts.runs !== undefined && !(existsSync(opts.runs) && statSync(opts.runs).isDirectory())) {
+        throw new InvalidValueError('--runs', opts.runs, 'not a directory');
+      }
+      const { createWebServer, listen } = await import('../../web/server.js');
+      const server = createWebServer(opts.runs === undefined ? {} : { runsDir: opts.runs });
+      const url = await listen(server, opts.port, opts.host ?? '127.0.0.1');
+      process.stdout.write(`specbound: serving on ${url}  (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => server.close(() => resolve());
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,98 @@
+/**
+ * End-to-end: builds the single-page app with Vite, serves it with a run directory, and drives it
+ * in headless Chromium (Debian's /usr/bin/chromium through playwright-core; .ci/run installs it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { build } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createWebServer, listen } from '../../src/web/server.js';
+import { limitEstimate, reportedBound } from '../../src/theory/index.js';
+import { fixtureReport } from '../helpers/report-fixture.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+let tmp: string;
+let server: http.Server;
+let base: string;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'specbound-e2e-'));
+  const assets = path.join(tmp, 'web');
+  await build({ configFile: path.join(REPO_ROOT, 'src/web/app/vite.config.ts'), logLevel: 'error', build: { outDir: assets, emptyOutDir: true } });
+  const runs = path.join(tmp, 'runs');
+  await mkdir(path.join(runs, 'run-a'), { recursive: true });
+  await writeFile(path.join(runs, 'run-a', 'report.json'), JSON.stringify(fixtureReport(0.5, 1.2)));
+  await writeFile(
+    path.join(runs, 'run-a', 'plan.json'),
+    JSON.stringify({ best: { P: 16, speedup: 2.5, tokensPerSecond: 400 }, curve: [{ P: 8, expectedAccepted: 3, speedup: 2.2 }, { P: 16, expectedAccepted: 3.6, speedup: 2.5 }, { P: 32, expectedAccepted: 4.1, speedup: 2.3 }], configs: { vllm: { method: 'eagle', num_speculative_tokens: 15 } } }),
+  );
+  server = createWebServer({ assetsDir: assets, runsDir: runs });
+  await listen(server, 0, '127.0.0.1');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => process.stderr.write(`browser error: ${e.message}\n`));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const valueOf = async (id: string) => Number(await page.locator(`#${id}`).getAttribute('data-value'));
+
+describe('the web page in headless Chromium', () => {
+  it('explorer: moving the mu slider updates the plotted Theorem 1 and ln P/mu values to theory/', async () => {
+    await page.goto(`${base}/#/explorer?mu=0.683&mu2=2.96&pmin=2&pmax=1024&p=60&sim=0`);
+    await page.waitForSelector('#explorer-plot svg');
+    // Initial state = Llama-3.1-8B mean row: Theorem 1 at P = 60 is 23.33 (hand check in test/theory).
+    expect(await valueOf('readout-theorem1')).toBeCloseTo(reportedBound({ mu: 0.683, mu2: 2.96 }, 60).value, 9);
+    // Move the slider to mu = 1.2 (mu2 = 2.96 >= 1.44 stays).
+    await page.locator('#mu-slider').evaluate((el: HTMLInputElement) => {
+      el.value = '1.2';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await expect.poll(() => valueOf('readout-limit')).toBeCloseTo(limitEstimate(1.2, 60), 9);
+    expect(await valueOf('readout-theorem1')).toBeCloseTo(reportedBound({ mu: 1.2, mu2: 2.96 }, 60).value, 9);
+    // The URL carries the new state (shareable).
+    expect(page.url()).toContain('mu=1.2');
+    // The plot has one line per theory series.
+    expect(await page.locator('#explorer-plot svg [aria-label="line"] path').count()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('explorer: the i.i.d. simulation runs in a worker and stays under Theorem 1', async () => {
+    await page.goto(`${base}/#/explorer?mu=0.683&mu2=2.96&pmin=2&pmax=256&p=60`);
+    await expect.poll(() => page.locator('#readout-iid').getAttribute('data-value'), { timeout: 60_000 }).not.toBe('');
+    const iid = await valueOf('readout-iid');
+    expect(iid).toBeGreaterThan(1);
+    expect(iid).toBeLessThanOrEqual(reportedBound({ mu: 0.683, mu2: 2.96 }, 60).value);
+    await mkdir(path.join(REPO_ROOT, 'test-output'), { recursive: true });
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'web-explorer.png'), fullPage: true });
+  });
+
+  it('runs: lists the run, opens it, shows its figures with hover values and the plan view', async () => {
+    await page.goto(`${base}/#/runs`);
+    await page.waitForSelector('#run-list');
+    await page.locator('a.run-link', { hasText: 'run-a' }).click();
+    await page.waitForSelector('#fig-accepted svg');
+    // One line per curve: oracle, iid, chain, q-greedy, Theorem 1, ln P/mu.
+    expect(await page.locator('#fig-accepted svg [aria-label="line"] path').count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator('#stats-table').innerText()).toContain('0.5');
+    const box = (await page.locator('#fig-accepted svg').first().boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+    await expect.poll(() => page.locator('#fig-accepted svg [aria-label="tip"]').innerHTML()).toContain('E[X] =');
+    expect(await page.locator('#plan-best').innerText()).toContain('best P = 16');
+    await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'web-run.png'), fullPage: true });
+  });
+});
