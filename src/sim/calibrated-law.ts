@@ -55,7 +55,7 @@ export function solveCalibration(mu: number, mu2: number, vocabSize: number, con
   const confidentM = xlog2x(1 - eps) + xlog2x(eps);
   if (!(mu > confidentH)) return undefined;
   const slope = (mu2 - confidentM) / (mu - confidentH);
-  for (let n = vocabSize - 1; n >= 1; n = n > 2000 ? Math.floor(n / 1.05) : n - 1) {
+  for (let n = vocabSize - 1; n >= 1; n = n > 2000 ? Math.floor(n / 1.05) : n > 200 ? Math.floor(n / 1.01) : n - 1) {
     const tMax = n / (n + 1); // beyond this the top token is no longer the most probable
     if (spreadEntropy(n, tMax) <= mu) continue;
     // H_S increases in t on (0, tMax]: find where it passes μ.
@@ -68,7 +68,7 @@ export function solveCalibration(mu: number, mu2: number, vocabSize: number, con
     }
     const tMu = hi;
     const gap = (t: number): number => spreadSecondMoment(n, t) - confidentM - slope * (spreadEntropy(n, t) - confidentH);
-    const steps = 400;
+    const steps = 200;
     let prevT = tMax;
     let prevGap = gap(tMax);
     for (let i = 1; i <= steps; i++) {

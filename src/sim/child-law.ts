@@ -40,7 +40,17 @@ export interface LawDescription {
 
 /** Plain data from which `lawFromSpec` rebuilds a law inside a worker thread (structured-cloneable). */
 export type LawSpec =
-  | { readonly kind: 'table'; readonly table: ChildTable; readonly cumulativeWeights: Float64Array | null; readonly description: LawDescription; readonly mu: number; readonly mu2: number; readonly exactRanks: number }
+  | {
+      readonly kind: 'table';
+      readonly table: ChildTable;
+      readonly cumulativeWeights: Float64Array | null;
+      readonly description: LawDescription;
+      readonly mu: number;
+      readonly mu2: number;
+      readonly exactRanks: number;
+      /** Present for drafter tables (`table.values` set). */
+      readonly drafter?: { readonly muCE: number; readonly pi0: number };
+    }
   | { readonly kind: 'dirichlet'; readonly alpha: number; readonly vocabSize: number }
   | { readonly kind: 'noisy-drafter'; readonly verifier: LawSpec; readonly temperature: number; readonly noise: number; readonly candidates: number; readonly muCE: number; readonly pi0: number; readonly estimateSamples: number };
 

@@ -18,6 +18,11 @@ export interface ChildTable {
   readonly tailCounts: Float64Array;
   /** Probability of each tail child of entry d (≤ its last explicit probability). */
   readonly tailProbs: Float64Array;
+  /**
+   * Drafter tables only: the verifier's probability p of each explicit child, while `probs` holds
+   * the drafter's q that orders them. Drafter tables have no tails.
+   */
+  readonly values?: Float64Array;
 }
 
 /** One distribution to put in a table: explicit decreasing probabilities and an optional uniform tail. */

@@ -53,7 +53,8 @@ export function empiricalLaw(distributions: readonly TokenDistribution[], option
   });
 }
 
-interface Ranked {
+/** A recorded distribution as decreasing probabilities plus a uniform tail, with its H and Σ p ln² p. */
+export interface Ranked {
   /** Explicit probabilities, decreasing, normalised together with the tail. */
   readonly probs: Float64Array;
   readonly tailCount: number;
@@ -62,7 +63,8 @@ interface Ranked {
   readonly secondLogMoment: number;
 }
 
-function rankedProbabilities(dist: TokenDistribution, where: string): Ranked {
+/** Normalises and ranks one recorded distribution (sparse tails spread uniformly over unlisted tokens). */
+export function rankedProbabilities(dist: TokenDistribution, where: string): Ranked {
   let probs: Float64Array;
   let tailCount = 0;
   let tailMass = 0;

@@ -14,3 +14,6 @@ export * from './tree-statistics.js';
 export * from './simulate-iid.js';
 export { digamma, trigamma } from './digamma.js';
 export { logGamma01, standardNormal } from './gamma-sampler.js';
+export * from './empirical-drafter-law.js';
+export * from './trace-law.js';
+export * from './parse-law.js';

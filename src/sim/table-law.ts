@@ -5,7 +5,7 @@
  * (none when the table has one entry) and never copies probabilities.
  */
 import type { Rng } from '../core/rng.js';
-import type { ChildLaw, ChildSampler, LawDescription, LawSpec } from './child-law.js';
+import type { ChildLaw, ChildSampler, DrafterLaw, LawDescription, LawSpec } from './child-law.js';
 import { tableEntryMoments, type ChildTable } from './child-table.js';
 
 export interface TableLawOptions {
@@ -66,7 +66,7 @@ export function tableLaw(options: TableLawOptions): ChildLaw {
 /** Rebuilds a table law from its spec (also used inside workers). */
 export function tableLawFromSpec(spec: Extract<LawSpec, { kind: 'table' }>): ChildLaw {
   const { table, cumulativeWeights } = spec;
-  return {
+  const law: ChildLaw = {
     description: spec.description,
     mu: spec.mu,
     mu2: spec.mu2,
@@ -76,6 +76,9 @@ export function tableLawFromSpec(spec: Extract<LawSpec, { kind: 'table' }>): Chi
     spec,
     createSampler: () => createTableSampler(table, cumulativeWeights),
   };
+  if (spec.drafter === undefined) return law;
+  const drafterLaw: DrafterLaw = { ...law, hasDrafter: true, muCE: spec.drafter.muCE, pi0: spec.drafter.pi0 };
+  return drafterLaw;
 }
 
 function createTableSampler(table: ChildTable, cumulativeWeights: Float64Array | null): ChildSampler {
@@ -107,7 +110,7 @@ function createTableSampler(table: ChildTable, cumulativeWeights: Float64Array |
   }
   return {
     rankProbs: table.probs,
-    valueProbs: table.probs,
+    valueProbs: table.values ?? table.probs,
     offsets: table.offsets,
     lengths: table.lengths,
     tailCounts: table.tailCounts,
