@@ -253,7 +253,7 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     if (which === 'limit') curve = limitCurve(stats, PMax);
     else if (which === 'theorem1') curve = theorem1Curve(stats, Array.from({ length: PMax }, (_, i) => i + 1));
     else throw new InvalidValueError('curve', which, 'with --preset or --mu/--mu2 the curves are "limit" (estimate) and "theorem1" (bound)', '--curve');
-    if (drafter === 'chain' || drafter === 'ngram') notes.push(`ln P / mu describes the best tree; a ${drafter} drafter proposes a chain, which reaches less`);
+    if (drafter === 'chain' || drafter === 'ngram') notes.push(`ln P / mu describes the best tree; ${drafter === 'ngram' ? 'an' : 'a'} ${drafter} drafter proposes a chain, which reaches less`);
   } else if (deployment !== undefined) {
     if (deployment.perPositionAcceptance.length > 0) {
       curve = deploymentChainCurve(deployment.perPositionAcceptance, options.PMax ?? Math.max(16, 2 * (deployment.budget ?? 1)), `${deployment.engine} ${deployment.source}`);

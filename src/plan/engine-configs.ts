@@ -35,7 +35,8 @@ export interface EagleParameters {
 }
 
 export interface EngineConfigs {
-  vllm: VllmSpeculativeConfig;
+  /** Empty when speculation does not pay (P = 1). */
+  vllm: VllmSpeculativeConfig | Record<string, never>;
   /** The same as a command-line flag. */
   vllmFlag: string;
   sglang: string;
@@ -69,6 +70,16 @@ function shellQuote(s: string): string {
 
 export function engineConfigs(input: EngineConfigInput): EngineConfigs {
   const { drafter, P, shape } = input;
+  if (P <= 1) {
+    return {
+      vllm: {},
+      vllmFlag: '',
+      sglang: '',
+      eagle: { total_token: 1, depth: 0, top_k: 0 },
+      llamacpp: '',
+      notes: ['speculation does not pay at any budget considered: serve without speculative decoding (P = 1)'],
+    };
+  }
   const drafted = Math.max(0, P - 1);
   const notes: string[] = [];
   const isTree = shape.shape === 'tree' && drafter !== 'chain' && drafter !== 'ngram';

@@ -67,7 +67,8 @@ export function formatPlan(result: PlanResult): string {
     );
   }
   const cfg = result.configs;
-  out.push(
+  if (result.best.P <= 1) out.push('', 'engine settings: none (speculation does not pay here)');
+  else out.push(
     '',
     'engine settings:',
     `  vLLM:      ${cfg.vllmFlag}`,

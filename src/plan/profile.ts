@@ -1,0 +1,70 @@
+/**
+ * Measures T_v(k) on a local model: the wall time of one forward pass that verifies k new tokens
+ * (a tree of k children under the root, evaluated in ONE `TreeSession.expand` call, which the
+ * llama2.c backend runs as one batched pass under a tree attention mask). The prefix is
+ * processed when the session opens and is not timed. Each k is run once to warm up, then
+ * `repeats` times; the median is reported (robust to a stray slow run), with min and max.
+ */
+import type { LanguageModel } from '../models/model.js';
+import { openTreeSession } from '../models/tree-session.js';
+import type { LatencyRow } from './measured-latency.js';
+
+export interface ProfileRow extends LatencyRow {
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly repeats: number;
+}
+
+export interface ProfileOptions {
+  /** Timed runs per k (after one warm-up run), default 5. */
+  readonly repeats?: number;
+  /** Token ids before the verified tokens (default: the tokenizer's encoding of a short prompt). */
+  readonly prefix?: readonly number[];
+  /** Called after each k. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Clock in ms (injectable for tests). */
+  readonly now?: () => number;
+}
+
+/** Median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function timeOnePass(model: LanguageModel, prefix: readonly number[], k: number, now: () => number): Promise<number> {
+  const session = await openTreeSession(model, prefix);
+  try {
+    const requests = Array.from({ length: k }, (_, i) => ({ parent: 0, token: (i + 3) % model.vocabSize }));
+    const start = now();
+    const results = await session.expand(requests);
+    const elapsed = now() - start;
+    if (results.length !== k) throw new Error(`${model.name}: expand returned ${results.length} nodes for ${k} requests`);
+    return elapsed;
+  } finally {
+    session.close();
+  }
+}
+
+/** Times one-pass verification of each k in `ks` (ascending). */
+export async function profileVerification(model: LanguageModel, ks: readonly number[], options: ProfileOptions = {}): Promise<ProfileRow[]> {
+  const repeats = options.repeats ?? 5;
+  const now = options.now ?? (() => performance.now());
+  const prefix = options.prefix ?? model.tokenizer.encode('Once upon a time, there was a little', { bos: true });
+  const rows: ProfileRow[] = [];
+  for (const [index, k] of ks.entries()) {
+    await timeOnePass(model, prefix, k, now);
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++) times.push(await timeOnePass(model, prefix, k, now));
+    rows.push({ k, ms: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), repeats });
+    options.onProgress?.(index + 1, ks.length);
+  }
+  return rows;
+}
+
+/** The rows as a `k,ms` CSV that `plan --latency-csv` reads. */
+export function latencyCsv(rows: readonly LatencyRow[], comment?: string): string {
+  const lines = [...(comment === undefined ? [] : comment.split('\n').map((l) => `# ${l}`)), 'k,ms', ...rows.map((r) => `${r.k},${Number(r.ms.toPrecision(6))}`)];
+  return `${lines.join('\n')}\n`;
+}
