@@ -15,3 +15,5 @@ export * from './static/sequoia.js';
 export * from './static/medusa.js';
 export * from './static/instantiate.js';
 export * from './law-session.js';
+export * from './tree-summary.js';
+export * from './static/model-acceptance.js';

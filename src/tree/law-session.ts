@@ -32,6 +32,7 @@ export function lawTreeSession(law: ChildLaw, options: LawSessionOptions): TreeS
   const useDrafter = options.view === 'drafter';
   const keys: number[] = [deriveSeed(options.seed, 0x7265)];
   const draw = (key: number): SparseDistribution => {
+    sampler.reset(); // each draw is copied out at once, so the sampler's store never grows
     const d = sampler.draw(createRng(options.seed, key));
     const probs = useDrafter ? sampler.rankProbs : sampler.valueProbs;
     const tail = useDrafter ? sampler.tailRankProbs[d]! : sampler.tailValueProbs[d]!;
@@ -93,4 +94,26 @@ function sortByDecreasingLogProb(ids: Int32Array, logProbs: Float64Array): void 
     ids[i] = id2[order[i]!]!;
     logProbs[i] = lp2[order[i]!]!;
   }
+}
+
+/**
+ * Positional acceptance a_k of a law (the input of static trees): the mean over `samples` nodes
+ * drawn from the law of the verifier's probability of the drafter's rank-k child, k < `ranks`.
+ * For a verifier-only law this is the expected k-th largest probability.
+ */
+export function lawPositionalAcceptance(law: ChildLaw, ranks: number, samples: number, seed: number): Float64Array {
+  const sampler = law.createSampler(ranks);
+  const out = new Float64Array(ranks);
+  const rng = createRng(seed, 0x61636370);
+  for (let i = 0; i < samples; i++) {
+    sampler.reset();
+    const d = sampler.draw(rng);
+    const explicit = Math.min(sampler.lengths[d]!, ranks);
+    const offset = sampler.offsets[d]!;
+    for (let k = 0; k < explicit; k++) out[k] = out[k]! + sampler.valueProbs[offset + k]!;
+    const fromTail = Math.max(0, Math.min(sampler.tailCounts[d]!, ranks - explicit));
+    for (let k = explicit; k < explicit + fromTail; k++) out[k] = out[k]! + sampler.tailValueProbs[d]!;
+  }
+  for (let k = 0; k < ranks; k++) out[k] = out[k]! / samples;
+  return out;
 }
