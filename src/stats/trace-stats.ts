@@ -1,0 +1,107 @@
+/**
+ * μ, μ₂ (and μ_CE, π₀ with a drafter) of one or more trace files, with the bounds of `theory/`
+ * at a list of budgets: what `specbound stats` prints. Sequences are keyed by (file, seq), so
+ * sequence ids may repeat across files.
+ */
+import { InputFileError } from '../core/errors.js';
+import type { TokenDistribution } from '../dist/distribution.js';
+import { withTemperature } from '../dist/temperature.js';
+import { withTopK, withTopP } from '../dist/truncation.js';
+import type { StatsSummary } from '../report/report-schema.js';
+import { lemma7Estimate, limitEstimate, reportedBound } from '../theory/index.js';
+import type { TraceHeader } from '../trace/trace-schema.js';
+import { openTrace } from '../trace/trace-reader.js';
+import type { Histogram } from './entropy-histogram.js';
+import { StatsAccumulator } from './stats-accumulator.js';
+
+export interface TraceStatsOptions {
+  readonly seed?: number;
+  readonly resamples?: number;
+  readonly tolerance?: number;
+  readonly renormalize?: boolean;
+  /** Applied to every distribution (verifier and drafter) before estimating. */
+  readonly temperature?: number | undefined;
+  readonly topK?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly onWarning?: (message: string) => void;
+  /** Called every 1000 positions. */
+  readonly onProgress?: (positions: number) => void;
+}
+
+/** One row of bounds at budget P (nats; P counts the root). */
+export interface BoundAtBudget {
+  readonly P: number;
+  /** min(P, Theorem 1) where Theorem 1 applies (P ≥ 1 + μ₂/μ²), else the trivial bound P. */
+  readonly reported: number;
+  readonly theorem1Applies: boolean;
+  /** Corollary 1: ln P / μ (an estimate, not a bound). */
+  readonly limit: number;
+  /** Lemma 7: min(1/π₀, ln P / μ_CE), with a drafter. */
+  readonly lemma7?: number;
+}
+
+export type SummaryWithBounds = StatsSummary & { bounds: BoundAtBudget[] };
+
+export interface TraceStats extends SummaryWithBounds {
+  /** Per task label, when the traces carry them. */
+  tasks?: Record<string, SummaryWithBounds>;
+  /** The headers of the files read. */
+  traces: { file: string; model: string; vocabSize: number; temperature: number; promptSet: string }[];
+  entropyHistogram: Histogram;
+}
+
+/** Reads every position of `files` and summarises them. Throws InputFileError on bad input or no positions. */
+export async function computeTraceStats(files: readonly string[], budgets: readonly number[], options: TraceStatsOptions = {}): Promise<TraceStats> {
+  const acc = new StatsAccumulator();
+  const headers: { file: string; header: TraceHeader }[] = [];
+  const transform = (d: TokenDistribution): TokenDistribution => {
+    let out = d;
+    if (options.temperature !== undefined) out = withTemperature(out, options.temperature);
+    if (options.topK !== undefined) out = withTopK(out, options.topK);
+    if (options.topP !== undefined) out = withTopP(out, options.topP);
+    return out;
+  };
+  for (const [index, file] of files.entries()) {
+    const trace = await openTrace(file, {
+      ...(options.tolerance === undefined ? {} : { tolerance: options.tolerance }),
+      renormalize: options.renormalize ?? false,
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    });
+    headers.push({ file, header: trace.header });
+    for await (const p of trace.positions()) {
+      acc.add({ sequence: `${index}:${String(p.seq)}`, task: p.task }, transform(p.dist), p.draft === undefined ? undefined : transform(p.draft));
+      if (acc.positions % 1000 === 0) options.onProgress?.(acc.positions);
+    }
+  }
+  if (acc.positions === 0) throw new InputFileError(files.join(', '), undefined, 'no positions: the trace has a header but no position lines');
+  const summaryOptions = { seed: options.seed ?? 1, resamples: options.resamples ?? 1000 };
+  const overall = acc.summary(summaryOptions);
+  const out: TraceStats = {
+    ...overall,
+    bounds: boundsFor(overall, budgets),
+    traces: headers.map(({ file, header }) => ({ file, model: header.model, vocabSize: header.vocabSize, temperature: header.temperature, promptSet: header.promptSet })),
+    entropyHistogram: acc.entropyHistogram(),
+  };
+  const tasks = acc.taskSummaries(summaryOptions);
+  if (Object.keys(tasks).length > 0) {
+    out.tasks = Object.fromEntries(Object.entries(tasks).map(([name, s]) => [name, { ...s, bounds: boundsFor(s, budgets) }]));
+  }
+  return out;
+}
+
+/**
+ * The bounds of `theory/` at each budget for a summary's point estimates. Empty when μ = 0 (every
+ * position one-hot: nothing to speculate about; the bounds are P itself).
+ */
+export function boundsFor(s: StatsSummary, budgets: readonly number[]): BoundAtBudget[] {
+  if (!(s.mu.estimate > 0)) return [];
+  const stats = { mu: s.mu.estimate, mu2: Math.max(s.mu2.estimate, s.mu.estimate ** 2) };
+  return budgets.map((P) => {
+    const r = reportedBound(stats, P);
+    const row: { -readonly [K in keyof BoundAtBudget]: BoundAtBudget[K] } = { P, reported: r.value, theorem1Applies: r.theoremApplies, limit: limitEstimate(stats.mu, P) };
+    if (s.muCE !== undefined && Number.isFinite(s.muCE.estimate)) {
+      row.lemma7 = lemma7Estimate({ muCE: s.muCE.estimate, pi0: Math.min(s.pi0?.estimate ?? 0, 1 - 1e-12) }, P);
+    }
+    return row;
+  });
+}
