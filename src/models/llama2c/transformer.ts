@@ -10,8 +10,8 @@
  * before any of them attends.
  *
  * Numerics: weights are float32 (as stored); activations, the KV cache and every accumulation
- * are float64. The matrix-vector products walk each weight row once per batch (row-major,
- * contiguous) and reuse it for every token of the batch, with four accumulators; scratch
+ * are float64. The matrix-vector products walk four weight rows at a time (row-major,
+ * contiguous) and reuse them for every token of the batch; scratch
  * buffers are reused across calls, so a pass allocates only the returned distributions.
  *
  * Layer skipping (self-drafting, LayerSkip / Draft & Verify): `activeLayers` lists the blocks
@@ -24,14 +24,14 @@ import { KvCache } from './kv-cache.js';
 /** One batched pass: `count` new tokens written to cache slots first..first+count−1. */
 export interface ForwardBatch {
   readonly count: number;
-  readonly tokens: ArrayLike<number>;
+  readonly tokens: Int32Array;
   /** RoPE position of each token (its depth in the sequence, 0-based). */
-  readonly positions: ArrayLike<number>;
+  readonly positions: Int32Array;
   /** Token b attends to cache slots [0, contextEnd[b]) … */
-  readonly contextEnd: ArrayLike<number>;
+  readonly contextEnd: Int32Array;
   /** … plus slots extraSlots[extraStart[b] .. extraStart[b+1]) (ancestors in a tree, and itself). */
-  readonly extraStart: ArrayLike<number>;
-  readonly extraSlots: ArrayLike<number>;
+  readonly extraStart: Int32Array;
+  readonly extraSlots: Int32Array;
 }
 
 const RMS_EPS = 1e-5;
@@ -59,6 +59,7 @@ export class Llama2cTransformer {
   private hb2 = new Float64Array(0);
   private logits = new Float64Array(0);
   private att = new Float64Array(0);
+  private slots = new Int32Array(0);
 
   constructor(config: Llama2cConfig, weights: Llama2cWeights, activeLayers?: readonly number[]) {
     this.config = config;
@@ -149,41 +150,10 @@ export class Llama2cTransformer {
           valueCache[slotBase + i] = v[b * kvDim + i]!;
         }
       }
-      // Attention: each token over its visible slots (the mask row).
+      // Attention: each token over its visible slots (its row of the mask).
       for (let b = 0; b < B; b++) {
-        const end = batch.contextEnd[b]!;
-        const e0 = batch.extraStart[b]!;
-        const e1 = batch.extraStart[b + 1]!;
-        const visible = end + (e1 - e0);
-        for (let h = 0; h < nHeads; h++) {
-          const qOff = b * dim + h * hs;
-          const kvOff = Math.floor(h / kvPerHead) * hs;
-          let max = -Infinity;
-          for (let t = 0; t < visible; t++) {
-            const slot = t < end ? t : batch.extraSlots[e0 + t - end]!;
-            const kOff = slot * kvDim + kvOff;
-            let s = 0;
-            for (let i = 0; i < hs; i++) s += q[qOff + i]! * keyCache[kOff + i]!;
-            s *= scale;
-            att[t] = s;
-            if (s > max) max = s;
-          }
-          let sum = 0;
-          for (let t = 0; t < visible; t++) {
-            const e = Math.exp(att[t]! - max);
-            att[t] = e;
-            sum += e;
-          }
-          const inv = 1 / sum;
-          const out = b * dim + h * hs;
-          for (let i = 0; i < hs; i++) xb[out + i] = 0;
-          for (let t = 0; t < visible; t++) {
-            const slot = t < end ? t : batch.extraSlots[e0 + t - end]!;
-            const vOff = slot * kvDim + kvOff;
-            const a = att[t]! * inv;
-            for (let i = 0; i < hs; i++) xb[out + i] = xb[out + i]! + a * valueCache[vOff + i]!;
-          }
-        }
+        const visible = this.visibleSlots(batch, b);
+        attend(xb, b * dim, q, b * dim, keyCache, valueCache, this.slots, visible, att, nHeads, hs, kvDim, kvPerHead, scale);
       }
       matmul(xb2, xb, w.wo, dim, dim, B);
       for (let i = 0; i < B * dim; i++) x[i] = x[i]! + xb2[i]!;
@@ -228,33 +198,123 @@ export class Llama2cTransformer {
       this.hb = new Float64Array(cap * hiddenDim);
       this.hb2 = new Float64Array(cap * hiddenDim);
     }
-    if (this.att.length < slots) this.att = new Float64Array(Math.max(slots, this.att.length * 2));
+    if (this.slots.length < slots) {
+      const cap = Math.max(slots, this.slots.length * 2);
+      this.slots = new Int32Array(cap);
+      this.att = new Float64Array(cap * this.config.nHeads);
+    }
+  }
+
+  /** Writes token b's visible slots (its mask row) into `this.slots`; returns how many. */
+  private visibleSlots(batch: ForwardBatch, b: number): number {
+    const out = this.slots;
+    const end = batch.contextEnd[b]!;
+    for (let t = 0; t < end; t++) out[t] = t;
+    const e0 = batch.extraStart[b]!;
+    const e1 = batch.extraStart[b + 1]!;
+    const extra = batch.extraSlots;
+    for (let e = e0; e < e1; e++) out[end + e - e0] = extra[e]!;
+    return end + e1 - e0;
+  }
+}
+
+/**
+ * Multi-head attention of one token over `count` cache slots: out[outOff + h·hs + i] =
+ * Σ_t softmax_t(q_h · k_t / √hs) · v_t[i], heads grouped onto KV heads (GQA). Slot-major: each
+ * slot's key and value rows (kvDim contiguous floats) are read once for all heads.
+ */
+function attend(
+  out: Float64Array,
+  outOff: number,
+  q: Float64Array,
+  qOff: number,
+  keys: Float64Array,
+  values: Float64Array,
+  slots: Int32Array,
+  count: number,
+  att: Float64Array,
+  nHeads: number,
+  hs: number,
+  kvDim: number,
+  kvPerHead: number,
+  scale: number,
+): void {
+  // Scores, head by head: att[h·count + t] = q_h · k_t / √hs.
+  for (let h = 0; h < nHeads; h++) {
+    const kvOff = ((h / kvPerHead) | 0) * hs;
+    const qh = qOff + h * hs;
+    const a0 = h * count;
+    let max = -Infinity;
+    for (let t = 0; t < count; t++) {
+      const kOff = slots[t]! * kvDim + kvOff;
+      let s0 = 0;
+      let s1 = 0;
+      for (let i = 0; i < hs; i += 2) {
+        s0 += q[qh + i]! * keys[kOff + i]!;
+        s1 += q[qh + i + 1]! * keys[kOff + i + 1]!;
+      }
+      const sc = (s0 + s1) * scale;
+      att[a0 + t] = sc;
+      if (sc > max) max = sc;
+    }
+    let sum = 0;
+    for (let t = 0; t < count; t++) {
+      const e = Math.exp(att[a0 + t]! - max);
+      att[a0 + t] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    // Output, one coordinate at a time over all slots (a long loop, one running sum).
+    const o = outOff + h * hs;
+    for (let i = 0; i < hs; i++) {
+      const vOff = kvOff + i;
+      let acc = 0;
+      for (let t = 0; t < count; t++) acc += att[a0 + t]! * values[slots[t]! * kvDim + vOff]!;
+      out[o + i] = acc * inv;
+    }
   }
 }
 
 /**
  * out[b·rows + i] = Σ_j w[i·n + j] · x[b·n + j] for every row i < rows and token b < batch.
- * Each weight row is read once and reused for the whole batch (the verification win).
+ * Four weight rows at a time share each load of x and keep four independent sums (the adds do
+ * not wait on each other); each block of rows is reused for the whole batch (the verification
+ * win). About 1.5x faster in V8 than one row with four partial sums.
  */
 export function matmul(out: Float64Array, x: Float64Array, w: Float32Array, n: number, rows: number, batch: number): void {
-  const n4 = n - (n % 4);
-  for (let i = 0; i < rows; i++) {
-    const wo = i * n;
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const w0 = i * n;
+    const w1 = w0 + n;
+    const w2 = w1 + n;
+    const w3 = w2 + n;
     for (let b = 0; b < batch; b++) {
       const xo = b * n;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      let j = 0;
-      for (; j < n4; j += 4) {
-        s0 += w[wo + j]! * x[xo + j]!;
-        s1 += w[wo + j + 1]! * x[xo + j + 1]!;
-        s2 += w[wo + j + 2]! * x[xo + j + 2]!;
-        s3 += w[wo + j + 3]! * x[xo + j + 3]!;
+      for (let j = 0; j < n; j++) {
+        const xv = x[xo + j]!;
+        s0 += w[w0 + j]! * xv;
+        s1 += w[w1 + j]! * xv;
+        s2 += w[w2 + j]! * xv;
+        s3 += w[w3 + j]! * xv;
       }
-      for (; j < n; j++) s0 += w[wo + j]! * x[xo + j]!;
-      out[b * rows + i] = s0 + s1 + (s2 + s3);
+      const o = b * rows + i;
+      out[o] = s0;
+      out[o + 1] = s1;
+      out[o + 2] = s2;
+      out[o + 3] = s3;
+    }
+  }
+  for (; i < rows; i++) {
+    const wo = i * n;
+    for (let b = 0; b < batch; b++) {
+      const xo = b * n;
+      let s = 0;
+      for (let j = 0; j < n; j++) s += w[wo + j]! * x[xo + j]!;
+      out[b * rows + i] = s;
     }
   }
 }

@@ -38,7 +38,7 @@ export function prefill(transformer: Llama2cTransformer, cache: KvCache, tokens:
     positions[b] = first + b;
     contextEnd[b] = first + b + 1;
   }
-  const batch: ForwardBatch = { count: n, tokens, positions, contextEnd, extraStart: new Int32Array(n + 1), extraSlots: new Int32Array(0) };
+  const batch: ForwardBatch = { count: n, tokens: Int32Array.from(tokens), positions, contextEnd, extraStart: new Int32Array(n + 1), extraSlots: new Int32Array(0) };
   const [last] = transformer.forward(cache, batch, [n - 1]);
   return last!;
 }
