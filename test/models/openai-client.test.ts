@@ -113,6 +113,31 @@ describe('OpenAIModel over faulty servers', () => {
     expect(server.completionRequests).toBe(6);
   });
 
+  it('waits what retry-after says, else the capped backoff', async () => {
+    const { url } = await startServer(
+      faultSequence(
+        { kind: 'status', status: 429, retryAfter: '0.05' },
+        { kind: 'status', status: 500 },
+        { kind: 'status', status: 500 },
+        { kind: 'status', status: 500 },
+      ),
+    );
+    const waits: [number, number, number | undefined][] = [];
+    const model = await createOpenAIModel({
+      ...options([url], { maxRetries: 4, backoffBaseMs: 2, backoffCapMs: 5 }),
+      random: () => 0, // no jitter
+      onRetry: ({ retry, delayMs, error }) => waits.push([retry, delayMs, (error as ModelServerStatusError).status]),
+    });
+    await model.nextTokenDistributions([[0]]);
+    // retry-after 0.05 s → 50 ms; then 2·2^1 = 4, 2·2^2 = 8 capped at 5, 2·2^3 capped at 5.
+    expect(waits).toEqual([
+      [1, 50, 429],
+      [2, 4, 500],
+      [3, 5, 500],
+      [4, 5, 500],
+    ]);
+  });
+
   it('gives up after the configured retries with one line naming the endpoint, status and attempts', async () => {
     const { server, url } = await startServer(always({ kind: 'status', status: 500 }));
     const model = await createOpenAIModel(options([url], { maxRetries: 2 }));

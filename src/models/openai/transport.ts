@@ -29,7 +29,16 @@ export type TransportOptions = Pick<
   readonly fetch?: typeof fetch;
   /** Jitter source (tests pass a seeded one); Math.random otherwise. */
   readonly random?: () => number;
+  /** Called before each retry with the error that caused it and the wait (logging, tests). */
+  readonly onRetry?: (info: RetryInfo) => void;
 };
+
+export interface RetryInfo {
+  /** 1 for the first retry. */
+  readonly retry: number;
+  readonly delayMs: number;
+  readonly error: ModelServerError;
+}
 
 /** One attempt: the request made with a configured openai client. */
 export type AttemptFn = (
@@ -126,6 +135,7 @@ export class ModelServerTransport {
       }
       if (!failure.retryable || retry >= maxRetries) throw withAttempts(failure.error, retry + 1);
       const delay = retryDelayMs(retry, { baseMs: this.options.backoffBaseMs, capMs: this.options.backoffCapMs }, this.random, failure.headers);
+      this.options.onRetry?.({ retry: retry + 1, delayMs: delay, error: failure.error });
       await sleep(delay, signal);
     }
   }

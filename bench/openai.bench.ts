@@ -1,0 +1,128 @@
+/**
+ * Requests per second of the openai backend (official `openai` client + our retry loop, zod
+ * validation and conversion to a sparse distribution) against `specbound serve-model`, at
+ * concurrency 1, 16 and 64, next to a bare load loop (global fetch + res.json(), the same undici
+ * transport the client uses) against the same server in the same run. The server runs in its
+ * own process (the built-in model if it loads, else llama2.c stories260K) so client and server
+ * each have a core. Rounds alternate bare/client and the best of three of each is kept, to damp
+ * the noise of a shared machine. Loopback only, bounded request counts.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createOpenAIModel } from '../src/models/openai/load.js';
+import type { BenchResult } from './run.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const STORIES = `llama2c:${path.resolve(ROOT, '..', 'shared', 'models', 'stories260K', 'stories260K.bin')}`;
+const LOGPROBS = 20;
+const ROUNDS = 3;
+
+function startServer(model: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve-model', '--model', model, '--port', '0', '--name', 'bench'], { cwd: ROOT });
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve-model --model ${model} did not start in 180 s`));
+    }, 180_000);
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /(http:\/\/\S+\/v1)/.exec(out);
+      if (m !== null) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    });
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve-model --model ${model} exited with ${code}: ${err.trim()}`));
+    });
+  });
+}
+
+function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface Measured {
+  readonly perSecond: number;
+  /** CPU time of this (client) process per request, in microseconds. */
+  readonly cpuMicros: number;
+}
+
+async function measure(requests: number, work: () => Promise<unknown>): Promise<Measured> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await work();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { perSecond: requests / seconds, cpuMicros: (cpu.user + cpu.system) / requests };
+}
+
+/** `requests` completions through `concurrency` workers of bare fetch. */
+async function bareLoop(url: string, prompt: number[], requests: number, concurrency: number): Promise<void> {
+  const body = JSON.stringify({ model: 'bench', prompt, max_tokens: 1, temperature: 0, logprobs: LOGPROBS, return_tokens_as_token_ids: true });
+  let issued = 0;
+  const worker = async (): Promise<void> => {
+    while (issued < requests) {
+      issued++;
+      const res = await fetch(`${url}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (res.status !== 200) throw new Error(`bare loop: HTTP ${res.status}`);
+      await res.json();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+export async function run(): Promise<BenchResult[]> {
+  let server: { child: ChildProcessWithoutNullStreams; url: string };
+  let modelLabel = 'builtin';
+  try {
+    server = await startServer('builtin');
+  } catch (err) {
+    process.stderr.write(`openai bench: builtin did not load (${(err as Error).message.split('\n')[0]}); using stories260K\n`);
+    modelLabel = 'llama2c stories260K';
+    server = await startServer(STORIES);
+  }
+  const results: BenchResult[] = [];
+  try {
+    const probe = await createOpenAIModel({ endpoints: [server.url], model: 'bench', logprobs: LOGPROBS, concurrency: 1, maxRetries: 0, timeoutMs: 60_000, backoffBaseMs: 1, backoffCapMs: 1 });
+    const prompt = await probe.tokenizer.encodeAsync('The jury further said in term-end presentments that the City Executive Committee');
+    for (const concurrency of [1, 16, 64]) {
+      const requests = concurrency === 1 ? 300 : 1200;
+      const model = await createOpenAIModel({ endpoints: [server.url], model: 'bench', logprobs: LOGPROBS, concurrency, maxRetries: 0, timeoutMs: 60_000, backoffBaseMs: 1, backoffCapMs: 1 });
+      const prefixes = Array.from({ length: requests }, () => prompt);
+      // Warm-up: connections, JIT, the server's caches.
+      await bareLoop(server.url, prompt, 100, concurrency);
+      await model.nextTokenDistributions(prefixes.slice(0, 100));
+      let bare = { perSecond: 0, cpuMicros: Infinity };
+      let client = { perSecond: 0, cpuMicros: Infinity };
+      const best = (a: Measured, b: Measured): Measured => ({ perSecond: Math.max(a.perSecond, b.perSecond), cpuMicros: Math.min(a.cpuMicros, b.cpuMicros) });
+      for (let round = 0; round < ROUNDS; round++) {
+        bare = best(bare, await measure(requests, () => bareLoop(server.url, prompt, requests, concurrency)));
+        client = best(client, await measure(requests, () => model.nextTokenDistributions(prefixes)));
+      }
+      const overhead = (1 - client.perSecond / bare.perSecond) * 100;
+      const how = `${requests} requests x best of ${ROUNDS}, server: serve-model --model ${modelLabel} in its own process, logprobs ${LOGPROBS}, prompt ${prompt.length} tokens`;
+      results.push({ name: `bare fetch loop, concurrency ${concurrency}`, value: Math.round(bare.perSecond), unit: 'requests/s', notes: how });
+      results.push({ name: `openai client, concurrency ${concurrency}`, value: Math.round(client.perSecond), unit: 'requests/s', notes: how });
+      results.push({ name: `openai client overhead, concurrency ${concurrency}`, value: Number(overhead.toFixed(1)), unit: '% fewer requests/s than bare', target: 5 });
+      results.push({
+        name: `client-process CPU per request, concurrency ${concurrency}`,
+        value: Math.round(client.cpuMicros),
+        unit: 'us/request',
+        notes: `bare fetch loop: ${Math.round(bare.cpuMicros)} us/request; the difference is the openai client + validation + conversion`,
+      });
+    }
+  } finally {
+    await stop(server.child);
+  }
+  return results;
+}
