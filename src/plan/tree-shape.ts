@@ -82,47 +82,65 @@ export interface TreeShapeSequence {
  */
 export function staticTreeSequence(maxBudget: number, rankProbabilities: Float64Array): TreeShapeSequence {
   validateBudget(maxBudget);
-  const paths: number[][] = [];
-  const values: number[] = [];
-  const childCount = new Map<string, number>();
+  // Candidate nodes in typed arrays: node 0 is the root; each pop pushes at most two candidates
+  // (first child, next sibling), so 2·maxBudget + 1 slots suffice.
+  const capacity = 2 * maxBudget + 1;
+  const parent = new Int32Array(capacity);
+  const rank = new Int32Array(capacity);
+  const depth = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const children = new Int32Array(capacity);
+  const order = new Int32Array(maxBudget); // popped candidates, best first
   const depthAt = new Int32Array(maxBudget + 1);
   const topKAt = new Int32Array(maxBudget + 1);
   const expectedAt = new Float64Array(maxBudget + 1);
   expectedAt[1] = 1;
-  const queue = new FlatQueue<{ path: number[]; value: number }>();
+  value[0] = 1;
+  let size = 1;
+  const queue = new FlatQueue<number>();
+  const push = (par: number, r: number, v: number): void => {
+    parent[size] = par;
+    rank[size] = r;
+    depth[size] = depth[par]! + 1;
+    value[size] = v;
+    queue.push(size, -v);
+    size++;
+  };
   const p0 = rankProbabilities[0] ?? 0;
-  if (maxBudget > 1 && p0 > 0) queue.push({ path: [0], value: p0 }, -p0);
-  let depth = 0;
+  if (maxBudget > 1 && p0 > 0) push(0, 0, p0);
+  let taken = 0;
+  let maxDepth = 0;
   let topK = 0;
   let expected = 1;
-  while (paths.length < maxBudget - 1 && queue.length > 0) {
-    const { path, value } = queue.pop()!;
-    paths.push(path);
-    values.push(value);
-    expected += value;
-    const parentKey = path.slice(0, -1).join(',');
-    const siblings = (childCount.get(parentKey) ?? 0) + 1;
-    childCount.set(parentKey, siblings);
-    depth = Math.max(depth, path.length);
-    topK = Math.max(topK, siblings);
-    const P = paths.length + 1;
-    depthAt[P] = depth;
+  while (taken < maxBudget - 1 && queue.length > 0) {
+    const node = queue.pop()!;
+    order[taken++] = node;
+    const v = value[node]!;
+    expected += v;
+    const par = parent[node]!;
+    children[par]! += 1;
+    if (depth[node]! > maxDepth) maxDepth = depth[node]!;
+    if (children[par]! > topK) topK = children[par]!;
+    const P = taken + 1;
+    depthAt[P] = maxDepth;
     topKAt[P] = topK;
     expectedAt[P] = expected;
-    if (p0 > 0) queue.push({ path: [...path, 0], value: value * p0 }, -(value * p0));
-    const rank = path[path.length - 1]!;
-    const next = rankProbabilities[rank + 1];
-    if (next !== undefined && next > 0) {
-      const sibling = (value / rankProbabilities[rank]!) * next;
-      queue.push({ path: [...path.slice(0, -1), rank + 1], value: sibling }, -sibling);
-    }
+    if (p0 > 0) push(node, 0, v * p0);
+    const r = rank[node]!;
+    const next = rankProbabilities[r + 1];
+    if (next !== undefined && next > 0) push(par, r + 1, (v / rankProbabilities[r]!) * next);
   }
   // Budgets beyond what the law can fill (every remaining node has probability 0) keep the last tree.
-  const filled = paths.length + 1;
+  const filled = taken + 1;
   const clampP = (P: number): number => {
     validateBudget(P);
     if (P > maxBudget) throw new RangeError(`budget ${P} beyond the enumerated ${maxBudget}`);
     return Math.min(P, filled);
+  };
+  const pathOf = (node: number): number[] => {
+    const path = new Array<number>(depth[node]!);
+    for (let n = node, i = path.length - 1; n !== 0; n = parent[n]!, i--) path[i] = rank[n]!;
+    return path;
   };
   return {
     maxBudget,
@@ -132,7 +150,7 @@ export function staticTreeSequence(maxBudget: number, rankProbabilities: Float64
     },
     shapeAt(P) {
       const q = clampP(P);
-      const rankPaths = paths.slice(0, q - 1).sort((a, b) => a.length - b.length || compareRanks(a, b));
+      const rankPaths = Array.from(order.subarray(0, q - 1), pathOf).sort((a, b) => a.length - b.length || compareRanks(a, b));
       return { budget: P, shape: topKAt[q]! <= 1 ? 'chain' : 'tree', depth: depthAt[q]!, topK: topKAt[q]!, rankPaths, expectedAccepted: expectedAt[q]! };
     },
   };

@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { CHAIN, FIXTURE_BUDGETS, writeFixtureRun } from '../plan/report-fixture.js';
+
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/plan');
+const VLLM = path.join(FIXTURES, 'vllm-metrics.prom');
+const SGLANG = path.join(FIXTURES, 'sglang-server-info.json');
+const VERIFIER_CSV = path.join(FIXTURES, 'verifier-latency.csv');
+
+interface PlanJson {
+  best: { P: number; speedup: number; tokensPerSecond: number; kinds: Record<string, string> };
+  curve: { P: number; expectedAccepted: number; speedup: number; kind: string }[];
+  configs: { vllm: Record<string, unknown>; sglang: string; eagle: Record<string, number>; llamacpp: string };
+  input: { curve: { name: string } };
+  deployment?: { summary: string; fractionOfSpeedOfLight?: number; budget?: number };
+  notes: string[];
+}
+
+let runDir = '';
+let tmp = '';
+beforeAll(async () => {
+  runDir = await writeFixtureRun();
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'specbound-plan-cli-'));
+});
+
+describe('specbound plan --preset', () => {
+  it('prints the JSON contract: best, curve and the four engine configs', async () => {
+    const r = await runCli(['plan', '--preset', 'llama3.1-8b', '--gpu', 'h100-sxm', '--drafter', 'eagle', '--P-max', '256', '--usd-per-gpu-hour', '2.5', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as PlanJson;
+    expect(Object.keys(j.best)).toEqual(expect.arrayContaining(['P', 'speedup', 'tokensPerSecond']));
+    expect(j.curve).toHaveLength(256);
+    expect(Object.keys(j.curve[0]!)).toEqual(expect.arrayContaining(['P', 'expectedAccepted', 'speedup']));
+    expect(j.best.speedup).toBe(Math.max(...j.curve.map((p) => p.speedup)));
+    expect(typeof j.configs.vllm).toBe('object');
+    expect(typeof j.configs.sglang).toBe('string');
+    expect(j.configs.eagle.total_token).toBe(j.best.P);
+    expect(typeof j.configs.llamacpp).toBe('string');
+    expect(j.best.kinds.speedup).toBe('estimate');
+  });
+  it('prints a table with kinds and settings, and writes the SVG', async () => {
+    const svg = path.join(tmp, 'preset.svg');
+    const r = await runCli(['plan', '--preset', 'qwen3-8b', '--drafter', 'draft-model', '--svg', svg]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/best budget: P = \d+ -> speedup [\d.]+x \[estimate\]/);
+    expect(r.stdout).toContain('[bound]');
+    expect(r.stdout).toContain('--speculative-algorithm STANDALONE');
+    expect(r.stdout).toContain('Qwen3 8B');
+    expect((await readFile(svg, 'utf8')).startsWith('<svg')).toBe(true);
+  });
+});
+
+describe('specbound plan --run', () => {
+  it('plans on the run\'s measured chain curve with measured latencies, matching a brute force', async () => {
+    const draftCsv = path.join(tmp, 'draft.csv');
+    await writeFile(draftCsv, 'k,ms\n1,1.5\n64,3\n');
+    const r = await runCli(['plan', '--run', runDir, '--drafter', 'chain', '--latency-csv', VERIFIER_CSV, '--drafter-latency-csv', draftCsv, '--json']);
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout) as PlanJson;
+    expect(j.input.curve.name).toBe('chain');
+    expect(j.curve.map((p) => p.P)).toEqual(FIXTURE_BUDGETS);
+    expect(j.best.kinds.speedup).toBe('measured');
+    // Brute force by hand from the fixtures: T_v from verifier-latency.csv (1→10, 8→10.2,
+    // 32→11, 64→16, linear between), T_d = (P − 1)·1.5 ms; speedup = E[X]·10 / (T_v + T_d).
+    const Tv = (P: number) => ({ 1: 10, 2: 10 + 0.2 / 7, 4: 10 + 0.6 / 7, 8: 10.2, 16: 10.2 + (0.8 * 8) / 24, 32: 11, 64: 16 })[P]!;
+    const speedups = FIXTURE_BUDGETS.map((P, i) => (CHAIN[i]! * 10) / (Tv(P) + 1.5 * (P - 1)));
+    const best = speedups.indexOf(Math.max(...speedups));
+    expect(j.best.P).toBe(FIXTURE_BUDGETS[best]);
+    expect(j.best.speedup).toBeCloseTo(speedups[best]!, 10);
+  });
+  it('compares a vLLM deployment with the run\'s oracle at its budget', async () => {
+    const r = await runCli(['plan', '--run', runDir, '--metrics', VLLM]);
+    expect(r.code).toBe(0);
+    // Fixture: mean acceptance length 2.6 at P = 4; the run's oracle E[X*](4) = 2.9.
+    expect(r.stdout).toContain('this deployment reaches 90% of the speed-of-light at its budget P = 4: 2.6 tokens per pass measured vs 2.9 from the measured oracle');
+    expect(r.stdout).toContain('per-position acceptance: 0.693, 0.507, 0.4 [measured');
+  });
+  it('names a missing run directory in one line, exit 2', async () => {
+    const r = await runCli(['plan', '--run', path.join(tmp, 'nope')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nope\/report\.json: no such file/);
+  });
+});
+
+describe('specbound plan --metrics', () => {
+  it('plans from a vLLM metrics file alone, against the trivial bound', async () => {
+    const r = await runCli(['plan', '--metrics', VLLM, '--drafter', 'chain', '--json']);
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout) as PlanJson;
+    expect(j.input.curve.name).toBe('deployment');
+    expect(j.curve.slice(0, 4).map((p) => p.kind)).toEqual(['measured', 'measured', 'measured', 'measured']);
+    expect(j.curve[3]!.expectedAccepted).toBeCloseTo(2.6, 12);
+    expect(j.deployment!.fractionOfSpeedOfLight).toBeCloseTo(2.6 / 4, 12);
+    expect(j.deployment!.summary).toMatch(/trivial bound/);
+  });
+  it('reads SGLang server info and places it against a preset\'s Theorem 1 bound', async () => {
+    const r = await runCli(['plan', '--metrics', SGLANG, '--preset', 'llama3.1-8b', '--json']);
+    const j = JSON.parse(r.stdout) as PlanJson;
+    // avg 3.2 at P = 8; Theorem 1 at P = 8 for (0.683, 2.96) is 7.974 (Table 1 mean row).
+    expect(j.deployment!.budget).toBe(8);
+    expect(j.deployment!.fractionOfSpeedOfLight).toBeCloseTo(3.2 / 7.974, 3);
+  });
+});
+
+describe('specbound plan: bad input', () => {
+  it('rejects nonsense hardware and model numbers with one line and exit 2', async () => {
+    const cases = [
+      [['--memory-bandwidth', '0'], 'specbound: invalid --memory-bandwidth: "0" (must be > 0: memory bandwidth in GB/s)'],
+      [['--params', '-8e9'], 'specbound: invalid --params: "-8e9" (must be > 0: a parameter count)'],
+      [['--gpu', 'tpu9'], 'specbound: invalid gpu (from --gpu): "tpu9" (unknown GPU; expected one of h100-sxm'],
+      [['--efficiency', '3'], 'specbound: invalid efficiency (from --efficiency): 3 (must lie in (0, 1]'],
+    ] as const;
+    const results = await Promise.all(cases.map(([args]) => runCli(['plan', '--preset', 'llama3.1-8b', ...args])));
+    results.forEach((r, i) => {
+      const [args, message] = cases[i]!;
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr.startsWith(message), r.stderr).toBe(true);
+    });
+  });
+  it('asks for a source when none is given', async () => {
+    const r = await runCli(['plan']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('give --run RUN_DIR, --preset NAME, --mu X --mu2 Y, or --metrics FILE_OR_URL');
+  });
+});
