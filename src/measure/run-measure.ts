@@ -72,8 +72,16 @@ function promptsDigest(prompts: readonly Prompt[]): string {
 }
 
 /** The dynamic drafting strategies measured with a drafter (trees nested in P, built once at P-max). */
-export function dynamicStrategies(PMax: number): DraftingStrategy[] {
-  return [qGreedyStrategy(), chainStrategy(), eagleStrategy({ depth: eagleDepthFor(PMax, {}) })];
+export function dynamicStrategies(PMax: number, batchSize?: number): DraftingStrategy[] {
+  return [qGreedyStrategy(batchSize === undefined ? {} : { batchSize }), chainStrategy(), eagleStrategy({ depth: eagleDepthFor(PMax, {}) })];
+}
+
+/**
+ * Distributions per call when enumerating a Lemma 1 tree: in-process models with tree sessions
+ * pay per node, so speculative fetching only wastes work (1); remote models pay per round trip (8).
+ */
+export function lemma1BatchSize(model: LanguageModel): number {
+  return model.openTree === undefined ? 8 : 1;
 }
 
 /** Context length of a model when the backend says (`contextLength`), for capping tree depth. */
@@ -146,7 +154,8 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
         config,
         verifier: models.verifier,
         drafter: models.drafter,
-        strategies: models.drafter === undefined ? [] : dynamicStrategies(config.PMax),
+        strategies: models.drafter === undefined ? [] : dynamicStrategies(config.PMax, lemma1BatchSize(models.drafter)),
+        oracleBatchSize: lemma1BatchSize(models.verifier),
         prompts,
         contextLength,
         signal: options.signal,

@@ -43,3 +43,51 @@ export function subSession(session: TreeSession, node: number, distribution: Tok
     close() {},
   };
 }
+
+/**
+ * `session` with memory: expanding a (parent, token) pair that was expanded before returns the
+ * same node and distribution without asking the model again. The oracle tree, the drafters'
+ * trees and their verification at one position overlap heavily (they all follow the likeliest
+ * continuations), so this removes most of the model work of a measurement. Results are the
+ * same as without the cache: a node's distribution depends only on its path.
+ */
+export function cachingSession(session: TreeSession): TreeSession & { readonly hits: () => number } {
+  const cache = new Map<string, TreeNodeResult>();
+  let hits = 0;
+  return {
+    root: session.root,
+    hits: () => hits,
+    async expand(requests: readonly TreeExpansion[], options?: DistributionCallOptions): Promise<TreeNodeResult[]> {
+      const out = new Array<TreeNodeResult | undefined>(requests.length);
+      const missing: number[] = [];
+      const missingKeys = new Map<string, number>();
+      requests.forEach((r, i) => {
+        const key = `${r.parent}:${r.token}`;
+        const hit = cache.get(key);
+        if (hit !== undefined) {
+          out[i] = hit;
+          hits++;
+        } else if (!missingKeys.has(key)) {
+          missingKeys.set(key, missing.length);
+          missing.push(i);
+        }
+      });
+      if (missing.length > 0) {
+        const results = await session.expand(
+          missing.map((i) => requests[i]!),
+          options,
+        );
+        if (results.length !== missing.length) throw new Error(`tree session returned ${results.length} nodes for ${missing.length} requests`);
+        missing.forEach((i, j) => {
+          const r = requests[i]!;
+          cache.set(`${r.parent}:${r.token}`, results[j]!);
+        });
+      }
+      return requests.map((r, i) => out[i] ?? cache.get(`${r.parent}:${r.token}`)!);
+    },
+    close() {
+      cache.clear();
+      session.close();
+    },
+  };
+}

@@ -28,7 +28,7 @@ import { pathProbabilities, verifierDistributions } from '../tree/verification.j
 import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
 import { encodeDistribution, type EncodedDistribution } from './recorded-distribution.js';
-import { subSession, temperatureSession } from './sessions.js';
+import { cachingSession, subSession, temperatureSession } from './sessions.js';
 
 /** Ranks of the drafter's proposal whose acceptance is recorded (Sequoia/Medusa need a few). */
 export const ACCEPTANCE_RANKS = 16;
@@ -94,6 +94,8 @@ export interface UnitContext {
   /** Largest number of tokens (prompt + generated + tree depth) the models accept, when known. */
   readonly contextLength?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Distributions per model call when building the oracle tree (see `buildOptimalTree`). */
+  readonly oracleBatchSize?: number;
 }
 
 /** Prompt and sample of unit `unit` (units run prompt-major: unit = prompt · samples + sample). */
@@ -122,8 +124,9 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
   const eos = verifier.tokenizer.eos;
   const maxNew = ctx.contextLength === undefined ? config.maxNewTokens : Math.max(1, Math.min(config.maxNewTokens, ctx.contextLength - prefix.length - 1));
 
-  const vSession = temperatureSession(await openTreeSession(verifier, prefix, callOptions), T);
-  const dSession = drafter === undefined ? undefined : temperatureSession(await openTreeSession(drafter, prefix, callOptions), T);
+  // Trees at one position overlap heavily (oracle, drafters, their verification): cache nodes by (parent, token).
+  const vSession = cachingSession(temperatureSession(await openTreeSession(verifier, prefix, callOptions), T));
+  const dSession = drafter === undefined ? undefined : cachingSession(temperatureSession(await openTreeSession(drafter, prefix, callOptions), T));
   try {
     // 1. Generation along the verifier's own sample.
     const tokens: number[] = [];
@@ -193,7 +196,7 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
       const maxDepth = ctx.contextLength === undefined ? Infinity : ctx.contextLength - (prefix.length + t) - 1;
       if (maxDepth < 1) break;
       const vAt = subSession(vSession, vNodes[t]!, pDists[t]!);
-      const oracle = await buildOptimalTree(vAt, config.PMax, { maxDepth, ...callOptions });
+      const oracle = await buildOptimalTree(vAt, config.PMax, { maxDepth, ...(ctx.oracleBatchSize === undefined ? {} : { batchSize: ctx.oracleBatchSize }), ...callOptions });
       const { path, censoredFrom } = continuationPath(oracle.tree, tokens, t);
       const drafters: Record<string, number[]> = {};
       if (dSession !== undefined) {

@@ -306,7 +306,8 @@ export interface ReportFigures {
 }
 
 /** Renders every figure a report's data allows. `lemma7P` is the budget of the Figure 1 analog (the paper uses 60). */
-export function renderReportFigures(report: Report, lemma7P = 60): ReportFigures {
+export function renderReportFigures(report: Report, lemma7Budget = 60): ReportFigures {
+  const lemma7P = Math.min(lemma7Budget, report.config.PMax);
   const points = lemma7Points(report, lemma7P);
   const sweep = report.temperatureSweep;
   return {

@@ -1,4 +1,124 @@
-// PLACEHOLDER until its issue lands: registers nothing yet.
+/**
+ * `specbound measure`: measure a verifier (and drafter) on a prompt set into a resumable run
+ * directory. The options are shared with `specbound report`, which measures when needed.
+ */
 import type { Command } from 'commander';
+import { InvalidValueError } from '../../core/errors.js';
+import { MEASURE_CONFIG_VERSION, MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
+import { parseInteger, parseNumber } from '../parse.js';
 
-export function register(_program: Command): void {}
+export interface MeasureFlags {
+  target?: string;
+  draft?: string;
+  prompts?: string;
+  promptsPerTask?: string;
+  samples?: string;
+  maxNewTokens?: string;
+  maxPromptTokens?: string;
+  temperature?: string;
+  PMax?: string;
+  treeEvery?: string;
+  iidTrees?: string;
+  seed?: string;
+  concurrency?: string;
+}
+
+/** Defaults of the measurement settings (MEASURE_DEFAULTS, REPORT_DEFAULTS, or a stored run's configuration). */
+export type MeasureDefaults = { readonly [K in keyof typeof MEASURE_DEFAULTS]: number };
+
+/** Adds the measurement options (no defaults in commander, so `report` can tell what was given). */
+export function addMeasureOptions(cmd: Command, defaults: MeasureDefaults = MEASURE_DEFAULTS): Command {
+  return cmd
+    .option('--target <model>', 'the verifier: builtin, llama2c:PATH, llama2c-skip:PATH#layers=..., openai:URL#model=NAME')
+    .option('--draft <model>', 'the drafter (same spellings; must share the target\'s tokenizer); without it only the oracle and i.i.d. curves are measured')
+    .option('--prompts <set>', 'builtin, or a prompt file: Spec-Bench/MT-bench question.jsonl, HumanEval or GSM8K JSONL, any JSONL with a "prompt"/"text" field, or plain text (one prompt per line); detected by content')
+    .option('--prompts-per-task <n>', `use at most n prompts of each task, in file order (default ${defaults.promptsPerTask})`)
+    .option('--samples <n>', `continuations sampled per prompt (default ${defaults.samples})`)
+    .option('--max-new-tokens <n>', `tokens generated per continuation (default ${defaults.maxNewTokens})`)
+    .option('--max-prompt-tokens <n>', `longer prompts keep their last n tokens, so small-context models fit (default ${defaults.maxPromptTokens})`)
+    .option('--temperature <T>', `sampling temperature of the verifier and drafter, > 0 (default ${defaults.temperature})`)
+    .option('--P-max <n>', `largest draft budget P, tree nodes including the root (default ${defaults.PMax})`)
+    .option('--tree-every <k>', `build the oracle and drafter trees at every k-th generated position, to bound the cost (default ${defaults.treeEvery})`)
+    .option('--iid-trees <n>', `trees of the i.i.d. branching-random-walk simulation (default ${defaults.iidTrees})`)
+    .option('--seed <s>', `seed of every random draw; the same seed gives the same numbers, interrupted or not (default ${defaults.seed})`)
+    .option('--concurrency <n>', 'continuations measured at once (default 1 for local models, 8 for openai:)');
+}
+
+/** The configuration from the flags, with `defaults` for what was not given. */
+export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults = MEASURE_DEFAULTS, fallback: { target?: string; draft?: string; prompts?: string } = {}): MeasureConfig {
+  const target = flags.target ?? fallback.target;
+  if (target === undefined) throw new InvalidValueError('--target', '(missing)', 'give the verifier model, e.g. --target builtin or --target llama2c:PATH');
+  const prompts = flags.prompts ?? fallback.prompts;
+  if (prompts === undefined) throw new InvalidValueError('--prompts', '(missing)', 'give builtin or a prompt file');
+  const draft = flags.draft ?? fallback.draft;
+  const int = (flag: string, v: string | undefined, d: number, min = 1) => (v === undefined ? d : parseInteger(flag, v, { min }));
+  return {
+    version: MEASURE_CONFIG_VERSION,
+    target,
+    ...(draft === undefined ? {} : { draft }),
+    prompts,
+    promptsPerTask: int('--prompts-per-task', flags.promptsPerTask, defaults.promptsPerTask),
+    samples: int('--samples', flags.samples, defaults.samples),
+    maxNewTokens: int('--max-new-tokens', flags.maxNewTokens, defaults.maxNewTokens),
+    maxPromptTokens: int('--max-prompt-tokens', flags.maxPromptTokens, defaults.maxPromptTokens),
+    temperature: flags.temperature === undefined ? defaults.temperature : parseNumber('--temperature', flags.temperature, { min: 0, exclusiveMin: true }),
+    PMax: int('--P-max', flags.PMax, defaults.PMax),
+    treeEvery: int('--tree-every', flags.treeEvery, defaults.treeEvery),
+    keepTop: Math.max(defaults.keepTop, int('--P-max', flags.PMax, defaults.PMax) - 1),
+    denseUpTo: defaults.denseUpTo,
+    iidTrees: int('--iid-trees', flags.iidTrees, defaults.iidTrees, 2),
+    seed: flags.seed === undefined ? defaults.seed : parseInteger('--seed', flags.seed, { min: -(2 ** 31), max: 2 ** 31 - 1 }),
+  };
+}
+
+/** Runs a measurement with a progress bar on stderr; returns the outcome. */
+export async function measureWithProgress(config: MeasureConfig, outDir: string, concurrency: string | undefined) {
+  const [{ runMeasurement }, { createProgress }] = await Promise.all([import('../../measure/run-measure.js'), import('../progress.js')]);
+  let bar: ReturnType<typeof createProgress> | undefined;
+  let phase = '';
+  const outcome = await runMeasurement({
+    config,
+    outDir,
+    ...(concurrency === undefined ? {} : { concurrency: parseInteger('--concurrency', concurrency, { min: 1, max: 1024 }) }),
+    onProgress(p) {
+      if (p.phase !== phase) {
+        bar?.stop();
+        phase = p.phase;
+        bar = createProgress(p.phase.padEnd(17), p.total);
+      }
+      bar?.update(p.done, p.total);
+    },
+  });
+  bar?.stop();
+  return outcome;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('measure')
+    .description(
+      'Measure a verifier (and drafter) on a prompt set: mu, mu2 (and mu_CE, pi0) per task with CIs, the real oracle E[X*](P)\n' +
+        '(Lemma 1 on the true model), each drafting strategy\'s E[X](P) (q-greedy, chain, EAGLE-2), the i.i.d. simulation and the bounds.\n' +
+        'Resumable: rerun the same command to continue an interrupted run; results go to RUN_DIR/results.json.',
+    )
+    .requiredOption('--out <dir>', 'the run directory (created; an existing one is continued if its configuration matches)')
+    .option('--json', 'print the results (report.json contents) as JSON on stdout');
+  addMeasureOptions(cmd).action(async (flags: MeasureFlags & { out: string; json?: boolean }) => {
+    const config = configFromFlags(flags);
+    const outcome = await measureWithProgress(config, flags.out, flags.concurrency);
+    const report = outcome.report!;
+    if (flags.json === true) {
+      const { printJson } = await import('../output.js');
+      printJson(report);
+      return;
+    }
+    const { formatTable } = await import('../output.js');
+    const { curvesTable, statsTable } = await import('../../report/tables.js');
+    const stats = statsTable(report);
+    const curves = curvesTable(report);
+    process.stdout.write(
+      `${outcome.unitsResumed > 0 ? `continued a run: ${outcome.unitsResumed} of ${outcome.unitsTotal} continuations were already measured\n` : ''}` +
+        `${formatTable(stats.headers, stats.rows)}\n\n${formatTable(curves.headers, curves.rows)}\n\nresults: ${flags.out}/results.json (specbound report ${flags.out} writes the report)\n`,
+    );
+  });
+}

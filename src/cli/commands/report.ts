@@ -1,4 +1,84 @@
-// PLACEHOLDER until its issue lands: registers nothing yet.
+/**
+ * `specbound report [RUN_DIR]`: writes report.json, report.md (+ figures/*.svg) and a
+ * self-contained report.html for a measurement, measuring first when needed. With no RUN_DIR and
+ * no --target it measures the built-in model pair on the built-in prompts into
+ * ./specbound-report/ with settings sized to finish in about a minute on a laptop.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { InvalidValueError, SpecboundError } from '../../core/errors.js';
+import { MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
+import { addMeasureOptions, configFromFlags, measureWithProgress, type MeasureFlags } from './measure.js';
 
-export function register(_program: Command): void {}
+/** Settings of `specbound report` when it measures: small enough for a one-minute first run. */
+export const REPORT_DEFAULTS = {
+  ...MEASURE_DEFAULTS,
+  promptsPerTask: 2,
+  samples: 2,
+  maxNewTokens: 48,
+  PMax: 64,
+  treeEvery: 4,
+  iidTrees: 2000,
+} as const;
+
+export const DEFAULT_REPORT_DIR = 'specbound-report';
+
+const MEASURE_FLAG_NAMES: (keyof MeasureFlags)[] = [
+  'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens', 'temperature', 'PMax', 'treeEvery', 'iidTrees', 'seed',
+];
+
+type ReportFlags = MeasureFlags & { out?: string; json?: boolean };
+
+/** The stored configuration of a run directory, without the fields added for checking. */
+async function storedConfig(runDir: string): Promise<MeasureConfig | undefined> {
+  const { readJsonFile, CONFIG_FILE } = await import('../../measure/run-dir.js');
+  const stored = readJsonFile(path.join(runDir, CONFIG_FILE));
+  if (stored === undefined) return undefined;
+  if (typeof stored !== 'object' || stored === null || !('target' in stored)) throw new SpecboundError(`${path.join(runDir, CONFIG_FILE)}: not a measurement configuration`);
+  const { promptsDigest: _digest, ...config } = stored as Record<string, unknown>;
+  return config as unknown as MeasureConfig;
+}
+
+async function action(runDir: string | undefined, flags: ReportFlags): Promise<void> {
+  const measureFlagsGiven = MEASURE_FLAG_NAMES.some((k) => flags[k] !== undefined);
+  let dir: string;
+  let config: MeasureConfig | undefined;
+  if (runDir === undefined) {
+    dir = flags.out ?? DEFAULT_REPORT_DIR;
+    const builtinPair = flags.target === undefined;
+    config = configFromFlags(flags, REPORT_DEFAULTS, builtinPair ? { target: 'builtin', draft: 'builtin-draft', prompts: 'builtin' } : { prompts: 'builtin' });
+  } else {
+    dir = runDir;
+    if (!existsSync(runDir) && !measureFlagsGiven) throw new InvalidValueError('RUN_DIR', runDir, 'does not exist; give a run directory of specbound measure, or --target to measure into it');
+    const stored = await storedConfig(runDir);
+    config = measureFlagsGiven ? configFromFlags(flags, stored ?? REPORT_DEFAULTS, stored === undefined ? {} : { target: stored.target, prompts: stored.prompts, ...(stored.draft === undefined ? {} : { draft: stored.draft }) }) : stored;
+    if (config === undefined) throw new InvalidValueError('RUN_DIR', runDir, 'holds no measurement (no config.json); give --target to measure into it');
+  }
+  const outcome = await measureWithProgress(config, dir, flags.concurrency);
+  const report = outcome.report!;
+  const { writeReport } = await import('../../report/write-report.js');
+  const outDir = runDir !== undefined && flags.out !== undefined ? flags.out : dir;
+  const written = writeReport(report, outDir);
+  if (flags.json === true) {
+    const { printJson } = await import('../output.js');
+    printJson(report);
+    return;
+  }
+  const { findings } = await import('../../report/narrative.js');
+  process.stdout.write(`${findings(report).map((f) => `- ${f}`).join('\n')}\n\nwrote ${written.html}\n      ${written.markdown}\n      ${written.json}\n`);
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('report')
+    .argument('[RUN_DIR]', 'a run directory of specbound measure (measured or continued first if incomplete)')
+    .description(
+      'Write report.json, report.md and a self-contained report.html (SVG figures: E[X] against P with the real oracle,\n' +
+        'the i.i.d. simulation, each drafter, Theorem 1 and ln P/mu; drafters against Lemma 7; entropy histogram; temperature sweep).\n' +
+        'With no RUN_DIR: measures --target (default: the built-in pair builtin / builtin-draft on the built-in prompts) into --out.',
+    )
+    .option('--out <dir>', `where to write (default: RUN_DIR, or ./${DEFAULT_REPORT_DIR} when measuring without RUN_DIR)`)
+    .option('--json', 'print report.json on stdout as well');
+  addMeasureOptions(cmd, REPORT_DEFAULTS).action(action);
+}

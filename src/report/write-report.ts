@@ -1,0 +1,46 @@
+/**
+ * Writes a report's files into a directory: `report.json` (validated against `ReportSchema`),
+ * `report.md` with `figures/*.svg` beside it, and the self-contained `report.html`. Each file is
+ * written through a temporary file and a rename.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderReportFigures } from './figures.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown, type FigureFiles } from './markdown.js';
+import { ReportSchema, type Report } from './report-schema.js';
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export interface WrittenReport {
+  readonly json: string;
+  readonly markdown: string;
+  readonly html: string;
+  readonly figures: readonly string[];
+}
+
+export function writeReport(report: Report, dir: string): WrittenReport {
+  const valid = ReportSchema.parse(report);
+  mkdirSync(path.join(dir, 'figures'), { recursive: true });
+  const figures = renderReportFigures(valid);
+  const files: Record<string, string> = {};
+  const written: string[] = [];
+  for (const [name, svg] of Object.entries(figures)) {
+    if (svg === undefined) continue;
+    const rel = `figures/${name.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}.svg`;
+    writeAtomic(path.join(dir, rel), `${svg}\n`);
+    files[name] = rel;
+    written.push(path.join(dir, rel));
+  }
+  const json = path.join(dir, 'report.json');
+  const markdown = path.join(dir, 'report.md');
+  const html = path.join(dir, 'report.html');
+  writeAtomic(json, `${JSON.stringify(valid, null, 1)}\n`);
+  writeAtomic(markdown, renderMarkdown(valid, files as unknown as FigureFiles));
+  writeAtomic(html, renderHtml(valid, figures));
+  return { json, markdown, html, figures: written };
+}
