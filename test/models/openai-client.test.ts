@@ -167,14 +167,15 @@ describe('OpenAIModel over faulty servers', () => {
   });
 
   it('times out a slow answer, and retries it', async () => {
-    const { url } = await startServer(always({ kind: 'delay', ms: 1_000 }));
-    const model = await createOpenAIModel(options([url], { maxRetries: 0, timeoutMs: 100 }));
+    const { url } = await startServer(always({ kind: 'delay', ms: 10_000 }));
+    const model = await createOpenAIModel(options([url], { maxRetries: 0, timeoutMs: 1_000 }));
     const err = await failure(model.nextTokenDistributions([[0]]));
     expect(err).toBeInstanceOf(ModelServerTimeoutError);
-    expect(err.message).toBe(`${url}/completions: no answer within 100 ms`);
+    expect(err.message).toBe(`${url}/completions: no answer within 1000 ms`);
 
-    const second = await startServer(faultSequence({ kind: 'delay', ms: 1_000 }));
-    const retrying = await createOpenAIModel(options([second.url], { maxRetries: 1, timeoutMs: 100 }));
+    // Generous timeout for the retry, so a loaded test machine does not time it out too.
+    const second = await startServer(faultSequence({ kind: 'delay', ms: 10_000 }));
+    const retrying = await createOpenAIModel(options([second.url], { maxRetries: 1, timeoutMs: 2_000 }));
     const [d] = await retrying.nextTokenDistributions([[3]]);
     expect(plain(d!)).toEqual(plain(expectedTopK([3], 3)));
   });
