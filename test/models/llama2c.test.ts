@@ -372,3 +372,105 @@ describe('loadLlama2c bad input', () => {
     await expect(load(`llama2c:${path.join(dir, 'nope.bin')}`)).rejects.toThrow(/nope\.bin: cannot open checkpoint: ENOENT/);
   });
 });
+
+describe('llama2c checkpoints with a separate classifier (synthetic model)', () => {
+  // A small random model written by this test in both formats, as export.py's legacy_export
+  // (negative vocab_size = unshared classifier) and version1_export (shared flag 0) lay them out.
+  const cfg = { dim: 16, hidden: 24, layers: 2, heads: 4, kvHeads: 2, vocab: 40, seqLen: 32 };
+  const kvDim = (cfg.dim / cfg.heads) * cfg.kvHeads;
+  let seed = 12345;
+  const rand = (n: number, scale = 0.3) =>
+    Float32Array.from({ length: n }, () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return ((seed / 2 ** 32) * 2 - 1) * scale;
+    });
+  const L = cfg.layers;
+  const t = {
+    emb: rand(cfg.vocab * cfg.dim),
+    rmsAtt: rand(L * cfg.dim, 1).map((v) => 1 + v),
+    wq: rand(L * cfg.dim * cfg.dim),
+    wk: rand(L * kvDim * cfg.dim),
+    wv: rand(L * kvDim * cfg.dim),
+    wo: rand(L * cfg.dim * cfg.dim),
+    rmsFfn: rand(L * cfg.dim, 1).map((v) => 1 + v),
+    w1: rand(L * cfg.hidden * cfg.dim),
+    w2: rand(L * cfg.dim * cfg.hidden),
+    w3: rand(L * cfg.hidden * cfg.dim),
+    rmsFinal: rand(cfg.dim, 1).map((v) => 1 + v),
+    freq: new Float32Array((cfg.seqLen * cfg.dim) / cfg.heads / 2),
+    wcls: rand(cfg.vocab * cfg.dim),
+  };
+  const f32 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-synth-'));
+  const legacyFile = path.join(dir, 'synth.bin');
+  const v1File = path.join(dir, 'synth-v1.bin');
+  const header = (vocab: number) => Buffer.from(Int32Array.of(cfg.dim, cfg.hidden, cfg.layers, cfg.heads, cfg.kvHeads, vocab, cfg.seqLen).buffer);
+  writeFileSync(
+    legacyFile,
+    Buffer.concat([header(-cfg.vocab), ...[t.emb, t.rmsAtt, t.wq, t.wk, t.wv, t.wo, t.rmsFfn, t.w1, t.w2, t.w3, t.rmsFinal, t.freq, t.freq, t.wcls].map(f32)]),
+  );
+  const v1Head = Buffer.alloc(256);
+  v1Head.writeUInt32LE(0x616b3432, 0);
+  v1Head.writeInt32LE(1, 4);
+  header(cfg.vocab).copy(v1Head, 8);
+  v1Head.writeUInt8(0, 36);
+  writeFileSync(v1File, Buffer.concat([v1Head, ...[t.rmsAtt, t.rmsFfn, t.rmsFinal, t.emb, t.wq, t.wk, t.wv, t.wo, t.w1, t.w2, t.w3, t.wcls].map(f32)]));
+  // A 40-piece tokenizer (tok40.bin, found by the tok<V>.bin rule).
+  const pieces = ['<unk>', '\n<s>\n', '\n</s>\n', ...Array.from({ length: 37 }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(1 + Math.floor(i / 26)))];
+  writeFileSync(
+    path.join(dir, 'tok40.bin'),
+    Buffer.concat([
+      Buffer.from(Int32Array.of(7).buffer),
+      ...pieces.map((p) => {
+        const h = Buffer.alloc(8);
+        h.writeFloatLE(0, 0);
+        h.writeInt32LE(Buffer.byteLength(p), 4);
+        return Buffer.concat([h, Buffer.from(p)]);
+      }),
+    ]),
+  );
+
+  it('reads both formats as the same unshared model and matches the float64 reference', async () => {
+    const a = await load(`llama2c:${legacyFile}`);
+    const b = await load(`llama2c:${v1File}`);
+    expect(a.checkpoint.config.sharedClassifier).toBe(false);
+    expect(b.checkpoint.config.sharedClassifier).toBe(false);
+    expect(a.checkpoint.weights.wcls).not.toBe(a.checkpoint.weights.tokenEmbedding);
+    const seq = [1, 5, 17, 3, 39, 22, 8, 8, 30];
+    const ref = referenceProbabilities(readLegacyReference(legacyFile), seq);
+    const tree = a.verifyTree([seq[0]!], [-1, 0, 1, 2, 3, 4, 5, 6, 7], [-1, ...seq.slice(1)]);
+    const [viaV1] = await b.nextTokenDistributions([seq]);
+    for (let i = 0; i < seq.length; i++) expect(maxAbsDiff(tree[i]!.map(Math.exp), ref[i]!)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(viaV1!.logProbs, tree[seq.length - 1]!)).toBeLessThan(1e-12);
+  });
+
+  it('rejects a checkpoint whose header does not describe a transformer', async () => {
+    const bad = path.join(dir, 'bad-heads.bin');
+    const buf = readFileSync(legacyFile);
+    buf.writeInt32LE(3, 12); // n_heads = 3 does not divide dim = 16
+    writeFileSync(bad, buf);
+    await expect(readLlama2cCheckpoint(bad)).rejects.toThrow(/bad-heads\.bin: not a llama2\.c checkpoint \(legacy header: dim=16 is not a multiple of n_heads=3\)/);
+  });
+});
+
+describe('Llama2cTokenizer without byte pieces', () => {
+  it('encodes characters it cannot spell as <unk> (id 0) instead of ids outside the vocabulary', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-tok-small-'));
+    const pieces = ['<unk>', '\n<s>\n', '\n</s>\n', ' ', 'a'];
+    const file = path.join(dir, 'tok5.bin');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(Int32Array.of(7).buffer),
+        ...pieces.map((p) => {
+          const h = Buffer.alloc(8);
+          h.writeInt32LE(Buffer.byteLength(p), 4);
+          return Buffer.concat([h, Buffer.from(p)]);
+        }),
+      ]),
+    );
+    const t = await readLlama2cTokenizer(file, 5, 'test');
+    // "aZ": [BOS, " ", "a", byte 0x5A → 0x5A + 3 = 93 is not "<0x5A>" here → <unk>]
+    expect(t.encode('aZ')).toEqual([1, 3, 4, 0]);
+  });
+});

@@ -7,7 +7,7 @@
  *
  * encode: BOS (id 1) if asked, then the dummy-prefix piece " " when the text is not empty, then
  * one piece per UTF-8 code point (or its bytes as `<0xXX>` tokens, id = byte + 3, when the code
- * point is not a piece), then repeatedly merge the adjacent pair whose concatenation is the
+ * point is not a piece; `<unk>` if the vocabulary lacks that byte piece), then repeatedly merge the adjacent pair whose concatenation is the
  * piece with the highest score (first such pair on ties) until no pair merges.
  * decode: pieces concatenated as bytes; after BOS a leading space is stripped; `<0xXX>` pieces
  * are the raw byte; BOS/EOS are dropped; the bytes are read as UTF-8.
@@ -21,6 +21,8 @@ export const LLAMA2C_EOS = 2;
 /** `<0xXX>` byte tokens start at id 3 in every llama2.c tokenizer. */
 const BYTE_OFFSET = 3;
 const BYTE_PIECE = /^<0x([0-9A-Fa-f]{2})>$/;
+/** `<unk>`: stands for a byte when the vocabulary has no `<0xXX>` piece for it (never in real llama2.c tokenizers). */
+const UNKNOWN = 0;
 
 export class Llama2cTokenizer implements Tokenizer {
   readonly bos = LLAMA2C_BOS;
@@ -56,7 +58,7 @@ export class Llama2cTokenizer implements Tokenizer {
       const bytes = Buffer.from(codePoint, 'utf8');
       const id = this.lookup.get(bytes.toString('latin1'));
       if (id !== undefined) tokens.push(id);
-      else for (const b of bytes) tokens.push(b + BYTE_OFFSET);
+      else for (const b of bytes) tokens.push(this.byteValue[b + BYTE_OFFSET] === b ? b + BYTE_OFFSET : UNKNOWN);
     }
     for (;;) {
       let bestScore = -1e10;
