@@ -13,6 +13,17 @@ export interface Tokenizer {
   tokenText(id: number): string;
   readonly bos: number | undefined;
   readonly eos: number | undefined;
+  /**
+   * Present when tokenizing needs I/O (a model behind a server, whose `encode` only returns
+   * results cached by an earlier `encodeAsync`). Callers that start from text use
+   * `encodeText(tokenizer, text)`, which works with every backend.
+   */
+  encodeAsync?(text: string, options?: { bos?: boolean }): Promise<number[]>;
+}
+
+/** Token ids of `text` with any tokenizer: `encodeAsync` when the backend has one, else `encode`. */
+export async function encodeText(tokenizer: Tokenizer, text: string, options?: { bos?: boolean }): Promise<number[]> {
+  return tokenizer.encodeAsync !== undefined ? tokenizer.encodeAsync(text, options) : tokenizer.encode(text, options);
 }
 
 export interface DistributionCallOptions {
