@@ -31,9 +31,18 @@ export function lawTreeSession(law: ChildLaw, options: LawSessionOptions): TreeS
   const sampler = law.createSampler(maxChildren);
   const useDrafter = options.view === 'drafter';
   const keys: number[] = [deriveSeed(options.seed, 0x7265)];
+  // A table law draws one of a fixed set of entries: their distributions are built once.
+  const fixedEntries = law.spec.kind === 'table' ? new Map<number, SparseDistribution>() : undefined;
   const draw = (key: number): SparseDistribution => {
     sampler.reset(); // each draw is copied out at once, so the sampler's store never grows
     const d = sampler.draw(createRng(options.seed, key));
+    const cached = fixedEntries?.get(d);
+    if (cached !== undefined) return cached;
+    const built = buildDistribution(d);
+    fixedEntries?.set(d, built);
+    return built;
+  };
+  const buildDistribution = (d: number): SparseDistribution => {
     const probs = useDrafter ? sampler.rankProbs : sampler.valueProbs;
     const tail = useDrafter ? sampler.tailRankProbs[d]! : sampler.tailValueProbs[d]!;
     const explicit = Math.min(sampler.lengths[d]!, maxChildren);

@@ -16,10 +16,10 @@
  * Ties (equal ln P(v) exactly) are broken deterministically: shallower first, then smaller token
  * id, then the candidate created first.
  */
-import FlatQueue from 'flatqueue';
 import type { TokenDistribution } from '../dist/distribution.js';
 import type { DistributionCallOptions, TreeSession } from '../models/model.js';
 import { createDraftTree, type DraftNodeSpec, type DraftTree } from './draft-tree.js';
+import { CandidateHeap } from './candidate-heap.js';
 import { RankedChildren } from './ranked-children.js';
 
 export interface OptimalTreeOptions {
@@ -78,7 +78,13 @@ export async function buildOptimalTree(session: TreeSession, pMax: number, optio
   const cDepth: number[] = [];
   const cSession: number[] = [];
   const cDistribution: (TokenDistribution | undefined)[] = [];
-  const heap = new FlatQueue<number>();
+  // Max-heap order: larger ln P(v), then shallower, then smaller token id, then created first.
+  const heap = new CandidateHeap((a, b) => {
+    const la = cLogProb[a]!;
+    const lb = cLogProb[b]!;
+    if (la !== lb) return la > lb;
+    return (cDepth[a]! - cDepth[b]! || cToken[a]! - cToken[b]! || a - b) < 0;
+  });
 
   const pushChild = (parent: number, k: number): void => {
     if (nodeDepth[parent]! >= maxDepth) return;
@@ -94,20 +100,7 @@ export async function buildOptimalTree(session: TreeSession, pMax: number, optio
     cDepth.push(nodeDepth[parent]! + 1);
     cSession.push(-1);
     cDistribution.push(undefined);
-    heap.push(c, -lp);
-  };
-
-  const before = (a: number, b: number): number => cDepth[a]! - cDepth[b]! || cToken[a]! - cToken[b]! || a - b;
-
-  const popBest = (): number => {
-    const top = heap.peekValue()!;
-    const first = heap.pop()!;
-    if (heap.length === 0 || heap.peekValue() !== top) return first;
-    const group = [first];
-    while (heap.length > 0 && heap.peekValue() === top) group.push(heap.pop()!);
-    group.sort(before);
-    for (let i = 1; i < group.length; i++) heap.push(group[i]!, top);
-    return group[0]!;
+    heap.push(c);
   };
 
   let modelCalls = 0;
@@ -116,11 +109,11 @@ export async function buildOptimalTree(session: TreeSession, pMax: number, optio
     const batch = [c];
     const popped: number[] = [];
     while (batch.length < batchSize && heap.length > 0) {
-      const x = heap.pop()!;
+      const x = heap.pop();
       popped.push(x);
       if (cSession[x]! < 0 && cDepth[x]! < maxDepth) batch.push(x);
     }
-    for (const x of popped) heap.push(x, -cLogProb[x]!);
+    for (const x of popped) heap.push(x);
     const results = await session.expand(
       batch.map((x) => ({ parent: nodeSession[cParent[x]!]!, token: cToken[x]! })),
       callOptions,
@@ -136,7 +129,7 @@ export async function buildOptimalTree(session: TreeSession, pMax: number, optio
 
   pushChild(0, 0);
   while (nodes.length + 1 < pMax && heap.length > 0) {
-    const c = popBest();
+    const c = heap.pop();
     const v = nodes.length + 1;
     const parent = cParent[c]!;
     nodes.push({ parent, token: cToken[c]!, rank: cRank[c]!, score: cLogProb[c]! });

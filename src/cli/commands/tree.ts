@@ -198,9 +198,11 @@ async function render(format: Format, r: Rendered): Promise<string> {
     `P = ${r.P} nodes (root included), depth ${r.depth}`,
     `E[X] = sum of P(v) = ${formatNumber(r.expectedAcceptedLength)} tokens per verifier pass; oracle E[X*](P) = ${formatNumber(r.oracleExpectedAcceptedLength)}` +
       (r.unknownTokens > 0 ? ` (${r.unknownTokens} drafted tokens not in the verifier's top-k: counted as 0)` : ''),
+    'score = the path probability the strategy ranked nodes by (drafter q; verifier p for the oracle);',
+    'P(v) = the verifier\'s path probability; E[X] = sum of P(v) over the tree.',
     '',
     formatTable(
-      ['node', 'parent', 'depth', 'rank path', 'token', 'q path', 'P(v)', 'sum P(v)'],
+      ['node', 'parent', 'depth', 'rank path', 'token', 'score', 'P(v)', 'sum P(v)'],
       (() => {
         let sum = 0;
         return r.nodes.map((n) => {
