@@ -11,6 +11,7 @@ import {
   UnmappableTokenError,
 } from '../../src/models/openai/errors.js';
 import type { OpenAIModel } from '../../src/models/openai/openai-model.js';
+import { encodeText } from '../../src/models/model.js';
 import { faultSequence, type Fault, type FaultPlan } from '../../src/models/server/faults.js';
 import { createModelServer, type ModelServer } from '../../src/models/server/model-server.js';
 import { createFakeModel, expectedTopK } from './server-fake-model.js';
@@ -287,5 +288,6 @@ describe('createOpenAIModel(options)', () => {
     expect(await model.tokenizer.encodeAsync('a b')).toEqual([0, 2, 3]);
     expect(model.tokenizer.encode('a b')).toEqual([0, 2, 3]);
     expect(model.tokenizer.decode([2, 3])).toBe(' a b');
+    expect(await encodeText(model.tokenizer, 'c d', { bos: false })).toEqual([4, 5]);
   });
 });
