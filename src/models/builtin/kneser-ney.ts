@@ -35,6 +35,8 @@ export class KneserNeyModel {
   private readonly counts: NgramCounts;
   /** Adjusted counts a(·) used at each level: continuation counts below the top, raw counts at it. */
   private readonly used: CountArray[];
+  /** Scratch: context node of each order during `probabilities`. */
+  private readonly contextNodes: Int32Array;
 
   constructor(counts: NgramCounts, options: KneserNeyOptions) {
     if (!Number.isInteger(options.order) || options.order < 1 || options.order > counts.order) {
@@ -59,37 +61,41 @@ export class KneserNeyModel {
       this.discounts[n - 1] = given ?? estimateDiscount(this.used[n - 1]!);
     }
     if (!this.uniformFloor) this.discounts[0] = 0;
+    this.contextNodes = new Int32Array(this.order + 1);
   }
 
   /**
    * Writes p(w | context) for every token w into `out` (length V). Only the last order − 1
    * tokens of `context` matter.
+   *
+   * Evaluated top-down: p_N = α_N + γ_N (α_{N−1} + γ_{N−1}(… + γ_1 p_0)), so each level adds its
+   * discounted counts with weight Π_{m>n} γ_m and the cost is O(V + children) rather than
+   * O(order · V).
    */
   probabilities(context: readonly number[], out: Float64Array): void {
-    const vocabSize = this.vocabSize;
-    out.fill(this.uniformFloor ? 1 / vocabSize : 0);
     const levels = this.counts.levels;
     const length = context.length;
     const maxOrder = Math.min(this.order, length + 1);
-    for (let n = 1; n <= maxOrder; n++) {
-      // Node of the context h = last n − 1 tokens (root for n = 1).
+    const nodes = this.contextNodes;
+    // Longest seen context: a context containing an unseen one is unseen too.
+    let longest = 1;
+    for (let n = 2; n <= maxOrder; n++) {
       let node = -1;
-      let seen = true;
-      for (let k = 1; k < n; k++) {
-        node = findChild(this.counts, k, node, context[length - n + k]!);
-        if (node < 0) {
-          seen = false;
-          break;
-        }
-      }
-      if (!seen) break; // a longer context containing an unseen one is unseen too
+      for (let k = 1; k < n && (k === 1 || node >= 0); k++) node = findChild(this.counts, k, node, context[length - n + k]!);
+      if (node < 0) break;
+      nodes[n] = node;
+      longest = n;
+    }
+    out.fill(0);
+    let weight = 1;
+    for (let n = longest; n >= 1; n--) {
       let from = 0;
       let to: number;
       if (n === 1) to = levels[0]!.token.length;
       else {
         const starts = levels[n - 2]!.childStart;
-        from = starts[node]!;
-        to = starts[node + 1]!;
+        from = starts[nodes[n]!]!;
+        to = starts[nodes[n]! + 1]!;
       }
       const used = this.used[n - 1]!;
       const tokens = levels[n - 1]!.token;
@@ -100,14 +106,18 @@ export class KneserNeyModel {
         total += a;
         if (a > 0) distinct++;
       }
-      if (total === 0) continue;
+      if (total === 0) continue; // p_n = p_{n−1}
       const discount = this.discounts[n - 1]!;
-      const backoff = (discount * distinct) / total;
-      for (let w = 0; w < vocabSize; w++) out[w]! *= backoff;
+      const scale = weight / total;
       for (let j = from; j < to; j++) {
         const a = n === 1 && tokens[j] === BOS_ID ? 0 : used[j]!;
-        if (a > discount) out[tokens[j]!]! += (a - discount) / total;
+        if (a > discount) out[tokens[j]!]! += scale * (a - discount);
       }
+      weight *= (discount * distinct) / total;
+    }
+    if (this.uniformFloor && weight > 0) {
+      const floor = weight / this.vocabSize;
+      for (let w = 0; w < out.length; w++) out[w]! += floor;
     }
   }
 }

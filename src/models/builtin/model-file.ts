@@ -33,6 +33,8 @@ export interface TrainedModel {
   readonly counts: NgramCounts;
   /** Seconds the training took (for information). */
   readonly trainingSeconds: number;
+  /** Seconds per training phase (read, tokenizer, encode, count, compact); only right after training. */
+  readonly phaseSeconds?: Readonly<Record<string, number>>;
 }
 
 type ArrayName = keyof NgramLevel;

@@ -16,8 +16,8 @@
  * The stream is documents `BOS t₁ … t_k EOS` back to back; no n-gram crosses a document end.
  *
  * Counting sorts every position by the `order` tokens that start there (LSD radix sort), so the
- * n-grams of every level are runs of consecutive sorted positions: a few sequential passes
- * instead of one hash table per level.
+ * n-grams of every level are runs of consecutive sorted positions, and one pass in that order
+ * yields every level's nodes, counts, children ranges and continuation counts.
  */
 import { BOS_ID, EOS_ID } from './tokenizer.js';
 
@@ -58,74 +58,81 @@ export function countNgrams(stream: Uint16Array, order: number, vocabSize: numbe
     validLength[i] = Math.min(order, toEnd);
   }
   const sorted = sortPositions(stream, validLength, order, vocabSize);
-  const rank = new Int32Array(length);
-  for (let k = 0; k < length; k++) rank[sorted[k]!] = k;
-  // commonPrefix[k]: tokens shared by the n-grams at sorted[k − 1] and sorted[k].
+  // Per sorted index: the n-gram's valid length, its shared prefix with the previous one, and
+  // the token before it (for continuation counts; none at a document start).
+  const lengthAt = new Uint8Array(length);
   const commonPrefix = new Uint8Array(length);
-  for (let k = 1; k < length; k++) {
-    const a = sorted[k - 1]!;
+  const previousAt = new Int32Array(length);
+  for (let k = 0; k < length; k++) {
     const b = sorted[k]!;
-    const limit = Math.min(validLength[a]!, validLength[b]!);
+    const len = validLength[b]!;
+    lengthAt[k] = len;
+    previousAt[k] = b > 0 && stream[b - 1] !== EOS_ID && stream[b] !== BOS_ID ? stream[b - 1]! : -1;
+    if (k === 0) continue;
+    const a = sorted[k - 1]!;
+    const limit = Math.min(validLength[a]!, len);
     let d = 0;
     while (d < limit && stream[a + d] === stream[b + d]) d++;
     commonPrefix[k] = d;
   }
-  // A level-n node starts at sorted index k when commonPrefix[k] < n ≤ validLength.
+  // A level-n node starts at sorted index k when commonPrefix[k] < n ≤ lengthAt[k].
   const nodeCount = new Int32Array(order + 1);
   for (let k = 0; k < length; k++) {
-    const len = validLength[sorted[k]!]!;
+    const len = lengthAt[k]!;
     for (let n = commonPrefix[k]! + 1; n <= len; n++) nodeCount[n]!++;
   }
   const tokens: Uint16Array[] = [];
   const counts: Uint32Array[] = [];
+  const continuations: Uint32Array[] = [];
   const childStarts: Uint32Array[] = [];
   const startsWithBos: Uint8Array[] = [];
   for (let n = 1; n <= order; n++) {
     tokens.push(new Uint16Array(nodeCount[n]!));
     counts.push(new Uint32Array(nodeCount[n]!));
+    continuations.push(new Uint32Array(n < order ? nodeCount[n]! : 0));
     childStarts.push(new Uint32Array(n < order ? nodeCount[n]! + 1 : 0));
     startsWithBos.push(new Uint8Array(nodeCount[n]!));
   }
+  // One pass in sorted order: the occurrences of each n-gram g are consecutive, so N₁₊(• g) is
+  // the number of distinct tokens before them, counted with one "last node seen" stamp per
+  // (level, token).
   const current = new Int32Array(order + 1).fill(-1);
+  const seenBefore = new Int32Array(order * vocabSize).fill(-1);
   for (let k = 0; k < length; k++) {
     const i = sorted[k]!;
-    const len = validLength[i]!;
+    const len = lengthAt[k]!;
     for (let n = commonPrefix[k]! + 1; n <= len; n++) {
       const id = ++current[n]!;
       tokens[n - 1]![id] = stream[i + n - 1]!;
       startsWithBos[n - 1]![id] = stream[i] === BOS_ID ? 1 : 0;
       if (n < order) childStarts[n - 1]![id] = current[n + 1]! + 1;
     }
-    for (let n = 1; n <= len; n++) counts[n - 1]![current[n]!]!++;
+    const previous = previousAt[k]!;
+    for (let n = 1; n <= len; n++) {
+      const node = current[n]!;
+      counts[n - 1]![node]!++;
+      if (previous >= 0 && n < order) {
+        const stamp = (n - 1) * vocabSize + previous;
+        if (seenBefore[stamp] !== node) {
+          seenBefore[stamp] = node;
+          continuations[n - 1]![node]!++;
+        }
+      }
+    }
   }
   for (let n = 1; n < order; n++) childStarts[n - 1]![nodeCount[n]!] = nodeCount[n + 1]!;
 
-  // Continuation counts: each distinct (n+1)-gram x·g adds one to g, the n-gram at the next position.
-  const nodeAtIndex = new Int32Array(length);
   const levels: NgramLevel[] = [];
   for (let n = 1; n <= order; n++) {
-    let continuation = new Uint32Array(0);
-    if (n < order) {
-      continuation = new Uint32Array(nodeCount[n]!);
-      let node = -1;
-      for (let k = 0; k < length; k++) {
-        const len = validLength[sorted[k]!]!;
-        if (commonPrefix[k]! < n && n <= len) node++;
-        nodeAtIndex[k] = node;
-      }
-      for (let k = 0; k < length; k++) {
-        const i = sorted[k]!;
-        if (commonPrefix[k]! < n + 1 && n + 1 <= validLength[i]!) continuation[nodeAtIndex[rank[i + 1]!]!]!++;
-      }
-      const bos = startsWithBos[n - 1]!;
-      const count = counts[n - 1]!;
-      for (let j = 0; j < continuation.length; j++) if (bos[j] === 1) continuation[j] = count[j]!;
-      if (n === 1) {
-        const token = tokens[0]!;
-        for (let j = 0; j < token.length; j++) if (token[j] === BOS_ID) continuation[j] = 0;
-      }
+    const continuation = continuations[n - 1]!;
+    const bos = startsWithBos[n - 1]!;
+    const count = counts[n - 1]!;
+    for (let j = 0; j < continuation.length; j++) if (bos[j] === 1) continuation[j] = count[j]!;
+    if (n === 1 && n < order) {
+      const token = tokens[0]!;
+      for (let j = 0; j < token.length; j++) if (token[j] === BOS_ID) continuation[j] = 0;
     }
-    levels.push({ token: tokens[n - 1]!, count: counts[n - 1]!, continuation, childStart: childStarts[n - 1]! });
+    levels.push({ token: tokens[n - 1]!, count, continuation, childStart: childStarts[n - 1]! });
   }
   return { order, vocabSize, levels };
 }
@@ -141,22 +148,24 @@ function sortPositions(stream: Uint16Array, validLength: Uint8Array, order: numb
   let from = new Int32Array(length);
   for (let i = 0; i < length; i++) from[i] = i;
   let to = new Int32Array(length);
-  const keys = new Uint32Array(length);
+  const digits = new Uint32Array(length); // this pass's digit of each position, computed in position order
   for (let end = order; end > 0; end -= perPass) {
     const start = Math.max(0, end - perPass);
     let buckets = 1;
     for (let d = start; d < end; d++) buckets *= base;
     const histogram = new Uint32Array(buckets + 1);
-    for (let k = 0; k < length; k++) {
-      const i = from[k]!;
+    for (let i = 0; i < length; i++) {
       const len = validLength[i]!;
       let key = 0;
       for (let d = start; d < end; d++) key = key * base + (d < len ? stream[i + d]! + 1 : 0);
-      keys[k] = key;
+      digits[i] = key;
       histogram[key + 1]!++;
     }
     for (let b = 0; b < buckets; b++) histogram[b + 1]! += histogram[b]!;
-    for (let k = 0; k < length; k++) to[histogram[keys[k]!]!++] = from[k]!;
+    for (let k = 0; k < length; k++) {
+      const i = from[k]!;
+      to[histogram[digits[i]!]!++] = i;
+    }
     [from, to] = [to, from];
   }
   return from;

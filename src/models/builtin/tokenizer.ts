@@ -52,6 +52,7 @@ function splitChunks(text: string): string[] {
 
 /** Learns `mergeCount` merges from the chunk frequencies of `texts` (classic word-frequency BPE). */
 export function trainBpe(texts: Iterable<string>, mergeCount: number, alphabet = DEFAULT_ALPHABET): BpeTokenizerData {
+  if (mergeCount <= 0) return { alphabet, merges: [] }; // character-level: nothing to learn
   const charId = new Map<string, number>();
   for (let i = 0; i < alphabet.length; i++) charId.set(alphabet[i]!, 3 + i);
   const chunkFrequency = new Map<string, number>();
@@ -128,7 +129,12 @@ export class BpeTokenizer implements Tokenizer {
 
   encode(text: string, options?: { bos?: boolean }): number[] {
     const ids: number[] = options?.bos === false ? [] : [BOS_ID];
-    for (const chunk of splitChunks(normalizeText(text))) {
+    const normalized = normalizeText(text);
+    if (this.data.merges.length === 0) {
+      for (const c of normalized) ids.push(this.charId.get(c) ?? UNK_ID);
+      return ids;
+    }
+    for (const chunk of splitChunks(normalized)) {
       for (const id of this.encodeChunk(chunk)) ids.push(id);
     }
     return ids;

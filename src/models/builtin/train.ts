@@ -23,8 +23,17 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
 /** Trains on `paragraphs` (default: the whole Brown corpus). */
 export function trainBuiltinModel(config: TrainingConfig = DEFAULT_TRAINING_CONFIG, paragraphs?: readonly string[]): TrainedModel {
   const started = performance.now();
+  const phaseSeconds: Record<string, number> = {};
+  let phaseStart = started;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phaseSeconds[name] = (now - phaseStart) / 1000;
+    phaseStart = now;
+  };
   const texts = paragraphs ?? readBrownParagraphs();
+  phase('read');
   const tokenizerData = trainBpe(texts, config.merges);
+  phase('tokenizer');
   const tokenizer = new BpeTokenizer(tokenizerData);
   let total = 0;
   const encoded: number[][] = [];
@@ -41,7 +50,11 @@ export function trainBuiltinModel(config: TrainingConfig = DEFAULT_TRAINING_CONF
     at += ids.length;
   }
   if (stream[0] !== BOS_ID && total > 0) throw new Error('token stream must start with BOS');
+  phase('encode');
   const order = Math.max(config.targetOrder, config.draftOrder);
-  const counts = compactCounts(countNgrams(stream, order, tokenizer.vocabSize), [config.targetOrder, config.draftOrder]);
-  return { config, tokenizer: tokenizerData, counts, trainingSeconds: (performance.now() - started) / 1000 };
+  const fullCounts = countNgrams(stream, order, tokenizer.vocabSize);
+  phase('count');
+  const counts = compactCounts(fullCounts, [config.targetOrder, config.draftOrder]);
+  phase('compact');
+  return { config, tokenizer: tokenizerData, counts, trainingSeconds: (performance.now() - started) / 1000, phaseSeconds };
 }
