@@ -202,6 +202,14 @@ describe('Llama2cModel forward pass', () => {
     expect(ds.length).toBe(3);
     expect(maxAbsDiff(ds[0]!.logProbs, run.logProbs[7 - prompt.length]!)).toBeLessThan(1e-12);
     expect(maxAbsDiff(ds[2]!.logProbs, run.logProbs[20 - prompt.length]!)).toBeLessThan(1e-12);
+    // every prefix of the sequence in order (the cache of the previous one is reused), and repeats
+    const all = seq.slice(prompt.length - 1, 30).map((_, i) => seq.slice(0, prompt.length + i));
+    const each = await legacy.nextTokenDistributions([...all, all[3]!, all[3]!, seq.slice(0, 2)]);
+    all.forEach((_, i) => expect(maxAbsDiff(each[i]!.logProbs, run.logProbs[i]!)).toBeLessThan(1e-12));
+    expect(each[all.length]!.logProbs).toEqual(each[3]!.logProbs);
+    expect(each[all.length + 1]!.logProbs).toEqual(each[3]!.logProbs);
+    const [fresh] = await v1.nextTokenDistributions([seq.slice(0, 2)]);
+    expect(maxAbsDiff(each[all.length + 2]!.logProbs, fresh!.logProbs)).toBeLessThan(1e-12);
   });
 
   it('rejects an empty prefix and a prefix longer than the context with InvalidValueError', async () => {

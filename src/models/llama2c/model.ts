@@ -19,6 +19,8 @@ export class Llama2cModel implements LanguageModel {
   /** Where the tokenizer was read from. */
   readonly tokenizerFile: string;
   private readonly scratchCache: KvCache;
+  /** The tokens whose keys and values `scratchCache` holds. */
+  private readonly scratchTokens: number[] = [];
 
   constructor(name: string, checkpoint: Llama2cCheckpoint, tokenizer: Llama2cTokenizer, tokenizerFile: string, activeLayers?: readonly number[]) {
     this.name = name;
@@ -40,8 +42,17 @@ export class Llama2cModel implements LanguageModel {
     for (const prefix of prefixes) {
       options?.signal?.throwIfAborted();
       checkPrefix(this.transformer, prefix, this.name);
-      this.scratchCache.truncate(0);
-      out.push({ kind: 'dense', logProbs: prefill(this.transformer, this.scratchCache, prefix) });
+      // Keys and values of slot i depend only on tokens 0..i, so the part of the cache shared
+      // with the previous prefix is kept: all prefixes of one sequence cost one pass in total.
+      const cached = this.scratchTokens;
+      let keep = 0;
+      const limit = Math.min(cached.length, prefix.length - 1);
+      while (keep < limit && cached[keep] === prefix[keep]) keep++;
+      this.scratchCache.truncate(keep);
+      cached.length = keep;
+      const fresh = prefix.slice(keep);
+      out.push({ kind: 'dense', logProbs: prefill(this.transformer, this.scratchCache, fresh) });
+      cached.push(...fresh);
     }
     return out;
   }
