@@ -60,14 +60,13 @@ export class BestFirstEnumerator {
     if (depthCounts !== undefined) depthCounts[0]! += 1;
     if (nodes === 1) return;
     nodeDistribution[0] = sampler.draw(rng);
-    this.pushChild(sampler, 0, 0);
+    this.push(this.childPriority(sampler, 0, 0), 0, 0);
     let sum = 1;
     for (let i = 1; i < nodes; i++) {
       // Take the most promising candidate: child `rank` of `parent`.
       const priority = this.heapPriority[0]!;
       const parent = this.heapParent[0]!;
       const rank = this.heapRank[0]!;
-      this.popTop();
       const d = nodeDistribution[parent]!;
       const length = sampler.lengths[d]!;
       const childValue = rank < length ? sampler.valueProbs[sampler.offsets[d]! + rank]! : sampler.tailValueProbs[d]!;
@@ -79,24 +78,42 @@ export class BestFirstEnumerator {
       sum += value;
       cumulative[i] = sum;
       if (depthCounts !== undefined) depthCounts[depth]! += 1;
-      // Its next sibling becomes a candidate, then (if the tree grows further) its first child.
-      if (rank + 1 < length + sampler.tailCounts[d]!) this.pushChild(sampler, parent, rank + 1);
+      // New candidates: its next sibling, and (if the tree grows further) its own first child.
+      // The larger replaces the top of the heap (one sift down instead of a pop and a push).
+      const hasSibling = rank + 1 < length + sampler.tailCounts[d]!;
+      const siblingPriority = hasSibling ? this.childPriority(sampler, parent, rank + 1) : 0;
       if (i + 1 < nodes) {
         nodeDistribution[i] = sampler.draw(rng);
-        this.pushChild(sampler, i, 0);
+        const firstChildPriority = this.childPriority(sampler, i, 0);
+        if (!hasSibling) {
+          this.replaceTop(firstChildPriority, i, 0);
+        } else if (firstChildPriority >= siblingPriority) {
+          this.replaceTop(firstChildPriority, i, 0);
+          this.push(siblingPriority, parent, rank + 1);
+        } else {
+          this.replaceTop(siblingPriority, parent, rank + 1);
+          this.push(firstChildPriority, i, 0);
+        }
+      } else if (hasSibling) {
+        this.replaceTop(siblingPriority, parent, rank + 1);
+      } else {
+        this.popTop();
       }
     }
   }
 
-  /** Pushes child `rank` of node `parent` (the child must exist). */
-  private pushChild(sampler: ChildSampler, parent: number, rank: number): void {
+  /** Drafting priority Q(parent)·q of child `rank` of node `parent` (the child must exist). */
+  private childPriority(sampler: ChildSampler, parent: number, rank: number): number {
     const d = this.nodeDistribution[parent]!;
     const q = rank < sampler.lengths[d]! ? sampler.rankProbs[sampler.offsets[d]! + rank]! : sampler.tailRankProbs[d]!;
-    const priority = this.nodePriority[parent]! * q;
+    return this.nodePriority[parent]! * q;
+  }
+
+  /** Adds a candidate to the heap (sift the hole up from the end). */
+  private push(priority: number, parent: number, rank: number): void {
     const heapPriority = this.heapPriority;
     const heapParent = this.heapParent;
     const heapRank = this.heapRank;
-    // Sift the hole up from the end.
     let at = this.heapSize++;
     while (at > 0) {
       const up = (at - 1) >> 1;
@@ -113,19 +130,20 @@ export class BestFirstEnumerator {
 
   /** Removes the top of the heap. */
   private popTop(): void {
+    const size = --this.heapSize;
+    if (size > 0) this.replaceTop(this.heapPriority[size]!, this.heapParent[size]!, this.heapRank[size]!);
+  }
+
+  /** Replaces the top of the heap by a candidate (sift the hole down from the top). */
+  private replaceTop(priority: number, parent: number, rank: number): void {
     const heapPriority = this.heapPriority;
     const heapParent = this.heapParent;
     const heapRank = this.heapRank;
-    const size = --this.heapSize;
-    if (size === 0) return;
-    const priority = heapPriority[size]!;
-    const parent = heapParent[size]!;
-    const rank = heapRank[size]!;
-    // Sift the hole down from the top.
+    const size = this.heapSize;
     let at = 0;
-    const half = size >> 1;
-    while (at < half) {
+    for (;;) {
       let child = 2 * at + 1;
+      if (child >= size) break;
       const right = child + 1;
       if (right < size && heapPriority[right]! > heapPriority[child]!) child = right;
       if (heapPriority[child]! <= priority) break;

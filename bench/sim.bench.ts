@@ -1,0 +1,90 @@
+/**
+ * Speed of the i.i.d. simulator (issue 4): trees/s and tree nodes/s per core at P-max = 64, 1,024
+ * and 4,096 on the law calibrated to Llama-3.1-8B's mean row of Table 1, one thread, CPU time
+ * (process.cpuUsage, so other load on the machine does not count against us). A breakdown says
+ * what limits it: the same enumeration with a replayed table of uniforms instead of the seeded
+ * Rng (the cost of randomness), without the per-tree accumulation of the curve (Welford, one pass
+ * over P-max values), and the Rng alone.
+ */
+import { createRng, type Rng } from '../src/core/rng.js';
+import { BestFirstEnumerator } from '../src/sim/best-first-enumerator.js';
+import { calibratedLaw } from '../src/sim/calibrated-law.js';
+import type { ChildLaw } from '../src/sim/child-law.js';
+import { CurveStatistics } from '../src/sim/tree-statistics.js';
+import type { BenchResult } from './run.js';
+
+const TARGET_NODES_PER_SECOND = 5e6;
+/** Nodes per measurement (≈ 1–2 s of CPU). */
+const NODES = 8e6;
+
+function cpuSeconds(f: () => void): number {
+  const start = process.cpuUsage();
+  f();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** A stand-in Rng that replays 4096 precomputed uniforms: the same tree shapes, almost free draws. */
+function replayRng(): Rng {
+  const source = createRng(99);
+  const table = Float64Array.from({ length: 4096 }, () => source.next());
+  let i = 0;
+  return {
+    next: () => table[(i = (i + 1) & 4095)]!,
+    int: (n: number) => Math.floor(table[(i = (i + 1) & 4095)]! * n),
+  };
+}
+
+/** Enumerates ⌈NODES / P⌉ trees of P nodes; returns CPU seconds (best of 3 after a warm-up). */
+function timeTrees(law: ChildLaw, P: number, accumulate: boolean, cheapRandomness = false): { seconds: number; trees: number } {
+  const trees = Math.ceil(NODES / P);
+  const enumerator = new BestFirstEnumerator(P);
+  const sampler = law.createSampler(P - 1);
+  const curve = new Float64Array(P);
+  const replay = replayRng();
+  const run = (n: number): void => {
+    const statistics = new CurveStatistics(P);
+    for (let t = 0; t < n; t++) {
+      enumerator.run(sampler, cheapRandomness ? replay : createRng(1, t), curve);
+      if (accumulate) statistics.add(curve);
+    }
+  };
+  run(Math.ceil(trees / 10));
+  let best = Number.POSITIVE_INFINITY;
+  for (let rep = 0; rep < 3; rep++) best = Math.min(best, cpuSeconds(() => run(trees)));
+  return { seconds: best, trees };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const llama = calibratedLaw({ mu: 0.683, mu2: 2.96, preset: 'llama3.1-8b' });
+  const out: BenchResult[] = [];
+  for (const P of [64, 1024, 4096]) {
+    const full = timeTrees(llama, P, true);
+    const bare = timeTrees(llama, P, false);
+    const noSampling = timeTrees(llama, P, false, true);
+    const nodes = full.trees * P;
+    const share = (s: number): string => `${Math.round((100 * s) / full.seconds)}%`;
+    out.push({ name: `trees/s/core, calibrated llama3.1-8b, P-max ${P}`, value: full.trees / full.seconds, unit: 'trees/s/core' });
+    out.push({
+      name: `nodes/s/core, calibrated llama3.1-8b, P-max ${P}`,
+      value: nodes / full.seconds,
+      unit: 'nodes/s/core',
+      target: TARGET_NODES_PER_SECOND,
+      notes:
+        `CPU time split: curve accumulation ${share(full.seconds - bare.seconds)}, ` +
+        `random numbers (createRng per tree, pure-rand next per node) ~${share(Math.max(0, bare.seconds - noSampling.seconds))}, ` +
+        `heap + law lookup + node bookkeeping ~${share(noSampling.seconds)}`,
+    });
+  }
+  // The random numbers alone: createRng per tree and one next() per node, as the calibrated law uses.
+  const rngSeconds = cpuSeconds(() => {
+    let x = 0;
+    for (let t = 0; t < NODES / 1024; t++) {
+      const rng = createRng(1, t);
+      for (let i = 0; i < 1024; i++) x += rng.next();
+    }
+    if (x < 0) console.log(x);
+  });
+  out.push({ name: 'Rng.next() (pure-rand xoroshiro128+, uniformFloat64)', value: NODES / rngSeconds, unit: 'draws/s/core', notes: 'one draw per expanded node for table laws' });
+  return out;
+}
