@@ -80,7 +80,7 @@ describe('specbound tree', () => {
     [['tree', '--law', 'zipf:1:2', '--format', 'xml'], /invalid --format.*"xml"/],
     [['tree', '--law', 'zipf:x:2'], /invalid --law/],
     [['tree', '--strategy', 'medusa', '--law', 'zipf:1:2', '--acceptance', '0.7,0.5'], /sums to 1\.2/],
-    [['tree', '--strategy', 'eagle', '--P', '50', '--depth', '2', '--top-k', '3', '--law', 'zipf:1:20'], /at most 12 drafted tokens/],
+    [['tree', '--strategy', 'eagle', '--P', '50', '--depth', '1', '--top-k', '3', '--law', 'zipf:1:20'], /at most 12 drafted tokens/],
   ])('rejects %j with one line and exit code 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

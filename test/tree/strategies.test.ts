@@ -95,11 +95,11 @@ describe('drafting strategies', () => {
     expect(q.value).toBeCloseTo(oracle.value, 14);
   });
 
-  it('EAGLE with top_k >= P - 1 and depth >= P - 1 keeps the q-greedy tree (its candidates contain the top P - 1 nodes)', async () => {
+  it('EAGLE with top_k >= P - 1 and P - 1 layers keeps the q-greedy tree (its candidates contain the top P - 1 nodes)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 12 }), fc.nat(), async (V, P, seed) => {
         const drafter = randomTableModel(V, seed);
-        const eagle = await eagleStrategy({ topK: Math.max(1, P - 1), depth: Math.max(1, P - 1) }).build({ drafter: await openTreeSession(drafter, []), budget: P });
+        const eagle = await eagleStrategy({ topK: Math.max(1, P - 1), depth: Math.max(0, P - 2) }).build({ drafter: await openTreeSession(drafter, []), budget: P });
         const greedy = await buildOptimalTree(await openTreeSession(drafter, []), P);
         expect(Array.from(eagle.score)).toEqual(Array.from(greedy.tree.score));
         expect(toBreadthFirstRankPaths(eagle)).toEqual(toBreadthFirstRankPaths(greedy.tree));
@@ -110,7 +110,8 @@ describe('drafting strategies', () => {
 
   it('EAGLE with top_k = 1 is the greedy chain', async () => {
     const drafter = randomTableModel(5, 8);
-    const eagle = await eagleStrategy({ topK: 1, depth: 9 }).build({ drafter: await openTreeSession(drafter, []), budget: 10 });
+    // depth 8 = 9 layers of one token each.
+    const eagle = await eagleStrategy({ topK: 1, depth: 8 }).build({ drafter: await openTreeSession(drafter, []), budget: 10 });
     const chain = await chainStrategy().build({ drafter: await openTreeSession(drafter, []), budget: 10 });
     expect(Array.from(eagle.token)).toEqual(Array.from(chain.token));
   });
@@ -118,8 +119,8 @@ describe('drafting strategies', () => {
   it('EAGLE rejects a (depth, top_k) that cannot hold P - 1 tokens, and raises the default depth when needed', async () => {
     const drafter = randomTableModel(50, 1);
     const session = await openTreeSession(drafter, []);
-    // depth 2, top_k 3: at most 3 + 9 = 12 drafted tokens.
-    await expect(eagleStrategy({ depth: 2, topK: 3 }).build({ drafter: session, budget: 14 })).rejects.toThrow(/at most 12 drafted tokens/);
+    // depth 1, top_k 3: at most 3 + 1·9 = 12 drafted tokens.
+    await expect(eagleStrategy({ depth: 1, topK: 3 }).build({ drafter: session, budget: 14 })).rejects.toThrow(/at most 12 drafted tokens/);
     const t = await eagleStrategy({ topK: 2 }).build({ drafter: session, budget: 40 });
     expect(t.size).toBe(40);
   });

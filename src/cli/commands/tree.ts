@@ -57,8 +57,9 @@ export function register(program: Command): void {
         '  oracle    the P nodes of largest verifier path probability (Lemma 1 on p)\n' +
         '  q-greedy  the P nodes of largest drafter path probability (Lemma 1 on q)\n' +
         '  chain     the drafter\'s greedy chain of P - 1 tokens (vLLM num_speculative_tokens = P - 1)\n' +
-        '  eagle     EAGLE-2: expand the top_k best nodes per layer into top_k children, up to --depth\n' +
-        '            layers, then keep the P - 1 best by drafter path probability (total_token = P)\n' +
+        '  eagle     EAGLE-2: the root\'s top_k tokens, then --depth times expand the top_k best nodes of\n' +
+        '            the newest layer into top_k children; keep the P - 1 best by drafter path probability\n' +
+        '            (EAGLE\'s reference code counts total_token without the root: its 60 is P = 61 here)\n' +
         '  sequoia   Sequoia\'s dynamic program: best static tree under positional acceptance a_k\n' +
         '  medusa    Medusa\'s greedy static tree under positional acceptance a_k\n' +
         'Static trees (sequoia, medusa) are chosen once from a_k = probability that the verifier\'s token\n' +
@@ -88,7 +89,7 @@ export function register(program: Command): void {
     .option('--prompt <text>', 'prompt the tree is drafted after (with --model)', 'Once upon a time')
     .option('--drafter-noise <sigma>', 'with --law/--preset: a drafter q = the law\'s p with log-space Gaussian noise of this size', (v) => parseNumber('--drafter-noise', v, { min: 0 }))
     .option('--seed <n>', 'seed of the simulated law (the same seed gives the same tree)', (v) => parseInteger('--seed', v), 1)
-    .option('--depth <layers>', 'eagle: drafted layers (default 6, raised until P - 1 tokens fit)', (v) => parseInteger('--depth', v, { min: 1 }))
+    .option('--depth <layers>', 'eagle: expansion steps after the first layer, as in EAGLE (default 5, raised until P - 1 tokens fit)', (v) => parseInteger('--depth', v, { min: 0 }))
     .option('--top-k <k>', 'eagle: children per expanded node and nodes expanded per layer (default 10)', (v) => parseInteger('--top-k', v, { min: 1 }))
     .option('--acceptance <a0,a1,...>', 'sequoia/medusa: positional acceptance a_k (default: measured)', parseAcceptance)
     .option('--max-depth <l>', 'sequoia/medusa: deepest node allowed (sequoia default min(P - 1, 16); medusa unlimited)', (v) => parseInteger('--max-depth', v, { min: 1 }))

@@ -1,13 +1,18 @@
 /**
  * EAGLE-2 style dynamic tree (Li et al. 2024, "EAGLE-2: Faster Inference of Language Models with
  * Dynamic Draft Trees"), parameters (depth, top_k, total_token = P):
- *   expansion: layer 1 = the drafter's top_k tokens at the root; for each further layer, the
- *     top_k nodes of the previous layer with the largest drafter path probability are expanded,
- *     each into its top_k children (top_k² candidates per layer), up to `depth` layers;
+ *   expansion: layer 1 = the drafter's top_k tokens at the root; then `depth` times, the top_k
+ *     nodes of the newest layer with the largest drafter path probability are expanded, each into
+ *     its top_k children (top_k² candidates per layer). As in EAGLE's reference code
+ *     (`topK_genrate`), the tree therefore has depth + 1 layers and top_k + depth·top_k²
+ *     candidates;
  *   reranking: all candidates of all layers are sorted by drafter path probability and the best
  *     P − 1 are kept. A child never scores above its parent (and ties go to the shallower), so
  *     the kept set is prefix-closed.
- * One drafter call per layer (the top_k frontier nodes are expanded together).
+ * One drafter call per expansion step (the top_k frontier nodes are expanded together).
+ *
+ * Budget: SPEC.md's P counts the root. EAGLE's reference code keeps `total_tokens` drafted tokens
+ * plus the root, so its total_token = 60 is P = 61 here.
  */
 import { InvalidValueError } from '../../core/errors.js';
 import type { DistributionCallOptions } from '../../models/model.js';
@@ -16,18 +21,18 @@ import { RankedChildren } from '../ranked-children.js';
 import { checkBudget, type DraftingContext, type DraftingStrategy } from '../strategy.js';
 
 export interface EagleOptions {
-  /** Layers of drafted tokens (maximum node depth). Default: 6, raised when P − 1 needs more. */
+  /** Expansion steps after the first layer (node depth ≤ depth + 1). Default 5, raised when P − 1 needs more. */
   readonly depth?: number;
   /** Children per expanded node and expanded nodes per layer. Default 10. */
   readonly topK?: number;
 }
 
-export const EAGLE_DEFAULT_DEPTH = 6;
+export const EAGLE_DEFAULT_DEPTH = 5;
 export const EAGLE_DEFAULT_TOP_K = 10;
 
-/** Most non-root nodes an EAGLE tree can hold: top_k + (depth − 1)·top_k². */
+/** Most non-root nodes an EAGLE tree can hold: top_k + depth·top_k². */
 export function eagleCapacity(depth: number, topK: number): number {
-  return depth <= 0 ? 0 : topK + (depth - 1) * topK * topK;
+  return topK + depth * topK * topK;
 }
 
 /** The depth EAGLE uses for budget P: the given one, else the default raised until P − 1 nodes fit. */
@@ -67,7 +72,7 @@ export function eagleStrategy(options: EagleOptions = {}): DraftingStrategy {
 
       let frontier = [0];
       let frontierRanked = [new RankedChildren(session.root)];
-      for (let layer = 1; layer <= depth && context.budget > 1; layer++) {
+      for (let layer = 1; layer <= depth + 1 && context.budget > 1; layer++) {
         const created: number[] = [];
         frontier.forEach((f, i) => {
           const ranked = frontierRanked[i]!;
@@ -83,7 +88,7 @@ export function eagleStrategy(options: EagleOptions = {}): DraftingStrategy {
             created.push(parent.length - 1);
           }
         });
-        if (layer === depth || created.length === 0) break;
+        if (layer === depth + 1 || created.length === 0) break;
         const best = [...created].sort((a, b) => logProb[b]! - logProb[a]! || token[a]! - token[b]! || a - b).slice(0, topK);
         const results = await session.expand(
           best.map((c) => ({ parent: sessionNode[parent[c]!]!, token: token[c]! })),
