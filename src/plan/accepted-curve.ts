@@ -33,14 +33,14 @@ export function limitCurve(stats: EntropyStats, PMax: number): AcceptedCurve {
   for (let P = 1; P <= PMax; P++) {
     points.push({ P, expectedAccepted: Math.min(P, Math.max(1, limitEstimate(stats.mu, P))), kind: 'estimate' });
   }
-  return { name: 'limit', description: `Corollary 1 estimate ln P / mu (mu = ${stats.mu}), clamped to [1, P]`, points };
+  return { name: 'limit', description: `Corollary 1 estimate ln P / mu (mu = ${Number(stats.mu.toPrecision(4))}), clamped to [1, P]`, points };
 }
 
 /** Theorem 1's reported value min(P, bound) (the trivial bound P below 1 + μ₂/μ²). */
 export function theorem1Curve(stats: EntropyStats, budgets: readonly number[]): AcceptedCurve {
   return {
     name: 'theorem1',
-    description: `Theorem 1 bound min(P, a ln((P-b)/a) + a + b) (mu = ${stats.mu}, mu2 = ${stats.mu2}); the trivial bound P where it does not apply`,
+    description: `Theorem 1 bound min(P, a ln((P-b)/a) + a + b) (mu = ${Number(stats.mu.toPrecision(4))}, mu2 = ${Number(stats.mu2.toPrecision(4))}); the trivial bound P where it does not apply`,
     points: budgets.map((P) => ({ P, expectedAccepted: reportedBound(stats, P).value, kind: 'bound' as const })),
   };
 }

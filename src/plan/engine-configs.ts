@@ -16,7 +16,7 @@
  *   `--spec-draft-p-min` (older builds spelled these `--draft-max`, `--draft-min`,
  *   `--draft-p-min`). llama.cpp drafts chains only.
  */
-import { fromRankPaths, toVllmTupleString } from '../tree/rank-paths.js';
+import { fromRankPaths, hasUniformLevels, toVllmTupleString } from '../tree/rank-paths.js';
 import type { DrafterKind } from './drafter-latency.js';
 import type { TreeShape } from './tree-shape.js';
 
@@ -91,7 +91,12 @@ export function engineConfigs(input: EngineConfigInput): EngineConfigs {
     vllm = { method: 'ngram', num_speculative_tokens: drafted, prompt_lookup_max: 4 };
   } else if (drafter === 'eagle') {
     vllm = { method: 'eagle3', model: input.eagleHead, num_speculative_tokens: drafted };
-    if (isTree) vllm.speculative_token_tree = vllmTokenTree(shape.rankPaths);
+    if (isTree) {
+      vllm.speculative_token_tree = vllmTokenTree(shape.rankPaths);
+      if (!hasUniformLevels(fromRankPaths(shape.rankPaths, 'planned tree'))) {
+        notes.push("vLLM's tree drafter derives one children count per level: this tree's levels are not uniform, so vLLM drafts a slightly different tree than the rank paths list");
+      }
+    }
   } else {
     // vLLM drafts trees only with EAGLE-style methods: a draft model runs a chain, as deep as the planned tree.
     vllm = { method: 'draft_model', model: input.draftModel, num_speculative_tokens: isTree ? depth : drafted };

@@ -120,7 +120,7 @@ export function plan(input: PlanInput): Plan {
     ? `${drafter} drafters propose chains`
     : stats === undefined
       ? 'no mu known: chain'
-      : `best static tree under a geometric rank law with entropy mu = ${stats.mu} (an estimate)`;
+      : `best static tree under a geometric rank law with entropy mu = ${Number(stats.mu.toPrecision(4))}`;
 
   // llama.cpp's --spec-draft-p-min: keep drafting while the draft's confidence p is worth the
   // extra token's cost c = ΔT_d + ΔT_v against the time per produced token T_pass/E[X]

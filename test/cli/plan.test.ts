@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +99,28 @@ describe('specbound plan --metrics', () => {
     expect(j.curve[3]!.expectedAccepted).toBeCloseTo(2.6, 12);
     expect(j.deployment!.fractionOfSpeedOfLight).toBeCloseTo(2.6 / 4, 12);
     expect(j.deployment!.summary).toMatch(/trivial bound/);
+  });
+  it('fetches a live /metrics endpoint over http (a loopback server serving the fixture)', async () => {
+    const text = await readFile(VLLM, 'utf8');
+    let requests = 0;
+    const server = http.createServer((req, res) => {
+      requests++;
+      if (req.url === '/metrics') res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ok = await runCli(['plan', '--metrics', `http://127.0.0.1:${port}/metrics`, '--preset', 'llama3.1-8b', '--json']);
+      expect(ok.stderr).toBe('');
+      expect((JSON.parse(ok.stdout) as PlanJson).deployment!.budget).toBe(4);
+      const missing = await runCli(['plan', '--metrics', `http://127.0.0.1:${port}/nope`, '--preset', 'llama3.1-8b']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr.trim()).toBe(`specbound: http://127.0.0.1:${port}/nope: HTTP 404 Not Found`);
+      expect(requests).toBe(2);
+    } finally {
+      server.close();
+    }
   });
   it('reads SGLang server info and places it against a preset\'s Theorem 1 bound', async () => {
     const r = await runCli(['plan', '--metrics', SGLANG, '--preset', 'llama3.1-8b', '--json']);

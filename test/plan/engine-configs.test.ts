@@ -70,6 +70,14 @@ describe('engineConfigs({drafter, P, shape})', () => {
     expect(c.llamacpp).toContain(`--spec-draft-n-max ${tree.depth}`);
     expect(c.notes.join(' ')).toMatch(/llama\.cpp drafts chains only/);
   });
+  it("warns when vLLM's one-children-count-per-level tree would differ from the planned tree", () => {
+    // [[0], [1], [0, 0]]: node [0] has a child, its sibling [1] has none: levels not uniform.
+    const ragged = { budget: 4, shape: 'tree' as const, depth: 2, topK: 2, rankPaths: [[0], [1], [0, 0]], expectedAccepted: 2 };
+    expect(engineConfigs({ drafter: 'eagle', P: 4, shape: ragged, ...base }).notes.join(' ')).toMatch(/levels are not uniform/);
+    // [[0], [1], [0, 0], [1, 0]]: every level-1 node has one child.
+    const uniform = { ...ragged, budget: 5, rankPaths: [[0], [1], [0, 0], [1, 0]] };
+    expect(engineConfigs({ drafter: 'eagle', P: 5, shape: uniform, ...base }).notes.join(' ')).not.toMatch(/levels are not uniform/);
+  });
   it('writes ngram settings without a model', () => {
     const c = engineConfigs({ drafter: 'ngram', P: 6, shape: chainShape(6), ...base });
     expect(c.vllm).toEqual({ method: 'ngram', num_speculative_tokens: 5, prompt_lookup_max: 4 });
