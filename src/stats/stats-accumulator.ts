@@ -26,6 +26,7 @@ import { crossEntropyTerms } from '../dist/cross-entropy.js';
 import { entropyInterval, secondLogMomentInterval } from '../dist/moments.js';
 import type { StatsSummary } from '../report/report-schema.js';
 import { bootstrapRatioIntervals } from './bootstrap.js';
+import { denseLogitMoments } from './dense-moments.js';
 import type { Histogram } from './entropy-histogram.js';
 import { EntropyHistogram } from './entropy-histogram.js';
 
@@ -90,6 +91,7 @@ export class StatsAccumulator {
   private readonly taskHistograms = new Map<string, EntropyHistogram>();
   private readonly histogramBinWidth: number;
   private total = 0;
+  private readonly moments = { entropy: 0, secondLogMoment: 0 };
 
   /** `histogramBinWidth`: width in nats of the entropy histogram's bins (default 0.05). */
   constructor(options: { histogramBinWidth?: number } = {}) {
@@ -111,8 +113,16 @@ export class StatsAccumulator {
 
   /** Adds one position: the verifier's distribution `p` and, optionally, the drafter's `q`. */
   add(key: PositionKey, p: TokenDistribution, q?: TokenDistribution): void {
-    const [hLow, hHigh] = entropyInterval(p);
-    const [mLow, mHigh] = secondLogMomentInterval(p);
+    let hLow: number, hHigh: number, mLow: number, mHigh: number;
+    if (p.kind === 'dense') {
+      // One pass (SIMD for float32) instead of one exp per token for each moment.
+      const m = denseLogitMoments(p.logProbs, 1, this.moments);
+      hLow = hHigh = m.entropy;
+      mLow = mHigh = m.secondLogMoment;
+    } else {
+      [hLow, hHigh] = entropyInterval(p);
+      [mLow, mHigh] = secondLogMomentInterval(p);
+    }
     const terms: { -readonly [K in keyof PositionTerms]: PositionTerms[K] } = {
       entropy: hLow,
       entropyHigh: hHigh,
