@@ -100,7 +100,7 @@ describe('loadModel("builtin") and loadModel("builtin-draft")', () => {
 
   // The issue-7 procedure: sample 64 new tokens at T = 1 after each built-in prompt, average the
   // target's entropy H(p) over the sampled positions (μ), and the drafter's μ_CE and π₀ there.
-  // Measured at the time of writing: μ ≈ 1.0 nats, μ_CE ≈ 1.6, π₀ ≈ 1e-6 (see bench/builtin.bench.ts).
+  // Measured at the time of writing: μ ≈ 0.99 nats, μ_CE ≈ 1.68, π₀ ≈ 2e-3 (see bench/builtin.bench.ts).
   it('has an LLM-like mean entropy on its own samples: 0.2 < μ < 1.5 nats, and a weaker drafter (μ_CE > μ)', async () => {
     let h = 0;
     let ce = 0;
@@ -129,7 +129,7 @@ describe('loadModel("builtin") and loadModel("builtin-draft")', () => {
     expect(mu).toBeLessThan(1.5);
     expect(muCE).toBeGreaterThan(mu * 1.2);
     expect(muCE).toBeLessThan(mu * 3);
-    expect(missing / positions).toBeGreaterThan(0);
+    expect(missing / positions).toBeGreaterThan(1e-4); // the drafter's trigram floor leaves out real mass
     expect(missing / positions).toBeLessThan(0.01);
   }, 120_000);
 

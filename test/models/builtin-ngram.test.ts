@@ -165,21 +165,33 @@ describe('KneserNeyModel(counts, options).probabilities(context, out)', () => {
     expect(p[BOS_ID]).toBe(0);
   });
 
+  // lowestOrder 2 without the floor: unsmoothed bigram level, so after b: a, b, EOS once each →
+  // 1/3 each and 0 elsewhere; after a: only "a b" → p(b|a) = 1. After UNK (never seen) the bigram
+  // context is unknown and the unigram level a(w)/5 is used: a 0.4, b 0.4, EOS 0.2.
+  it('stops at the unsmoothed level lowestOrder, falling back below it for unseen contexts', () => {
+    const model = new KneserNeyModel(countNgrams(TOY, 2, 5), { order: 2, uniformFloor: false, lowestOrder: 2 });
+    expect(Array.from(probabilities(model, [B]))).toEqual([0, 1 / 3, 0, 1 / 3, 1 / 3]);
+    expect(Array.from(probabilities(model, [A]))).toEqual([0, 0, 0, 0, 1]);
+    expect(Array.from(probabilities(model, [2]))).toEqual([0, 0.2, 0, 0.4, 0.4]);
+    expect(() => new KneserNeyModel(countNgrams(TOY, 2, 5), { order: 2, uniformFloor: false, lowestOrder: 3 })).toThrow(/lowestOrder/);
+  });
+
   it('uses only the last order − 1 tokens of the context', () => {
     const model = new KneserNeyModel(countNgrams(TOY, 3, 5), { order: 2, uniformFloor: true });
     expect(Array.from(probabilities(model, [BOS_ID, A, B, A, B]))).toEqual(Array.from(probabilities(model, [B])));
   });
 
-  it('sums to 1 for random corpora, orders and contexts, with and without the floor', () => {
+  it('sums to 1 for random corpora, orders, contexts and lowest orders, with and without the floor', () => {
     fc.assert(
       fc.property(
         documents(9),
         fc.integer({ min: 1, max: 5 }),
         fc.boolean(),
         fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 7 }),
-        (stream, order, uniformFloor, context) => {
+        fc.integer({ min: 1, max: 5 }),
+        (stream, order, uniformFloor, context, lowest) => {
           const counts = compactCounts(countNgrams(stream, order, 9), [order]);
-          const model = new KneserNeyModel(counts, { order, uniformFloor });
+          const model = new KneserNeyModel(counts, { order, uniformFloor, lowestOrder: Math.min(lowest, order) });
           const p = probabilities(model, context);
           let sum = 0;
           for (const x of p) {

@@ -8,8 +8,9 @@
  * where a = raw counts c at the model's top order and continuation counts N₁₊(• g) below it,
  * N₁₊(h •) = number of distinct w with a(h w) > 0, and p_n(w | h) = p_{n−1}(w | h′) when h was
  * never seen. The recursion ends at p_0(w) = 1/V (with `uniformFloor`; every token gets p > 0)
- * or, without it, at the unsmoothed unigram level p_1(w) = a(w) / Σ a (tokens never seen as a
- * continuation get p = 0 exactly). Discounts default to D_n = n₁ / (n₁ + 2 n₂) from the numbers
+ * or, without it, at an unsmoothed level: the first level n ≤ `lowestOrder` whose context has
+ * continuations uses D_n = 0, e.g. p_1(w) = a(w) / Σ a, so tokens never seen there get p = 0
+ * exactly (with `lowestOrder` 2: every token never seen after the previous one). Discounts default to D_n = n₁ / (n₁ + 2 n₂) from the numbers
  * of n-grams with adjusted count 1 and 2 (Ney, Essen & Kneser 1994). BOS is never predicted by
  * the count levels (only the uniform floor gives it mass).
  */
@@ -24,13 +25,19 @@ export interface KneserNeyOptions {
   readonly uniformFloor: boolean;
   /** D_1 … D_N; estimated from the counts when absent. */
   readonly discounts?: readonly number[];
+  /**
+   * Without the floor: the recursion stops at the first level n ≤ lowestOrder whose context has
+   * continuations, unsmoothed there (default 1: the unigram level).
+   */
+  readonly lowestOrder?: number;
 }
 
 export class KneserNeyModel {
   readonly order: number;
   readonly vocabSize: number;
   readonly uniformFloor: boolean;
-  /** D_n for n = 1 … order (index n − 1). */
+  readonly lowestOrder: number;
+  /** D_n for n = 1 … order (index n − 1); without the floor the bottom level uses 0 instead. */
   readonly discounts: Float64Array;
   private readonly counts: NgramCounts;
   /** Adjusted counts a(·) used at each level: continuation counts below the top, raw counts at it. */
@@ -60,7 +67,10 @@ export class KneserNeyModel {
       const given = options.discounts?.[n - 1];
       this.discounts[n - 1] = given ?? estimateDiscount(this.used[n - 1]!);
     }
-    if (!this.uniformFloor) this.discounts[0] = 0;
+    this.lowestOrder = options.lowestOrder ?? 1;
+    if (!Number.isInteger(this.lowestOrder) || this.lowestOrder < 1 || this.lowestOrder > this.order) {
+      throw new RangeError(`lowestOrder must be an integer in 1..${this.order}, got ${this.lowestOrder}`);
+    }
     this.contextNodes = new Int32Array(this.order + 1);
   }
 
@@ -107,13 +117,15 @@ export class KneserNeyModel {
         if (a > 0) distinct++;
       }
       if (total === 0) continue; // p_n = p_{n−1}
-      const discount = this.discounts[n - 1]!;
+      const bottom = !this.uniformFloor && n <= this.lowestOrder;
+      const discount = bottom ? 0 : this.discounts[n - 1]!;
       const scale = weight / total;
       for (let j = from; j < to; j++) {
         const a = n === 1 && tokens[j] === BOS_ID ? 0 : used[j]!;
         if (a > discount) out[tokens[j]!]! += scale * (a - discount);
       }
       weight *= (discount * distinct) / total;
+      if (bottom) break;
     }
     if (this.uniformFloor && weight > 0) {
       const floor = weight / this.vocabSize;
