@@ -65,7 +65,7 @@ describe('lawTreeSession(law, {seed, maxChildren})', () => {
   });
 
   it('with a drafter law, the q-greedy tree scored under the verifier view matches the simulator (Lemma 7 setting)', async () => {
-    const law = noisyDrafterLaw(dirichletLaw(0.3, 12), { noise: 1 });
+    const law = noisyDrafterLaw(dirichletLaw(0.3, 12), { noise: 1, estimateSamples: 1000 });
     const P = 16;
     const trees = 200;
     let sum = 0;
@@ -83,5 +83,30 @@ describe('lawTreeSession(law, {seed, maxChildren})', () => {
     const sim = await simulateIid({ law, maxNodes: P, trees: 1000, workers: 1, seed: 4 });
     const row = sim.rows[P - 1]!;
     expect(Math.abs(mean - row.mean)).toBeLessThan(4 * Math.hypot(se, row.se));
+  });
+});
+
+describe('drafting strategies on a simulated (p, q) law', () => {
+  it('every strategy: exactly P nodes, Σ P(v) = sampled verification, and the oracle is best', async () => {
+    const { STRATEGY_NAMES, createStrategy } = await import('../../src/tree/strategies/index.js');
+    const { lawPositionalAcceptance } = await import('../../src/tree/law-session.js');
+    const { sampledAcceptedLength } = await import('../../src/tree/verification.js');
+    const law = noisyDrafterLaw(dirichletLaw(0.2, 40), { noise: 0.7, estimateSamples: 1000 });
+    const P = 40;
+    const acceptance = Array.from(lawPositionalAcceptance(law, 8, 4000, 1));
+    const values = new Map<string, number>();
+    for (const name of STRATEGY_NAMES) {
+      const session = (view: 'drafter' | 'verifier') => lawTreeSession(law, { seed: 77, maxChildren: P - 1, view });
+      const tree = await createStrategy(name, { acceptance, topK: 4 }).build({ drafter: session('drafter'), verifier: session('verifier'), budget: P });
+      expect(tree.size, name).toBe(P);
+      const dists = await verifierDistributions(tree, session('verifier'));
+      const value = expectedAcceptedLength(tree, dists);
+      const { mean, se } = sampledAcceptedLength(tree, dists, createRng(3, name.length), 20_000);
+      expect(Math.abs(mean - value), name).toBeLessThan(4 * se + 1e-12);
+      values.set(name, value);
+    }
+    for (const [name, v] of values) expect(values.get('oracle')!, name).toBeGreaterThanOrEqual(v - 1e-12);
+    // The drafter is noisy, so q-greedy loses something against the oracle.
+    expect(values.get('q-greedy')!).toBeLessThan(values.get('oracle')!);
   });
 });

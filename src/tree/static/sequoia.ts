@@ -78,18 +78,23 @@ export function sequoiaTree(acceptance: readonly number[], m: number, options: S
     const F = new Float64Array((slots + 1) * stride).fill(-Infinity);
     const choice = new Int32Array((slots + 1) * stride);
     F[slots * stride] = 0;
+    // Subtrees larger than the depth allows have V = −∞: never try them.
+    let largest = 1;
+    for (let s = 1; s < stride; s++) if (Vl[s]! > -Infinity) largest = s;
     for (let j = slots - 1; j >= 0; j--) {
       const row = j * stride;
       const next = (j + 1) * stride;
+      const aj = a[j]!;
       if (!exact) F[row] = 0;
       for (let n = 1; n < stride; n++) {
         let best = -Infinity;
         let arg = 0;
-        for (let s = 1; s <= n; s++) {
+        const top = n < largest ? n : largest;
+        for (let s = 1; s <= top; s++) {
           const rest = F[next + n - s]!;
           const sub = Vl[s]!;
           if (rest === -Infinity || sub === -Infinity) continue;
-          const v = a[j]! * sub + rest;
+          const v = aj * sub + rest;
           if (v > best) {
             best = v;
             arg = s;
