@@ -26,6 +26,7 @@ export function rankedTokens(d: TokenDistribution, k: number): RankedTokens {
   }
   const lp = d.logProbs;
   const V = lp.length;
+  if (k >= 1 && k < 2) return argmax(lp);
   let positive = 0;
   for (let i = 0; i < V; i++) if (lp[i]! > -Infinity) positive++;
   const n = Math.min(Math.floor(k), positive);
@@ -46,6 +47,20 @@ export function rankedTokens(d: TokenDistribution, k: number): RankedTokens {
     probs[i] = Math.exp(lp[sorted[i]!]!);
   }
   return { ids, probs };
+}
+
+/** The most probable token (smaller id on ties), or nothing when every probability is 0. */
+function argmax(lp: Float64Array | Float32Array): RankedTokens {
+  let best = -1;
+  let max = -Infinity;
+  for (let i = 0; i < lp.length; i++) {
+    if (lp[i]! > max) {
+      max = lp[i]!;
+      best = i;
+    }
+  }
+  if (best < 0) return { ids: new Int32Array(0), probs: new Float64Array(0) };
+  return { ids: Int32Array.of(best), probs: Float64Array.of(Math.exp(max)) };
 }
 
 /** The k-th largest (1-based) of a[0..n), rearranging `a` (Hoare quickselect, median-of-three). */
