@@ -3,9 +3,13 @@
  * Table 1 analog (μ, μ₂, μ_CE, π₀ with CIs), the real oracle curve (exact and ancestral), each
  * drafter's curve, and the theory curves (Theorem 1, ln P/μ, Lemma 7) at the measured values.
  * Pure: the same records in the same order give the same numbers, whatever run produced them.
+ * Positions of one sequence are correlated, so every standard error treats sequences (units) as
+ * the independent draws: the stats through the `stats/` sequence bootstrap, the curves through
+ * the cluster-robust standard error of `ClusteredMean`.
  */
 import { lemma7Estimate, limitEstimate, reportedBound } from '../theory/index.js';
 import type { Curve, Curves, StatsSummary } from '../report/report-schema.js';
+import { StatsAccumulator } from '../stats/stats-accumulator.js';
 import { budgetGrid } from './budget-grid.js';
 import { ClusteredMean } from './clustered-mean.js';
 import type { UnitRecord } from './unit.js';
@@ -18,56 +22,33 @@ export interface StaticUnitRecord {
   readonly values: Record<string, Record<string, number[]>>;
 }
 
-/** Point, CI and top-k interval of a per-position quantity averaged over positions (clustered by sequence). */
-function estimate(records: readonly UnitRecord[], low: (r: UnitRecord) => readonly (number | null)[], high?: (r: UnitRecord) => readonly (number | null)[]) {
-  const lo = new ClusteredMean();
-  const hi = new ClusteredMean();
+/** The units' per-position terms in a `stats/` accumulator (sequence = unit, so the bootstrap resamples sequences). */
+export function statsAccumulator(records: readonly UnitRecord[]): StatsAccumulator {
+  const acc = new StatsAccumulator({ histogramBinWidth: 0.1 });
   for (const r of records) {
-    const a = low(r);
-    const b = high === undefined ? a : high(r);
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i];
-      const y = b[i];
-      if (x === null || x === undefined || y === null || y === undefined) continue;
-      lo.add(r.unit, x);
-      hi.add(r.unit, y);
+    const v = r.positions;
+    const key = { sequence: r.unit, task: r.task };
+    for (let i = 0; i < v.entropyLow.length; i++) {
+      const ce = v.crossEntropy?.[i];
+      acc.addTerms(key, {
+        entropy: v.entropyLow[i]!,
+        entropyHigh: v.entropyHigh[i]!,
+        secondLogMoment: v.secondLogMomentLow[i]!,
+        secondLogMomentHigh: v.secondLogMomentHigh[i]!,
+        tailMass: v.tailMass[i]!,
+        ...(v.missingMass === undefined ? {} : { missingMass: v.missingMass[i]!, crossEntropy: ce === null || ce === undefined ? Number.NaN : ce }),
+      });
     }
   }
-  const l = lo.result();
-  const h = hi.result();
-  const half = Number.isFinite(l.se) ? 1.96 * l.se : 0;
-  const halfHigh = Number.isFinite(h.se) ? 1.96 * h.se : 0;
-  return { estimate: l.mean, ci95: [l.mean - half, h.mean + halfHigh] as [number, number], interval: [l.mean, h.mean] as [number, number] };
+  return acc;
 }
 
 /**
- * The Table 1 analog of a set of units. μ and μ₂ use the low (tail-concentrated) end as the
- * estimate when distributions are top-k; `interval` gives both ends. The 95% CI is the
- * cluster-robust normal interval (sequences are the independent draws), widened to cover both
- * ends of the top-k interval.
+ * The Table 1 analog of a set of units: μ, μ₂ (μ_CE, π₀ with a drafter) with 95% intervals from
+ * the `stats/` sequence bootstrap (seeded: the same records and seed give the same intervals).
  */
-export function summariseStats(records: readonly UnitRecord[]): StatsSummary {
-  let positions = 0;
-  let tail = 0;
-  for (const r of records) {
-    positions += r.tokens.length;
-    for (const m of r.positions.tailMass) tail += m;
-  }
-  const summary: StatsSummary = {
-    positions,
-    sequences: records.length,
-    mu: estimate(records, (r) => r.positions.entropyLow, (r) => r.positions.entropyHigh),
-    mu2: estimate(records, (r) => r.positions.secondLogMomentLow, (r) => r.positions.secondLogMomentHigh),
-    tailMass: positions > 0 ? tail / positions : 0,
-  };
-  if (records.length > 0 && records.every((r) => r.positions.crossEntropy !== undefined)) {
-    return {
-      ...summary,
-      muCE: estimate(records, (r) => r.positions.crossEntropy!),
-      pi0: estimate(records, (r) => r.positions.missingMass!),
-    };
-  }
-  return summary;
+export function summariseStats(records: readonly UnitRecord[], seed: number): StatsSummary {
+  return statsAccumulator(records).summary({ seed });
 }
 
 /** Value at budget P of a tree array holding P = 1..size (a smaller tree: the model's support ran out, E[X](P) = its total). */
@@ -147,19 +128,9 @@ export function theoryCurves(stats: StatsSummary, budgets: readonly number[]): P
   return { theorem1, limit, lemma7: budgets.map((P) => ({ P, mean: lemma7Estimate({ muCE, pi0 }, P) })) };
 }
 
-/** Counts of per-position entropies in bins of equal width from 0 (≤ 40 bins, widths 0.05, 0.1, 0.25, 0.5, … nats). */
+/** Histogram of per-position entropies (0.1-nat bins; `stats/` EntropyHistogram). */
 export function entropyHistogram(records: readonly UnitRecord[]): { edges: number[]; counts: number[] } {
-  let max = 0;
-  for (const r of records) for (const h of r.positions.entropyLow) if (h > max) max = h;
-  const widths = [0.05, 0.1, 0.25, 0.5, 1, 2, 5];
-  const width = widths.find((w) => max / w <= 40) ?? 10;
-  const bins = Math.max(1, Math.ceil(max / width + 1e-9));
-  const counts = new Array<number>(bins).fill(0);
-  for (const r of records) {
-    for (const h of r.positions.entropyLow) counts[Math.min(bins - 1, Math.max(0, Math.floor(h / width)))]! += 1;
-  }
-  const edges = Array.from({ length: bins + 1 }, (_, i) => Math.round(i * width * 1e9) / 1e9);
-  return { edges, counts };
+  return statsAccumulator(records).entropyHistogram();
 }
 
 export interface CurvesOfRecords {
@@ -168,9 +139,9 @@ export interface CurvesOfRecords {
 }
 
 /** Stats and every curve except the i.i.d. simulation, for one set of units (a task, or all). */
-export function curvesOf(records: readonly UnitRecord[], statics: readonly StaticUnitRecord[], PMax: number): CurvesOfRecords {
+export function curvesOf(records: readonly UnitRecord[], statics: readonly StaticUnitRecord[], PMax: number, seed: number): CurvesOfRecords {
   const budgets = budgetGrid(PMax);
-  const stats = summariseStats(records);
+  const stats = summariseStats(records, seed);
   const ancestral = oracleAncestralCurve(records, budgets);
   return {
     stats,

@@ -20,12 +20,15 @@ import { qGreedyStrategy } from '../tree/strategies/lemma1.js';
 import type { DraftingStrategy } from '../tree/strategy.js';
 import { curvesOf, entropyHistogram, type StaticUnitRecord } from './aggregate.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
-import { simulateIidCurve } from './iid.js';
+import { simulateIidCurve, simulateIidRows } from './iid.js';
+import { withTemperature } from '../dist/temperature.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
 import { decodeDistribution } from './recorded-distribution.js';
 import { CONFIG_FILE, ensureRunDir, readJsonFile, RESULTS_FILE, UnitLog, writeFileAtomic } from './run-dir.js';
 import { temperatureSweep } from './temperature-sweep.js';
 import { measureUnit, type UnitRecord } from './unit.js';
+import { measuredAcceptance, measureStaticUnit, staticTreePlans } from './static-unit.js';
+import { budgetGrid } from './budget-grid.js';
 
 export const GENERATOR = 'specbound 0.1.0';
 
@@ -100,6 +103,10 @@ async function loadModels(config: MeasureConfig): Promise<{ verifier: LanguageMo
   return { verifier, drafter };
 }
 
+function concurrency(options: MeasureOptions, config: MeasureConfig): number {
+  return options.concurrency ?? (config.target.startsWith('openai:') ? 8 : 1);
+}
+
 async function runPool(indices: readonly number[], concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(concurrency, indices.length)) }, async () => {
@@ -140,13 +147,17 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   }
   const unitsResumed = records.size;
   const todo = Array.from({ length: total }, (_, i) => i).filter((i) => !records.has(i));
-  const limit = options.stopAfterUnits ?? Infinity;
-  const runNow = todo.slice(0, Math.min(todo.length, limit));
+  let staticsNeeded = config.draft !== undefined || options.models?.drafter !== undefined;
+  const staticTodo = () => (staticsNeeded ? Array.from({ length: total }, (_, i) => i).filter((i) => !statics.has(i)) : []);
+  let budgetLeft = options.stopAfterUnits ?? Infinity;
 
-  const models = options.models ?? (runNow.length > 0 || records.size < total ? await loadModels(config) : undefined);
+  const needModels = todo.length > 0 || staticTodo().length > 0;
+  const models = options.models ?? (needModels ? await loadModels(config) : undefined);
   let measured = 0;
   try {
-    if (models !== undefined && runNow.length > 0) {
+    if (models !== undefined && todo.length > 0 && budgetLeft > 0) {
+      const runNow = todo.slice(0, Math.min(todo.length, budgetLeft));
+      budgetLeft -= runNow.length;
       const contextLength = [contextLengthOf(models.verifier), models.drafter === undefined ? undefined : contextLengthOf(models.drafter)]
         .filter((n): n is number => n !== undefined)
         .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
@@ -160,9 +171,8 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
         contextLength,
         signal: options.signal,
       };
-      const concurrency = options.concurrency ?? (config.target.startsWith('openai:') ? 8 : 1);
       options.onProgress?.({ phase: 'measuring', done: records.size, total });
-      await runPool(runNow, concurrency, async (unit) => {
+      await runPool(runNow, concurrency(options, config), async (unit) => {
         const record = await measureUnit(ctx, unit);
         log.append(record);
         records.set(unit, record);
@@ -170,13 +180,33 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
         options.onProgress?.({ phase: 'measuring', done: records.size, total });
       });
     }
+    // Second pass: static trees from the drafter's positional acceptance over every first-pass unit.
+    const secondPass = staticTodo();
+    if (models?.drafter !== undefined && records.size === total && secondPass.length > 0 && budgetLeft > 0) {
+      const ordered = [...records.values()].sort((a, b) => a.unit - b.unit);
+      const acceptance = measuredAcceptance(ordered);
+      if (acceptance === undefined) staticsNeeded = false;
+      else {
+        const runNow = secondPass.slice(0, Math.min(secondPass.length, budgetLeft));
+        budgetLeft -= runNow.length;
+        const ctx = { config, verifier: models.verifier, drafter: models.drafter, prompts, plans: staticTreePlans(acceptance, budgetGrid(config.PMax)), signal: options.signal };
+        options.onProgress?.({ phase: 'static trees', done: statics.size, total });
+        await runPool(runNow, concurrency(options, config), async (unit) => {
+          const record = await measureStaticUnit(ctx, records.get(unit)!);
+          log.append(record);
+          statics.set(unit, record);
+          measured++;
+          options.onProgress?.({ phase: 'static trees', done: statics.size, total });
+        });
+      }
+    }
   } finally {
     if (options.models === undefined && models !== undefined) {
       await models.verifier.close?.();
       await models.drafter?.close?.();
     }
   }
-  if (records.size < total) return { report: undefined, unitsTotal: total, unitsResumed, unitsMeasured: measured };
+  if (records.size < total || staticTodo().length > 0) return { report: undefined, unitsTotal: total, unitsResumed, unitsMeasured: measured };
 
   // Results come from the log alone (what a resumed run would read), in unit order.
   const all: UnitRecord[] = [];
@@ -188,14 +218,19 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   }
   all.sort((a, b) => a.unit - b.unit);
   staticAll.sort((a, b) => a.unit - b.unit);
-  const report = buildReport(config, all, staticAll, options.onProgress);
+  const report = await buildReport(config, all, staticAll, options.onProgress);
   writeFileAtomic(path.join(outDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
   return { report, unitsTotal: total, unitsResumed, unitsMeasured: measured };
 }
 
 /** Every number of the report from the completed units (deterministic in the records and the seed). */
-export function buildReport(config: MeasureConfig, records: readonly UnitRecord[], statics: readonly StaticUnitRecord[], onProgress?: (p: MeasureProgress) => void): Report {
-  const overall = curvesOf(records, statics, config.PMax);
+export async function buildReport(
+  config: MeasureConfig,
+  records: readonly UnitRecord[],
+  statics: readonly StaticUnitRecord[],
+  onProgress?: (p: MeasureProgress) => void,
+): Promise<Report> {
+  const overall = curvesOf(records, statics, config.PMax, config.seed);
   const tasks = [...new Set(records.map((r) => r.task))];
   const taskReports: NonNullable<Report['tasks']> = {};
   const taskStats: Record<string, Report['stats']['overall']> = {};
@@ -204,16 +239,26 @@ export function buildReport(config: MeasureConfig, records: readonly UnitRecord[
       records.filter((r) => r.task === task),
       statics,
       config.PMax,
+      config.seed,
     );
     taskStats[task] = sub.stats;
     taskReports[task] = { stats: sub.stats, curves: sub.curves };
   }
   const bank: TokenDistribution[] = [];
   for (const r of records) for (const e of r.distributions) bank.push(decodeDistribution(e));
-  onProgress?.({ phase: 'simulating i.i.d.', done: 0, total: 1 });
-  const iid = simulateIidCurve(bank, config);
-  onProgress?.({ phase: 'simulating i.i.d.', done: 1, total: 1 });
   const sweepP = Math.min(config.PMax, 64);
+  const sweep = temperatureSweep(bank, config.temperature, sweepP);
+  onProgress?.({ phase: 'simulating i.i.d.', done: 0, total: 1 + sweep.length });
+  const iid = await simulateIidCurve(bank, config);
+  // The i.i.d. optimum at each sweep temperature, with a quarter of the trees (it only draws one point each).
+  for (let i = 0; i < sweep.length; i++) {
+    onProgress?.({ phase: 'simulating i.i.d.', done: 1 + i, total: 1 + sweep.length });
+    const row = sweep[i]!;
+    const tempered = bank.map((d) => withTemperature(d, row.temperature / config.temperature));
+    const rows = await simulateIidRows(tempered, { ...config, PMax: sweepP }, Math.max(2, Math.ceil(config.iidTrees / 4)));
+    row.iid = rows[sweepP - 1]!.mean;
+  }
+  onProgress?.({ phase: 'simulating i.i.d.', done: 1 + sweep.length, total: 1 + sweep.length });
   const report: Report = {
     version: REPORT_VERSION,
     generator: GENERATOR,
@@ -231,7 +276,7 @@ export function buildReport(config: MeasureConfig, records: readonly UnitRecord[
     curves: { ...overall.curves, iid },
     tasks: taskReports,
     entropyHistogram: entropyHistogram(records),
-    temperatureSweep: temperatureSweep(bank, config.temperature, sweepP),
+    temperatureSweep: sweep,
   };
   return ReportSchema.parse(report);
 }

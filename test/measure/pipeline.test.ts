@@ -33,7 +33,7 @@ describe('runMeasurement', () => {
     expect(report.stats.overall.positions).toBe(8 * 24); // the fake model never ends early (EOS logit −30)
     expect(Object.keys(report.stats.tasks).sort()).toEqual(['alpha', 'beta']);
     for (const name of ['oracle', 'iid', 'theorem1', 'limit', 'lemma7'] as const) expect(report.curves[name]?.map((p) => p.P)).toEqual([1, 2, 3, 4, 6, 8, 12, 16, 24, 32]);
-    expect(Object.keys(report.curves.drafters).sort()).toEqual(['chain', 'eagle', 'q-greedy']);
+    expect(Object.keys(report.curves.drafters).sort()).toEqual(['chain', 'eagle', 'medusa', 'q-greedy', 'sequoia']);
     expect(report.tasks?.['alpha']?.curves?.oracle?.length).toBe(10);
     expect(report.entropyHistogram?.counts.reduce((a, b) => a + b, 0)).toBe(8 * 24);
     expect(report.temperatureSweep?.length).toBe(13);
@@ -76,7 +76,7 @@ describe('runMeasurement', () => {
     const calls = { count: 0 };
     const second = await runMeasurement({ config: config(), outDir: dir, models: { verifier: fakeModel({ calls }), drafter: fakeModel({ trigram: 0 }) }, prompts });
     expect(second.unitsResumed).toBe(3);
-    expect(second.unitsMeasured).toBe(5);
+    expect(second.unitsMeasured).toBe(5 + 8); // the rest of the first pass, then the 8 static-tree units
     expect(second.report).toEqual(expected);
     expect(readFileSync(path.join(dir, 'results.json'), 'utf8')).toBe(readFileSync(path.join(whole, 'results.json'), 'utf8'));
     // Rerunning a finished run measures nothing more.
