@@ -10,6 +10,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
 import { createOpenAIModel } from '../src/models/openai/load.js';
 import type { BenchResult } from './run.js';
 
@@ -81,6 +82,47 @@ async function bareLoop(url: string, prompt: number[], requests: number, concurr
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+/**
+ * Client cost without network or server: the same canned vLLM answer (20 logprobs) served by an
+ * in-memory fetch to (a) fetch + res.json(), (b) the bare openai client, (c) the specbound client
+ * (openai client + retry loop + zod + conversion). Microseconds per request, best of 3 rounds.
+ */
+async function inMemoryCosts(): Promise<BenchResult[]> {
+  const top: Record<string, number> = {};
+  for (let i = 0; i < LOGPROBS; i++) top[`token_id:${i}`] = Math.log(0.5 ** (i + 1));
+  const completion = JSON.stringify({
+    id: 'cmpl-1', object: 'text_completion', created: 1, model: 'm',
+    choices: [{ index: 0, text: 'x', logprobs: { text_offset: [0], token_logprobs: [top['token_id:0']], tokens: ['token_id:0'], top_logprobs: [top] }, finish_reason: 'length', stop_reason: null, prompt_logprobs: null }],
+    usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+  });
+  const pieces = Array.from({ length: 100 }, (_, i) => `t${i}`);
+  const vocabulary = JSON.stringify({ model: 'm', vocab_size: 100, bos_token_id: null, eos_token_id: null, tokens: pieces, pieces });
+  const memoryFetch: typeof fetch = (input) => {
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const body = href.endsWith('/models') ? '{"data":[{"id":"m"}]}' : href.endsWith('/vocabulary') ? vocabulary : completion;
+    return Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
+  };
+  const requestBody = { model: 'm', prompt: [1, 2, 3, 4, 5], max_tokens: 1, temperature: 0, logprobs: LOGPROBS, return_tokens_as_token_ids: true };
+  const raw = new OpenAI({ baseURL: 'http://memory/v1', apiKey: 'EMPTY', maxRetries: 0, fetch: memoryFetch });
+  const model = await createOpenAIModel({ endpoints: ['http://memory/v1'], model: 'm', logprobs: LOGPROBS, concurrency: 1, maxRetries: 0, timeoutMs: 60_000, backoffBaseMs: 1, backoffCapMs: 1, fetch: memoryFetch });
+  const N = 3000;
+  const variants: [string, () => Promise<unknown>][] = [
+    ['in-memory fetch + res.json()', async () => (await memoryFetch('http://memory/v1/completions', { method: 'POST', body: JSON.stringify(requestBody) })).json()],
+    ['bare openai client completions.create', () => raw.completions.create(requestBody)],
+    ['specbound openai backend nextTokenDistribution', () => model.nextTokenDistribution([1, 2, 3, 4, 5])],
+  ];
+  const best = new Map<string, number>();
+  for (let round = 0; round < 3; round++) {
+    for (const [name, call] of variants) {
+      const t0 = performance.now();
+      for (let i = 0; i < N; i++) await call();
+      const micros = ((performance.now() - t0) * 1000) / N;
+      best.set(name, Math.min(best.get(name) ?? Infinity, micros));
+    }
+  }
+  return variants.map(([name]) => ({ name: `client cost, ${name}`, value: Number(best.get(name)!.toFixed(1)), unit: 'us/request', notes: `${N} sequential requests, canned ${LOGPROBS}-logprob answer, no network` }));
+}
+
 export async function run(): Promise<BenchResult[]> {
   let server: { child: ChildProcessWithoutNullStreams; url: string };
   let modelLabel = 'builtin';
@@ -91,7 +133,7 @@ export async function run(): Promise<BenchResult[]> {
     modelLabel = 'llama2c stories260K';
     server = await startServer(STORIES);
   }
-  const results: BenchResult[] = [];
+  const results: BenchResult[] = await inMemoryCosts();
   try {
     const probe = await createOpenAIModel({ endpoints: [server.url], model: 'bench', logprobs: LOGPROBS, concurrency: 1, maxRetries: 0, timeoutMs: 60_000, backoffBaseMs: 1, backoffCapMs: 1 });
     const prompt = await probe.tokenizer.encodeAsync('The jury further said in term-end presentments that the City Executive Committee');
