@@ -37,6 +37,19 @@ describe('calibratedLaw({mu, mu2})', () => {
     expect(Math.abs(m / n - 2.96)).toBeLessThan(4 * se(m, mSq));
   });
 
+  it('shares the spread mass in Zipf proportions by default, equally with tailExponent 0', () => {
+    const zipfTail = calibratedLaw({ mu: 0.683, mu2: 2.96 }).createSampler(10);
+    // Entry 1 is the spread node: ranks 1 and 2 carry t·z₀ and t·z₁ with z₀/z₁ = 2^s = 2 (s = 1).
+    const spreadOffset = zipfTail.offsets[1]!;
+    expect(zipfTail.rankProbs[spreadOffset + 1]! / zipfTail.rankProbs[spreadOffset + 2]!).toBeCloseTo(2, 12);
+    const equal = calibratedLaw({ mu: 0.683, mu2: 2.96, tailExponent: 0 });
+    expect(equal.mu).toBeCloseTo(0.683, 10);
+    expect(equal.mu2).toBeCloseTo(2.96, 10);
+    const equalSampler = equal.createSampler(10);
+    const o = equalSampler.offsets[1]!;
+    expect(equalSampler.rankProbs[o + 1]).toBe(equalSampler.rankProbs[o + 2]);
+  });
+
   it('falls back to a point-mass confident node when the runner-up would carry too much entropy', () => {
     // With ε = 1e-3 the confident node alone has H ≈ 0.0079 > μ = 0.005, so only ε = 0 can work.
     const law = calibratedLaw({ mu: 0.005, mu2: 0.02 });
@@ -50,5 +63,6 @@ describe('calibratedLaw({mu, mu2})', () => {
     expect(() => calibratedLaw({ mu: 1, mu2: 0.5 })).toThrow(/invalid mu2.*Jensen/);
     expect(() => calibratedLaw({ mu: 2, mu2: 4.5 })).toThrow(/invalid mu2.*no confident\/spread mixture/);
     expect(solveCalibration(2, 4.5, 128256, 0)).toBeUndefined();
+    expect(solveCalibration(2, 4.5, 128256, 0, 0)).toBeUndefined();
   });
 });
