@@ -204,6 +204,7 @@ export function architectureFromConfig(config: unknown, file: string): ModelArch
     const v = c[key];
     if (v === undefined && fallback !== undefined) return fallback;
     if (typeof v !== 'number') throw new InvalidValueError(key, v, 'missing or not a number', file);
+    if (!Number.isInteger(v) || v <= 0) throw new InvalidValueError(key, v, 'must be a positive integer', file);
     return v;
   };
   const hiddenSize = num('hidden_size');

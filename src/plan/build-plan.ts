@@ -273,11 +273,16 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     throw new Error('unreachable: no curve source');
   }
   const ceiling = stats === undefined ? undefined : theorem1Curve(stats, curve.points.map((p) => p.P));
+  // With a run, calibrate the tree shape to its measured oracle at the largest budget planned.
+  const maxPlanned = curve.points.reduce((m, p) => Math.max(m, p.P), 1);
+  const oraclePoint = report?.curves.oracle.filter((p) => p.P <= maxPlanned).sort((a, b) => b.P - a.P)[0];
+  const shapeTarget = oraclePoint === undefined ? undefined : { P: oraclePoint.P, expectedAccepted: oraclePoint.mean, label: "the run's oracle E[X*]" };
 
   const result = plan({
     curve,
     ...(ceiling === undefined ? {} : { ceiling }),
     ...(stats === undefined ? {} : { stats }),
+    ...(shapeTarget === undefined ? {} : { shapeTarget }),
     verifier,
     ...(draftPass === undefined ? {} : { draftPass }),
     drafter,

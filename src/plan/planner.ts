@@ -11,7 +11,7 @@ import type { AcceptedCurve, AcceptedPoint } from './accepted-curve.js';
 import { drafterIsChainOnly, drafterLatency, type DrafterKind } from './drafter-latency.js';
 import { engineConfigs, type EngineConfigs } from './engine-configs.js';
 import { combineKinds, type LatencyModel, type NumberKind } from './latency.js';
-import { chainSequence, treeSequenceForEntropy, type TreeShape } from './tree-shape.js';
+import { chainSequence, treeSequenceForEntropy, treeSequenceForTarget, type TreeShape, type TreeShapeSequence } from './tree-shape.js';
 
 export interface PlanPoint {
   readonly P: number;
@@ -43,6 +43,11 @@ export interface PlanInput {
   readonly ceiling?: AcceptedCurve;
   /** μ, μ₂ when known (tree shape, ceilings). */
   readonly stats?: EntropyStats;
+  /**
+   * A measured oracle value to calibrate the tree shape to (a run's E[X*](P)); preferred over μ,
+   * whose geometric stand-in misses how heavy-tailed real next-token entropies are.
+   */
+  readonly shapeTarget?: { readonly P: number; readonly expectedAccepted: number; readonly label: string };
   readonly verifier: LatencyModel;
   /** The draft network's T(k): draft model or EAGLE head; unused for ngram. */
   readonly draftPass?: LatencyModel;
@@ -85,10 +90,19 @@ export function plan(input: PlanInput): Plan {
   const { drafter, stats, verifier } = input;
   const chainOnly = drafterIsChainOnly(drafter);
   const maxBudget = input.curve.points.reduce((m, p) => Math.max(m, p.P), 1);
-  const shapes = chainOnly || stats === undefined ? chainSequence(maxBudget) : treeSequenceForEntropy(maxBudget, stats.mu);
-  const shapeAt = (P: number) =>
-    P <= shapes.maxBudget ? shapes.summaryAt(P) : (chainOnly || stats === undefined ? chainSequence(P) : treeSequenceForEntropy(P, stats.mu)).summaryAt(P);
-  if (!chainOnly && stats === undefined) notes.push('mu is unknown, so the tree shape is taken as a chain');
+  const target = input.shapeTarget;
+  const useTarget = !chainOnly && target !== undefined && target.expectedAccepted > 1 && target.expectedAccepted < target.P;
+  const sequence = (budget: number): TreeShapeSequence =>
+    chainOnly
+      ? chainSequence(budget)
+      : useTarget
+        ? treeSequenceForTarget(budget, target.P, target.expectedAccepted)
+        : stats === undefined
+          ? chainSequence(budget)
+          : treeSequenceForEntropy(budget, stats.mu);
+  const shapes = sequence(maxBudget);
+  const shapeAt = (P: number) => (P <= shapes.maxBudget ? shapes.summaryAt(P) : sequence(P).summaryAt(P));
+  if (!chainOnly && !useTarget && stats === undefined) notes.push('mu is unknown, so the tree shape is taken as a chain');
   const draft = drafterLatency(drafter, input.draftPass, shapeAt);
   const t1 = verifier.milliseconds(1);
   const latencyKind = combineKinds(verifier.kind, draft.kind);
@@ -118,7 +132,9 @@ export function plan(input: PlanInput): Plan {
   const shape: TreeShape = shapes.shapeAt(best.P);
   const basis = chainOnly
     ? `${drafter} drafters propose chains`
-    : stats === undefined
+    : useTarget
+      ? `best static tree under a geometric rank law calibrated to ${target.label} = ${Number(target.expectedAccepted.toPrecision(4))} at P = ${target.P}`
+      : stats === undefined
       ? 'no mu known: chain'
       : `best static tree under a geometric rank law with entropy mu = ${Number(stats.mu.toPrecision(4))}`;
 

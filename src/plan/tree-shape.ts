@@ -177,7 +177,28 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 
 /** Geometric rank probabilities with entropy μ, truncated once they fall below 1e-12. */
 export function geometricRankProbabilities(mu: number, maxRanks = 4096): Float64Array {
-  const theta = geometricThetaForEntropy(mu);
+  return geometricRankProbabilitiesForTheta(geometricThetaForEntropy(mu), maxRanks);
+}
+
+/**
+ * The geometric law whose best static tree of budget P has E[X] = `target` (1 < target < P):
+ * a shape calibrated to a measured oracle value instead of to μ. E[X] falls as θ grows (θ → 0
+ * is a deterministic chain with E[X] = P, θ → 1 spreads the mass so E[X] → 1), so bisection.
+ */
+export function treeSequenceForTarget(maxBudget: number, P: number, target: number): TreeShapeSequence {
+  let lo = 1e-9;
+  let hi = 1 - 1e-9;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    const value = staticTreeSequence(P, geometricRankProbabilitiesForTheta(mid)).summaryAt(P).expectedAccepted;
+    if (value > target) lo = mid;
+    else hi = mid;
+  }
+  return staticTreeSequence(maxBudget, geometricRankProbabilitiesForTheta((lo + hi) / 2));
+}
+
+/** p_r = (1 − θ)θ^r for r = 0, 1, …, truncated once below 1e-12. */
+export function geometricRankProbabilitiesForTheta(theta: number, maxRanks = 4096): Float64Array {
   const out: number[] = [];
   let p = 1 - theta;
   for (let r = 0; r < maxRanks && p > 1e-12; r++) {

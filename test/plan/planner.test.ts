@@ -98,6 +98,20 @@ describe('plan({curve, verifier, drafter})', () => {
   });
 });
 
+describe('plan({shapeTarget})', () => {
+  it("calibrates the tree shape to a run's oracle value instead of to mu", () => {
+    const curve = runCurve(fixtureReport(), 'oracle', 'eagle', 64, 'fixture');
+    const verifier = latency(() => 10);
+    const draftPass = latency(() => 0.1);
+    const result = plan({ curve, stats: FIXTURE_STATS, shapeTarget: { P: 64, expectedAccepted: 6.3, label: 'oracle' }, verifier, draftPass, drafter: 'eagle', ...names });
+    expect(result.tree.basis).toMatch(/calibrated to oracle = 6.3 at P = 64/);
+    // Flat latency and nearly free drafting: the best P is the largest, where the calibrated
+    // static tree's own E[X] reproduces the oracle's 6.3.
+    expect(result.best.P).toBe(64);
+    expect(result.tree.expectedAccepted).toBeCloseTo(6.3, 6);
+  });
+});
+
 describe('drafterLatency(kind, draftPass, shapeAt)', () => {
   it('runs depth passes of top_k tokens for trees and is free for ngram', () => {
     const pass = measuredLatency([{ k: 1, ms: 1 }, { k: 4, ms: 2 }], 't');

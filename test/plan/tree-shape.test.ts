@@ -7,6 +7,7 @@ import {
   geometricRankProbabilities,
   geometricThetaForEntropy,
   staticTreeSequence,
+  treeSequenceForTarget,
 } from '../../src/plan/tree-shape.js';
 
 describe('geometricThetaForEntropy(mu)', () => {
@@ -96,5 +97,18 @@ describe('chainShape(P)', () => {
   it('lists [[0], [0,0], …] with depth P − 1 and top_k 1', () => {
     expect(chainShape(4)).toMatchObject({ shape: 'chain', depth: 3, topK: 1, rankPaths: [[0], [0, 0], [0, 0, 0]] });
     expect(chainShape(1)).toMatchObject({ depth: 0, topK: 0, rankPaths: [] });
+  });
+});
+
+describe('treeSequenceForTarget(maxBudget, P, target)', () => {
+  it('finds the geometric law whose best P-node tree has the target E[X]', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 128 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (P, fraction) => {
+        const target = 1 + fraction * (P - 1);
+        const seq = treeSequenceForTarget(P, P, target);
+        expect(seq.summaryAt(P).expectedAccepted).toBeCloseTo(target, 6);
+      }),
+      { numRuns: 30 },
+    );
   });
 });

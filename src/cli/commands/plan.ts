@@ -72,7 +72,8 @@ export function register(program: Command): void {
         'Latency: a roofline of --arch on --gpu (weights + KV cache read per pass vs 2*params*k\n' +
         'FLOPs, at --efficiency of peak), or measured tables --latency-csv (verifier, "k,ms") and\n' +
         '--drafter-latency-csv (one draft-network pass of k tokens). `specbound profile` writes such\n' +
-        'a table for a local llama2.c model.\n\n' +
+        'a table for a local llama2.c model. Latencies are for one sequence at a time (batch 1, the\n' +
+        'paper\'s setting); tokens/s and cost are per sequence.\n\n' +
         'Every number is labelled: measured (from a run, a deployment or a table), bound (Theorem 1\n' +
         'or the trivial E[X] <= P) or estimate (ln P/mu, rooflines, extrapolations).\n\n' +
         'Presets: --gpu h100-sxm, h100-pcie, h200, a100-80gb, l40s, mi300x, rtx4090;\n' +
