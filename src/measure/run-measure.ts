@@ -26,6 +26,7 @@ import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
 import { decodeDistribution } from './recorded-distribution.js';
 import { CONFIG_FILE, ensureRunDir, readJsonFile, RESULTS_FILE, UnitLog, writeFileAtomic } from './run-dir.js';
 import { temperatureSweep } from './temperature-sweep.js';
+import { writeMeasurementTrace } from './write-trace.js';
 import { measureUnit, type UnitRecord } from './unit.js';
 import { measuredAcceptance, measureStaticUnit, staticTreePlans } from './static-unit.js';
 import { budgetGrid } from './budget-grid.js';
@@ -219,6 +220,7 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   all.sort((a, b) => a.unit - b.unit);
   staticAll.sort((a, b) => a.unit - b.unit);
   const report = await buildReport(config, all, staticAll, options.onProgress);
+  await writeMeasurementTrace(outDir, config, all);
   writeFileAtomic(path.join(outDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
   return { report, unitsTotal: total, unitsResumed, unitsMeasured: measured };
 }

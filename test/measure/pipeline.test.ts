@@ -7,6 +7,8 @@ import { MEASURE_DEFAULTS, type MeasureConfig } from '../../src/measure/config.j
 import { runMeasurement } from '../../src/measure/run-measure.js';
 import type { Prompt } from '../../src/measure/prompts/prompt.js';
 import { ReportSchema } from '../../src/report/report-schema.js';
+import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
+import { openTrace } from '../../src/trace/trace-reader.js';
 import { fakeModel } from './fake-model.js';
 
 const prompts: Prompt[] = [
@@ -37,6 +39,24 @@ describe('runMeasurement', () => {
     expect(report.tasks?.['alpha']?.curves?.oracle?.length).toBe(10);
     expect(report.entropyHistogram?.counts.reduce((a, b) => a + b, 0)).toBe(8 * 24);
     expect(report.temperatureSweep?.length).toBe(13);
+  });
+
+  it('runMeasurement writes a trace that the trace reader accepts, with the recorded tokens and μ of the report', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const { report } = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts });
+    const trace = await openTrace(path.join(dir, 'trace.jsonl.gz'));
+    expect(trace.header.vocabSize).toBe(12);
+    expect(trace.header.draftModel).toBe('fake-draft');
+    const acc = new StatsAccumulator();
+    let n = 0;
+    for await (const p of trace.positions()) {
+      acc.add({ sequence: p.seq, task: p.task }, p.dist);
+      expect(p.draft).toBeDefined();
+      n++;
+    }
+    expect(n).toBe(8 * 24);
+    // Dense V = 12 distributions are stored complete, so μ from the trace is the report's μ.
+    expect(acc.summary().mu.estimate).toBeCloseTo(report!.stats.overall.mu.estimate, 12);
   });
 
   it('runMeasurement: the real oracle is at least every drafter at every budget (Lemma 1), P = 1 gives exactly 1', async () => {
