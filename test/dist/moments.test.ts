@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { entropy, entropyInterval, fromLogits, fromTopLogprobs, secondLogMoment, secondLogMomentInterval } from '../../src/dist/index.js';
 import type { DenseDistribution } from '../../src/dist/index.js';
 
@@ -66,5 +67,24 @@ describe('entropy(d) and secondLogMoment(d)', () => {
     const [lo, hi] = entropyInterval(d);
     expect(lo).toBeCloseTo(h(0.4) + h(0.4) + h(0.2), 12);
     expect(hi).toBeCloseTo(h(0.4) + 99 * h(0.6 / 99), 12);
+  });
+
+  it('the top-k interval of a truncated dense law contains its true entropy and second log-moment (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -12, max: 8, noNaN: true }), { minLength: 2, maxLength: 60 }), fc.integer({ min: 1, max: 59 }), (logits, k) => {
+        const full = fromLogits(Float64Array.from(logits));
+        const order = Array.from(full.logProbs.keys()).sort((a, b) => full.logProbs[b]! - full.logProbs[a]! || a - b).slice(0, Math.min(k, logits.length));
+        const top = fromTopLogprobs(logits.length, order, order.map((i) => full.logProbs[i]!));
+        const [hLo, hHi] = entropyInterval(top);
+        const [mLo, mHi] = secondLogMomentInterval(top);
+        const h = entropy(full);
+        const m = secondLogMoment(full);
+        expect(h).toBeGreaterThanOrEqual(hLo - 1e-9);
+        expect(h).toBeLessThanOrEqual(hHi + 1e-9);
+        expect(m).toBeGreaterThanOrEqual(mLo - 1e-9);
+        expect(m).toBeLessThanOrEqual(mHi + 1e-9);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
