@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelServer, type ModelServer } from '../../src/models/server/model-server.js';
 import { createFakeModel, FAKE_WORDS } from './server-fake-model.js';
@@ -128,6 +129,7 @@ describe('POST /v1/completions rejects bad requests with OpenAI-style error bodi
     ['a missing prompt', { max_tokens: 1 }, 400, 'prompt'],
     ['a negative token id', { prompt: [-1] }, 400, 'prompt'],
     ['a token id outside the vocabulary', { prompt: [7] }, 400, 'prompt'],
+    ['text the tokenizer cannot encode', { prompt: 'zebra' }, 400, 'prompt'],
     ['logprobs above the server maximum of 20', { prompt: [0], logprobs: 21 }, 400, 'logprobs'],
     ['streaming', { prompt: [0], stream: true }, 400, 'stream'],
     ['another model', { model: 'gpt-4', prompt: [0] }, 404, 'model'],
@@ -161,5 +163,46 @@ describe('POST /tokenize and /detokenize', () => {
     expect(tok).toMatchObject({ count: 3, tokens: [0, 2, 4], token_strs: ['<s>', 'a', 'c'] });
     const detok = (await (await fetch(`${root}/detokenize`, { method: 'POST', body: JSON.stringify({ tokens: [2, 4] }) })).json()) as { prompt: string };
     expect(detok.prompt).toBe(' a c');
+  });
+});
+
+describe('POST /v1/completions under fuzzing', () => {
+  it('answers 200 or an OpenAI-style 4xx error body for any JSON body, never 500 (property)', async () => {
+    const fuzzServer = createModelServer({ model: createFakeModel(), modelName: 'fake-7', maxTokens: 8, maxLogprobs: 5 });
+    const url = await fuzzServer.listen(0);
+    const value = fc.oneof(fc.integer({ min: -3, max: 12 }), fc.double(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 8 }), fc.array(fc.integer({ min: -1, max: 8 }), { maxLength: 6 }));
+    const body = fc.record(
+      {
+        model: fc.oneof(fc.constant('fake-7'), fc.string({ maxLength: 5 })),
+        prompt: fc.oneof(value, fc.constantFrom('a b', 'c d e', 'zebra', ''), fc.array(fc.array(fc.integer({ min: 0, max: 7 }), { maxLength: 4 }), { maxLength: 3 })),
+        max_tokens: value,
+        temperature: value,
+        logprobs: value,
+        prompt_logprobs: value,
+        echo: value,
+        seed: value,
+        n: value,
+      },
+      { requiredKeys: ['prompt'] },
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(body, fc.anything()), async (b) => {
+          const res = await fetch(`${url}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) ?? 'undefined' });
+          const json = (await res.json()) as { error?: { message: unknown; type: unknown; code: unknown }; choices?: unknown[] };
+          if (res.status === 200) {
+            expect(Array.isArray(json.choices)).toBe(true);
+          } else {
+            expect([400, 404]).toContain(res.status);
+            expect(typeof json.error?.message).toBe('string');
+            expect(typeof json.error?.type).toBe('string');
+            expect(json.error?.code).toBe(res.status);
+          }
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      await fuzzServer.close();
+    }
   });
 });

@@ -77,7 +77,13 @@ export class CompletionEngine {
   private promptIds(prompt: string | number[]): { ids: number[]; text: string } {
     const { vocabSize, tokenizer } = this.model;
     if (typeof prompt === 'string') {
-      const ids = tokenizer.encode(prompt, { bos: true });
+      let ids: number[];
+      try {
+        ids = tokenizer.encode(prompt, { bos: true });
+      } catch (err) {
+        if (err instanceof SpecboundError || err instanceof RangeError) throw badRequest(`cannot tokenize the prompt: ${err.message}`, 'prompt');
+        throw err;
+      }
       if (ids.length === 0) throw badRequest('the prompt is empty after tokenization', 'prompt');
       return { ids, text: prompt };
     }
