@@ -108,7 +108,8 @@ export async function buildOptimalTree(session: TreeSession, pMax: number, optio
   const fetch = async (c: number): Promise<void> => {
     const batch = [c];
     const popped: number[] = [];
-    while (batch.length < batchSize && heap.length > 0) {
+    // Look at most 4·batchSize entries deep: the top of the heap is mostly prefetched already.
+    while (batch.length < batchSize && popped.length < 4 * batchSize && heap.length > 0) {
       const x = heap.pop();
       popped.push(x);
       if (cSession[x]! < 0 && cDepth[x]! < maxDepth) batch.push(x);
