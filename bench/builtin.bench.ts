@@ -47,6 +47,23 @@ async function distributionsPerSecond(model: BuiltinNgramModel, prefixes: number
   return done / cpuSeconds(cpu);
 }
 
+/** Tree nodes expanded per CPU second through `openTree` (each child: one trie lookup per order). */
+async function treeNodesPerSecond(model: BuiltinNgramModel, prefixes: number[][]): Promise<number> {
+  let done = 0;
+  const cpu = process.cpuUsage();
+  const rng = createRng(11);
+  while (cpuSeconds(cpu) < 1.5) {
+    const session = await model.openTree(prefixes[done % prefixes.length]!);
+    for (let node = 1; node <= 256; node++) {
+      const parent = node === 1 ? 0 : Math.max(0, node - 1 - rng.int(8));
+      await session.expand([{ parent, token: 3 + rng.int(model.vocabSize - 3) }]);
+    }
+    session.close();
+    done += 256;
+  }
+  return done / cpuSeconds(cpu);
+}
+
 function selfEntropy(target: BuiltinNgramModel, draft: BuiltinNgramModel): { mu: number; muCE: number; pi0: number; positions: number } {
   let h = 0;
   let ce = 0;
@@ -98,12 +115,14 @@ export async function run(): Promise<BenchResult[]> {
     const prefixes = samplePrefixes(target, 64);
     const targetRate = await distributionsPerSecond(target, prefixes);
     const draftRate = await distributionsPerSecond(draft, prefixes);
+    const treeRate = await treeNodesPerSecond(target, prefixes);
     const stats = selfEntropy(target, draft);
     return [
       { name: 'builtin training (Brown, wall)', value: trainWall, unit: 's', target: 30, notes: `cpu ${trainCpu.toFixed(1)} s; phases (s): ${phases}` },
       { name: 'builtin cache load (read + sha256 + views)', value: loadSeconds, unit: 's', target: 2, notes: `${fileMiB.toFixed(1)} MiB, ${(nodes / 1e6).toFixed(2)} M n-grams up to order ${model.counts.order}` },
       { name: 'builtin target nextTokenDistributions', value: targetRate, unit: 'dists/cpu-s', target: 1000, notes: `order ${target.order}, V = ${target.vocabSize}, ${(1e6 / targetRate).toFixed(1)} µs each: O(order²) binary searches (cache misses) + O(V + children)` },
       { name: 'builtin-draft nextTokenDistributions', value: draftRate, unit: 'dists/cpu-s', target: 1000, notes: `order ${draft.order}, ${(1e6 / draftRate).toFixed(1)} µs each` },
+      { name: 'builtin target openTree expand', value: treeRate, unit: 'nodes/cpu-s', target: 1000, notes: `${(1e6 / treeRate).toFixed(1)} µs per node: one lookup per order instead of order²/2` },
       { name: 'builtin target mean entropy μ (own samples, T=1)', value: stats.mu, unit: 'nats', notes: `issue 7 procedure, ${stats.positions} positions; must be in [0.2, 1.5]` },
       { name: 'builtin-draft cross-entropy μ_CE', value: stats.muCE, unit: 'nats', notes: `π₀ = ${stats.pi0.toExponential(2)}` },
     ];

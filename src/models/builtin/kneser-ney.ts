@@ -83,19 +83,46 @@ export class KneserNeyModel {
    * O(order · V).
    */
   probabilities(context: readonly number[], out: Float64Array): void {
-    const levels = this.counts.levels;
-    const length = context.length;
-    const maxOrder = Math.min(this.order, length + 1);
     const nodes = this.contextNodes;
-    // Longest seen context: a context containing an unseen one is unseen too.
-    let longest = 1;
+    this.contextNodesOf(context, nodes);
+    this.probabilitiesAt(nodes, out);
+  }
+
+  /**
+   * Fills `nodes[n]` (n = 2 … order) with the trie node of the context of order n (the last n − 1
+   * tokens of `context`), −1 when unseen or longer than the context; nodes[0], nodes[1] = −1
+   * (the root). A context containing an unseen one is unseen too.
+   */
+  contextNodesOf(context: readonly number[], nodes: Int32Array): void {
+    const length = context.length;
+    nodes.fill(-1);
+    const maxOrder = Math.min(this.order, length + 1);
     for (let n = 2; n <= maxOrder; n++) {
       let node = -1;
       for (let k = 1; k < n && (k === 1 || node >= 0); k++) node = findChild(this.counts, k, node, context[length - n + k]!);
       if (node < 0) break;
       nodes[n] = node;
-      longest = n;
     }
+  }
+
+  /**
+   * The context nodes after appending `token` to a context whose nodes are `parent`: the order-n
+   * context is the order-(n−1) one followed by `token`, one child lookup per order.
+   */
+  childContextNodes(parent: Int32Array, token: number, nodes: Int32Array): void {
+    nodes[0] = -1;
+    nodes[1] = -1;
+    for (let n = 2; n <= this.order; n++) {
+      const above = parent[n - 1]!;
+      nodes[n] = n === 2 ? findChild(this.counts, 1, -1, token) : above >= 0 ? findChild(this.counts, n - 1, above, token) : -1;
+    }
+  }
+
+  /** p(w | context) for the context whose nodes (from `contextNodesOf`) are `nodes`. */
+  probabilitiesAt(nodes: Int32Array, out: Float64Array): void {
+    const levels = this.counts.levels;
+    let longest = 1;
+    while (longest < this.order && nodes[longest + 1]! >= 0) longest++;
     out.fill(0);
     let weight = 1;
     for (let n = longest; n >= 1; n--) {

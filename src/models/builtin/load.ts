@@ -14,7 +14,7 @@
  */
 import { InvalidValueError } from '../../core/errors.js';
 import type { DenseDistribution } from '../../dist/distribution.js';
-import type { DistributionCallOptions, LanguageModel } from '../model.js';
+import type { DistributionCallOptions, LanguageModel, TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
 import type { ModelSpec } from '../spec.js';
 import { builtinModelCachePath, loadOrTrainBuiltinModel } from './cache.js';
 import { KneserNeyModel, type KneserNeyOptions } from './kneser-ney.js';
@@ -94,6 +94,60 @@ export class BuiltinNgramModel implements LanguageModel {
     const logProbs = new Float64Array(vocabSize);
     for (let w = 0; w < vocabSize; w++) logProbs[w] = Math.log(p[w]!);
     return { kind: 'dense', logProbs };
+  }
+
+  /**
+   * A draft-tree session that keeps each node's context nodes (one per order), so a child costs
+   * one trie lookup per order instead of re-reading its whole prefix. Same distributions as
+   * `nextTokenDistributions` on the node's full prefix.
+   */
+  openTree(prefix: readonly number[], options?: DistributionCallOptions): Promise<TreeSession> {
+    try {
+      options?.signal?.throwIfAborted();
+      const root = this.distribution(prefix);
+      const width = this.order + 1;
+      let contexts = new Int32Array(width * 64);
+      this.estimator.contextNodesOf(prefix, contexts.subarray(0, width));
+      let nodeCount = 1;
+      const estimator = this.estimator;
+      const vocabSize = this.vocabSize;
+      const probabilities = this.probabilities;
+      const name = this.name;
+      return Promise.resolve({
+        root,
+        expand(requests: readonly TreeExpansion[], opts?: DistributionCallOptions): Promise<TreeNodeResult[]> {
+          try {
+            opts?.signal?.throwIfAborted();
+            const results: TreeNodeResult[] = [];
+            for (const { parent, token } of requests) {
+              if (!Number.isInteger(parent) || parent < 0 || parent >= nodeCount) throw new RangeError(`${name}: tree node ${parent} does not exist`);
+              if (!Number.isInteger(token) || token < 0 || token >= vocabSize) throw new RangeError(`${name}: token id ${token} outside 0..${vocabSize - 1}`);
+              if ((nodeCount + 1) * width > contexts.length) {
+                const grown = new Int32Array(contexts.length * 2);
+                grown.set(contexts);
+                contexts = grown;
+              }
+              const node = nodeCount++;
+              const nodes = contexts.subarray(node * width, (node + 1) * width);
+              estimator.childContextNodes(contexts.subarray(parent * width, (parent + 1) * width), token, nodes);
+              estimator.probabilitiesAt(nodes, probabilities);
+              const logProbs = new Float64Array(vocabSize);
+              for (let w = 0; w < vocabSize; w++) logProbs[w] = Math.log(probabilities[w]!);
+              results.push({ node, distribution: { kind: 'dense', logProbs } });
+            }
+            return Promise.resolve(results);
+          } catch (error) {
+            return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        close() {
+          contexts = new Int32Array(0);
+          nodeCount = 0;
+        },
+      });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   nextTokenDistributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<DenseDistribution[]> {
