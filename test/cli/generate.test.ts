@@ -73,6 +73,15 @@ describe('specbound generate', () => {
     const ta = (JSON.parse(a.stdout) as GenerateJson).tokens;
     expect((JSON.parse(b.stdout) as GenerateJson).tokens).toEqual(ta);
     expect((JSON.parse(c.stdout) as GenerateJson).tokens).not.toEqual(ta);
+    // E[−ln p(sampled token)] = entropy: the draws follow the model, not e.g. a sampler whose first
+    // draw is stuck near 1 (which picks the last ids, p ≈ 1e-7 here).
+    for (const r of [a, c]) {
+      const steps = (JSON.parse(r.stdout) as GenerateJson).steps;
+      expect(steps[0]!.p).toBeGreaterThan(1e-3);
+      const surprise = steps.reduce((s, x) => s - Math.log(x.p), 0) / steps.length;
+      const meanEntropy = steps.reduce((s, x) => s + x.entropy, 0) / steps.length;
+      expect(Math.abs(surprise - meanEntropy)).toBeLessThan(1);
+    }
   });
 
   it('--help explains every option', async () => {
