@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedLaw, dirichletLaw, noisyDrafterLaw, simulateIid, zipfLaw } from '../../src/sim/index.js';
+import { calibratedLaw, dirichletLaw, empiricalDrafterLaw, noisyDrafterLaw, simulateIid, zipfLaw } from '../../src/sim/index.js';
 import { lemma7Estimate } from '../../src/theory/index.js';
 
 describe('simulateIid({law, maxNodes, trees, seed, workers})', () => {
@@ -64,6 +64,21 @@ describe('simulateIid with a drafter law (q-greedy tree scored with p)', () => {
     // Lemma 7's estimate is finite and positive here; the CLI prints it beside the simulation.
     expect(lemma7Estimate({ muCE: drafter.muCE, pi0: drafter.pi0 }, 64)).toBeGreaterThan(0);
   });
+
+  it('rebuilds drafter laws in workers: bit-identical with 1 and 2 workers', async () => {
+    const noisy = noisyDrafterLaw(dirichletLaw(0.3, 12), { noise: 0.7, estimateSamples: 500 });
+    const a = { law: noisy, maxNodes: 32, trees: 120, seed: 4, chunkSize: 20 } as const;
+    expect(await simulateIid({ ...a, workers: 2 })).toEqual(await simulateIid({ ...a, workers: 1 }));
+    const dense = (...p: number[]) => ({ kind: 'dense' as const, logProbs: Float64Array.from(p, Math.log) });
+    const bank = empiricalDrafterLaw([
+      { verifier: dense(0.6, 0.3, 0.1), drafter: dense(0.2, 0.5, 0.3) },
+      { verifier: dense(0.9, 0.05, 0.05), drafter: dense(0.8, 0.1, 0.1) },
+    ]);
+    const b = { law: bank, maxNodes: 32, trees: 120, seed: 4, chunkSize: 20 } as const;
+    const one = await simulateIid({ ...b, workers: 1 });
+    expect(await simulateIid({ ...b, workers: 2 })).toEqual(one);
+    expect(one.drafter).toEqual({ muCE: bank.muCE, pi0: 0 });
+  }, 120_000);
 
   it('counts verifier mass beyond the drafter candidates as π₀', () => {
     // Zipf(1, 4): p = (12, 6, 4, 3)/25; with 2 candidates π₀ = 7/25 exactly (deterministic law).
