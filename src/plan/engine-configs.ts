@@ -104,6 +104,10 @@ export function engineConfigs(input: EngineConfigInput): EngineConfigs {
   }
   if (isTree && drafter === 'eagle') notes.push("vLLM's speculative_token_tree needs its tree-attention backend; without it use num_speculative_tokens = depth as a chain");
 
+  // SGLang's --speculative-eagle-topk accepted only {1, 2, 4, 8} in its argparse choices
+  // (`--help` quoted in sgl-project/sglang issue #3883), so round the branching up to one of them.
+  const sglangTopK = topK <= 1 ? 1 : Math.min(8, 2 ** Math.ceil(Math.log2(topK)));
+  if (sglangTopK !== topK) notes.push(`SGLang takes --speculative-eagle-topk in {1, 2, 4, 8}: ${sglangTopK} is used for the planned top_k ${topK}`);
   const sglangParts: string[] = [];
   if (drafter === 'ngram') {
     sglangParts.push('--speculative-algorithm NGRAM', `--speculative-num-draft-tokens ${P}`);
@@ -112,7 +116,7 @@ export function engineConfigs(input: EngineConfigInput): EngineConfigs {
       `--speculative-algorithm ${drafter === 'eagle' ? 'EAGLE3' : 'STANDALONE'}`,
       `--speculative-draft-model-path ${shellQuote(drafter === 'eagle' ? input.eagleHead : input.draftModel)}`,
       `--speculative-num-steps ${depth}`,
-      `--speculative-eagle-topk ${topK}`,
+      `--speculative-eagle-topk ${sglangTopK}`,
       `--speculative-num-draft-tokens ${P}`,
     );
   }

@@ -45,6 +45,7 @@ describe('engineConfigs({drafter, P, shape})', () => {
       for (const flag of sg.keys()) expect(SGLANG_FLAGS.has(flag), `${drafter}: SGLang flag ${flag}`).toBe(true);
       expect(SGLANG_ALGORITHMS.has(sg.get('--speculative-algorithm')!)).toBe(true);
       expect(sg.get('--speculative-num-draft-tokens')).toBe('12');
+      if (sg.has('--speculative-eagle-topk')) expect(['1', '2', '4', '8']).toContain(sg.get('--speculative-eagle-topk'));
       for (const flag of flagsOf(c.llamacpp).keys()) expect(LLAMACPP_FLAGS.has(flag), `${drafter}: llama.cpp flag ${flag}`).toBe(true);
       expect(Object.keys(c.eagle).sort()).toEqual(['depth', 'top_k', 'total_token']);
       expect(c.eagle.total_token).toBe(12);
@@ -65,7 +66,12 @@ describe('engineConfigs({drafter, P, shape})', () => {
     expect(literal.startsWith('[(0,), (1,)')).toBe(true);
     expect(literal.match(/\(/g)!.length).toBe(11);
     expect(c.eagle).toEqual({ total_token: 12, depth: tree.depth, top_k: tree.topK });
-    expect(c.sglang).toContain(`--speculative-num-steps ${tree.depth} --speculative-eagle-topk ${tree.topK}`);
+    const sglangTopK = tree.topK <= 1 ? 1 : Math.min(8, 2 ** Math.ceil(Math.log2(tree.topK)));
+    expect(c.sglang).toContain(`--speculative-num-steps ${tree.depth} --speculative-eagle-topk ${sglangTopK}`);
+    // This tree (mu = 1.2, P = 12) has top_k 3, which SGLang's choices round up to 4.
+    expect(tree.topK).toBe(3);
+    expect(sglangTopK).toBe(4);
+    expect(c.notes.join(' ')).toMatch(/\{1, 2, 4, 8\}: 4 is used for the planned top_k 3/);
     // llama.cpp has no trees: a chain as deep as the tree.
     expect(c.llamacpp).toContain(`--spec-draft-n-max ${tree.depth}`);
     expect(c.notes.join(' ')).toMatch(/llama\.cpp drafts chains only/);
