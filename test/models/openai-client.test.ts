@@ -159,6 +159,14 @@ describe('OpenAIModel over faulty servers', () => {
     expect(server.completionRequests).toBe(2);
   });
 
+  it('reads the message of flat vLLM and FastAPI error bodies', async () => {
+    const flat = '{"object": "error", "message": "This model\'s maximum context length is 2048 tokens.", "type": "BadRequestError", "param": null, "code": 400}';
+    const { url } = await startServer(faultSequence({ kind: 'status', status: 400, body: flat }, { kind: 'status', status: 422, body: '{"detail": "Field required"}' }));
+    const model = await createOpenAIModel(options([url], { maxRetries: 0 }));
+    expect((await failure(model.nextTokenDistributions([[0]]))).message).toBe(`${url}/completions: HTTP 400: This model's maximum context length is 2048 tokens.`);
+    expect((await failure(model.nextTokenDistributions([[0]]))).message).toBe(`${url}/completions: HTTP 422: "Field required"`);
+  });
+
   it('does not retry 400 (a bad request stays bad)', async () => {
     const { server, url } = await startServer(always({ kind: 'status', status: 400 }));
     const model = await createOpenAIModel(options([url], { maxRetries: 3 }));

@@ -79,7 +79,7 @@ export class ModelServerTransport {
         apiKey,
         maxRetries: 0,
         timeout: options.timeoutMs,
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        fetch: errorBodyNormalizingFetch(options.fetch ?? globalThis.fetch),
       }),
     }));
   }
@@ -155,6 +155,37 @@ export class ModelServerTransport {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Wraps fetch so error answers reach the openai client as `{"error": {"message", …}}`, the only
+ * shape it reads a message from: older vLLM answers flat `{"object": "error", "message", …}`,
+ * FastAPI `{"detail": …}`, proxies plain text. Successful answers pass through untouched.
+ */
+function errorBodyNormalizingFetch(inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const res = await inner(input, init);
+    if (res.ok) return res;
+    const text = await res.text().catch(() => '');
+    let message = text.trim().split('\n')[0]!.slice(0, 200);
+    let body: unknown;
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = undefined;
+    }
+    if (typeof body === 'object' && body !== null) {
+      const b = body as { error?: unknown; message?: unknown; detail?: unknown };
+      if (typeof b.error === 'object' && b.error !== null) return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+      const m = typeof b.message === 'string' ? b.message : typeof b.error === 'string' ? b.error : b.detail !== undefined ? JSON.stringify(b.detail) : JSON.stringify(body);
+      message = m.split('\n')[0]!.slice(0, 200);
+    }
+    const headers = new Headers(res.headers);
+    headers.set('content-type', 'application/json');
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    return new Response(JSON.stringify({ error: { message } }), { status: res.status, statusText: res.statusText, headers });
+  };
 }
 
 function statusRetryable(status: number): boolean {

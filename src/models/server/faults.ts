@@ -6,8 +6,11 @@
 export type Fault =
   /** Waits this long before answering normally (to trigger client timeouts). */
   | { readonly kind: 'delay'; readonly ms: number }
-  /** Answers with this status and an OpenAI-style error body; `retryAfter` sets the `retry-after` header. */
-  | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: string }
+  /**
+   * Answers with this status and an OpenAI-style error body (or `body` verbatim, as JSON);
+   * `retryAfter` sets the `retry-after` header.
+   */
+  | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: string; readonly body?: string }
   /** Destroys the socket without answering (a dropped connection). */
   | { readonly kind: 'drop' }
   /** Sends the headers and half of the body, then destroys the socket. */

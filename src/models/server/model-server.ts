@@ -210,7 +210,12 @@ async function applyFault(fault: Fault, res: http.ServerResponse): Promise<boole
     case 'status': {
       const e = new HttpError(fault.status, fault.status === 429 ? 'RateLimitError' : 'InternalServerError', `injected fault: status ${fault.status}`);
       if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
-      sendJson(res, fault.status, e.body());
+      if (fault.body === undefined) {
+        sendJson(res, fault.status, e.body());
+      } else {
+        res.writeHead(fault.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(fault.body) });
+        res.end(fault.body);
+      }
       return true;
     }
     case 'drop':
