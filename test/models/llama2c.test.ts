@@ -378,6 +378,8 @@ describe('loadLlama2c bad input', () => {
     await expect(load(`llama2c:${LEGACY}#layers=1`)).rejects.toThrow(/unknown parameter "layers"; llama2c takes tokenizer/);
     await expect(load(`llama2c-skip:${LEGACY}`)).rejects.toThrow(/needs #layers=LIST/);
     await expect(load(`llama2c:${path.join(dir, 'nope.bin')}`)).rejects.toThrow(/nope\.bin: cannot open checkpoint: ENOENT/);
+    await expect(load(`llama2c:${dir}`)).rejects.toThrow(/: not a file; expected a llama2\.c checkpoint/);
+    await expect(load(`llama2c:${LEGACY}#tokenizer=${dir}`)).rejects.toThrow(/: cannot read tokenizer: not a file/);
   });
 });
 

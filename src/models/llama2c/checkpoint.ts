@@ -124,7 +124,9 @@ export async function readLlama2cCheckpoint(file: string): Promise<Llama2cCheckp
     throw new InputFileError(file, undefined, `cannot open checkpoint: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) throw new InputFileError(file, undefined, `not a file; ${EXPECTED}`);
+    const { size } = info;
     const head = new Uint8Array(Math.min(size, V1_HEADER_BYTES));
     await readFully(handle, head, 0, file);
     const view = new DataView(head.buffer, head.byteOffset, head.byteLength);

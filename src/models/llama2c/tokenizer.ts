@@ -126,6 +126,7 @@ export async function readLlama2cTokenizer(file: string, vocabSize: number, mode
   try {
     const handle = await open(file, 'r');
     try {
+      if (!(await handle.stat()).isFile()) throw Object.assign(new Error('not a file'), { code: 'not a file' });
       data = await handle.readFile();
     } finally {
       await handle.close();
