@@ -169,3 +169,42 @@ export function ancestralAcceptedLength(tree: DraftTree, continuation: ArrayLike
   }
   return tree.depth[node]! + 1;
 }
+
+export interface AncestralLengths {
+  /** X_t for each position t (1 + accepted tokens), from the sampled continuation. */
+  readonly lengths: Int32Array;
+  /**
+   * 1 where the continuation ran out while the walk still had children to try (the sample ends
+   * too early to know X_t; the value is then a lower bound). Drop these positions from means.
+   */
+  readonly censored: Uint8Array;
+}
+
+/**
+ * The ancestral estimate along a whole sampled sequence: `trees[t]` is the tree drafted at
+ * position t (after the prompt and sampled[0..t)), and X_t = 1 + the longest prefix of
+ * sampled[t..] that is a path in trees[t]. The mean of the uncensored X_t estimates E[X] of the
+ * drafter on the verifier's own distribution of prefixes, with no extra verifier calls.
+ */
+export function ancestralAcceptedLengths(trees: readonly DraftTree[], sampled: ArrayLike<number>): AncestralLengths {
+  const lengths = new Int32Array(trees.length);
+  const censored = new Uint8Array(trees.length);
+  trees.forEach((tree, t) => {
+    let node = 0;
+    let i = t;
+    for (; i < sampled.length; i++) {
+      let next = -1;
+      for (const c of tree.children[node]!) {
+        if (tree.token[c] === sampled[i]) {
+          next = c;
+          break;
+        }
+      }
+      if (next < 0) break;
+      node = next;
+    }
+    lengths[t] = tree.depth[node]! + 1;
+    if (i >= sampled.length && tree.children[node]!.length > 0) censored[t] = 1;
+  });
+  return { lengths, censored };
+}

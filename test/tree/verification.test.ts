@@ -5,6 +5,7 @@ import { openTreeSession } from '../../src/models/tree-session.js';
 import { fromRankPaths } from '../../src/tree/rank-paths.js';
 import {
   ancestralAcceptedLength,
+  ancestralAcceptedLengths,
   expectedAcceptedLength,
   pathProbabilities,
   sampledAcceptedLength,
@@ -93,6 +94,18 @@ describe('ancestralAcceptedLength(tree, continuation)', () => {
     const mean = sum / n;
     const se = Math.sqrt((sumSq / n - mean * mean) / n);
     expect(Math.abs(mean - expectedAcceptedLengths[11]!)).toBeLessThan(4 * se);
+  });
+});
+
+describe('ancestralAcceptedLengths(trees, sampled)', () => {
+  it('walks each position\'s tree along the rest of the sample and flags positions the sample ends too early for', () => {
+    // The same tree at every position: paths [0], [0,0], [1]. Sample 0 0 1 0.
+    // t=0: 0,0 then 1 is not below [0,0] → X = 3. t=1: 0 then 1 not below [0] → X = 2.
+    // t=2: 1 then leaf → X = 2. t=3: 0 then the sample ends while [0] has a child → X = 2, censored.
+    const tree = fromRankPaths([[0], [0, 0], [1]]);
+    const { lengths, censored } = ancestralAcceptedLengths([tree, tree, tree, tree], [0, 0, 1, 0]);
+    expect(Array.from(lengths)).toEqual([3, 2, 2, 2]);
+    expect(Array.from(censored)).toEqual([0, 0, 0, 1]);
   });
 });
 
