@@ -111,4 +111,11 @@ describe('specbound stats', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing\.jsonl: cannot read/);
   });
+
+  it('--help explains every option', async () => {
+    const r = await runCli(['stats', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--P', '--json', '--seed', '--resamples', '--renormalize', '--tolerance', '--temperature', '--top-k', '--top-p', '--histogram']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain('SEQUENCES');
+  });
 });
