@@ -109,6 +109,36 @@ describe('ancestralAcceptedLengths(trees, sampled)', () => {
   });
 });
 
+describe('ancestral estimate on a path-dependent model', () => {
+  it('averages to the mean of Σ P(v) over the same positions (q-greedy trees of a different drafter)', async () => {
+    // At each of 400 positions (after a prefix sampled from the verifier) the drafter builds its
+    // q-greedy tree; the verifier's continuation is then sampled. E[X_t | prefix] = Σ P(v) of that
+    // tree, so the two means differ only by Monte Carlo noise.
+    const verifier = randomTableModel(4, 31);
+    const drafter = randomTableModel(4, 32, { peak: 1 });
+    const rng = createRng(17);
+    const sampleNext = (prefix: number[]) => sampleToken(dense([...verifier.conditional(prefix)]), rng);
+    const n = 400;
+    let diffSum = 0;
+    let diffSq = 0;
+    for (let i = 0; i < n; i++) {
+      const prefix: number[] = [];
+      for (let k = 0; k < 3; k++) prefix.push(sampleNext(prefix));
+      const { tree } = await buildOptimalTree(await openTreeSession(drafter, prefix), 8);
+      const exact = expectedAcceptedLength(tree, await verifierDistributions(tree, await openTreeSession(verifier, prefix)));
+      const continuation: number[] = [];
+      for (let k = 0; k < 8; k++) continuation.push(sampleNext([...prefix, ...continuation]));
+      const d = ancestralAcceptedLength(tree, continuation) - exact;
+      diffSum += d;
+      diffSq += d * d;
+    }
+    const mean = diffSum / n;
+    const se = Math.sqrt((diffSq / n - mean * mean) / (n - 1));
+    expect(se).toBeGreaterThan(0);
+    expect(Math.abs(mean)).toBeLessThan(4 * se);
+  });
+});
+
 describe('verifierDistributions(tree, session)', () => {
   it('asks the verifier once per tree level, for internal nodes only', async () => {
     const model = twoTokenModel(0.5);
