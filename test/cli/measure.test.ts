@@ -71,7 +71,7 @@ describe('specbound measure (real CLI, built-in pair)', () => {
       const iid = report.curves.iid[i]!;
       expect(iid.mean - 3 * (iid.se ?? 0), `i.i.d. at P = ${o.P}`).toBeLessThanOrEqual(report.curves.theorem1[i]!.mean);
     });
-  });
+  }, 300_000);
 
   it('measure into a run directory made with another configuration exits 2 with one line naming the difference', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'measure-conf-'));
@@ -81,7 +81,7 @@ describe('specbound measure (real CLI, built-in pair)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^specbound: run directory .* another configuration \(seed 1 there, 7 here\)/);
-  });
+  }, 300_000);
 
   it('measure with a bad flag or prompt file exits 2 with one line naming the value', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'measure-bad-'));

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ReportSchema, type Report } from '../../src/report/report-schema.js';
+import { REPO_ROOT, runCli, SHARED } from '../helpers/cli.js';
+
+/** Lemma 1 (oracle ≥ every drafter at the same positions) and Theorem 1 (i.i.d. optimum ≤ bound, within 3 SE). */
+function expectPaperProperties(report: Report): void {
+  report.curves.oracle.forEach((o, i) => {
+    for (const [name, curve] of Object.entries(report.curves.drafters)) expect(curve[i]!.mean, `${name} at P = ${o.P}`).toBeLessThanOrEqual(o.mean + 1e-12);
+    const iid = report.curves.iid[i]!;
+    expect(iid.P).toBe(o.P);
+    expect(iid.mean - 3 * (iid.se ?? 0), `i.i.d. at P = ${o.P}`).toBeLessThanOrEqual(report.curves.theorem1[i]!.mean);
+  });
+}
+
+/** Runs the CLI with another working directory (test/helpers/cli.ts resolves tsx from the cwd, so load it by path). */
+function runCliIn(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), ...args], {
+      cwd,
+      env: { ...process.env, SPECBOUND_PROGRESS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function readReport(dir: string): Report {
+  return ReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
+}
+
+describe('specbound report (real CLI)', () => {
+  it('report with no arguments measures the built-in pair into ./specbound-report with every curve and figure', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'report-default-'));
+    const r = await runCliIn(cwd, ['report']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const dir = path.join(cwd, 'specbound-report');
+    expect(r.stdout).toContain('wrote specbound-report/report.html');
+    const report = readReport(dir);
+    expect(report.config).toMatchObject({ target: 'builtin', draft: 'builtin-draft', prompts: 'builtin' });
+    expect(Object.keys(report.stats.tasks).sort()).toEqual(['code', 'conversation', 'math', 'qa', 'story', 'summarisation']);
+    expect(Object.keys(report.curves.drafters).sort()).toEqual(['chain', 'eagle', 'medusa', 'q-greedy', 'sequoia']);
+    for (const key of ['oracle', 'oracleAncestral', 'iid', 'theorem1', 'limit', 'lemma7'] as const) expect(report.curves[key]?.length, key).toBeGreaterThan(5);
+    expectPaperProperties(report);
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<svg /g)?.length).toBe(5);
+    for (const f of ['report.md', 'trace.jsonl.gz', 'figures/accepted-length.svg', 'figures/lemma7.svg']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+  }, 300_000);
+
+  it('report on the real stories260K with its layer-skip drafter goes through the same path', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'report-stories-'));
+    const model = path.join(SHARED, 'models', 'stories260K', 'stories260K.bin');
+    const story = path.join(dir, 'prompts.txt');
+    (await import('node:fs')).writeFileSync(story, 'Once upon a time, there was a little girl named Lily.\nTom and his dog went to the park. They\n');
+    const r = await runCli(
+      ['report', '--target', `llama2c:${model}`, '--draft', `llama2c-skip:${model}#layers=0,1,2`, '--prompts', story, '--samples', '2', '--max-new-tokens', '24', '--P-max', '16', '--tree-every', '6', '--out', dir],
+      { timeoutMs: 300_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = readReport(dir);
+    expect(report.stats.overall.sequences).toBe(4);
+    expect(report.stats.overall.tailMass).toBe(0); // 512-token vocabulary: distributions recorded complete
+    expectPaperProperties(report);
+    // Rerunning on the finished run directory measures nothing and rewrites the same report.
+    const again = await runCli(['report', dir]);
+    expect(again.code).toBe(0);
+    expect(readReport(dir)).toEqual(report);
+  }, 300_000);
+
+  it('report on a directory that holds no measurement exits 2 with one line', async () => {
+    const r = await runCli(['report', path.join(tmpdir(), 'no-such-run-dir-specbound')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^specbound: invalid RUN_DIR: ".*no-such-run-dir-specbound" \(does not exist/);
+  });
+});
