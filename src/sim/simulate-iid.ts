@@ -28,7 +28,10 @@ export interface SimulateIidOptions {
   readonly trees: number;
   /** Master seed (default 1). */
   readonly seed?: number;
-  /** Worker threads (default: available cores). 1 runs in this thread. */
+  /**
+   * Worker threads (default: available cores, or 1 for jobs under ~4 million tree nodes, where
+   * starting threads costs more than it saves). 1 runs in this thread.
+   */
   readonly workers?: number;
   /** Trees per chunk, the unit of work and of merging (default 64). Changing it changes the last bits. */
   readonly chunkSize?: number;
@@ -62,6 +65,9 @@ export interface SimulateIidResult {
   readonly depthProfile?: number[];
 }
 
+/** Below this many tree nodes in total, the default is to run in the calling thread. */
+const SMALL_JOB_NODES = 4_000_000;
+
 /** Largest tree the simulator builds. */
 export const MAX_SIMULATED_NODES = 1 << 20;
 
@@ -86,7 +92,8 @@ export async function simulateIid(options: SimulateIidOptions): Promise<Simulate
     throw new InvalidValueError('P-max', maxNodes, `the law keeps only its top ${law.exactRanks} children per node; rebuild it with more to simulate P-max > ${law.exactRanks + 1}`);
   }
   const chunks = Math.ceil(trees / chunkSize);
-  const workers = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), chunks));
+  const defaultWorkers = trees * maxNodes < SMALL_JOB_NODES ? 1 : os.availableParallelism();
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers, chunks));
   const total = new CurveStatistics(maxNodes);
   const depthTotals = depthProfile ? new Float64Array(maxNodes) : null;
 

@@ -62,7 +62,8 @@ export function register(program: Command): void {
         '                            calibrated to its (mu, mu2): confident nodes mixed with spread ones\n' +
         '  --mu X --mu2 Y            the same calibration for your own statistics\n' +
         '  --law zipf:S:V            every node Zipf(S) over V tokens: deterministic, the result is exact\n' +
-        '  --law dirichlet:ALPHA:V   every node a fresh symmetric Dirichlet(ALPHA) over V tokens\n' +
+        '  --law dirichlet:ALPHA:V   every node a fresh symmetric Dirichlet(ALPHA) over V tokens (each node\n' +
+        '                            draws V Gamma variates: keep V in the hundreds)\n' +
         '  --law mixture:W:EPS:S:V   probability W: near-deterministic (top token 1-EPS), else Zipf(S)\n' +
         '  --law calibrated:MU:MU2[:V]\n' +
         '  --trace FILE              an empirical bank: every distribution recorded in a specbound trace\n\n' +
@@ -85,7 +86,7 @@ export function register(program: Command): void {
     .option('--vocab <V>', 'vocabulary size of a calibrated law (default 128256, Llama 3)', (v) => parseInteger('--vocab', v, { min: 2 }))
     .option('--P-max <n>', 'largest budget P simulated (tree nodes including the root)', (v) => parseInteger('--P-max', v, { min: 1, max: 1 << 20 }), 1024)
     .option('--trees <n>', 'number of independent trees (Monte Carlo samples)', (v) => parseInteger('--trees', v, { min: 1 }), 20_000)
-    .option('--workers <n>', `worker threads (default: number of cores, here ${os.availableParallelism()})`, (v) => parseInteger('--workers', v, { min: 1, max: 256 }))
+    .option('--workers <n>', `worker threads (default: number of cores, here ${os.availableParallelism()}; small runs stay in one thread)`, (v) => parseInteger('--workers', v, { min: 1, max: 256 }))
     .option('--seed <n>', 'random seed; the same seed gives the same output', (v) => parseInteger('--seed', v), DEFAULT_SEED)
     .option('--P <budgets>', 'budgets to print, e.g. 8,16,32 or 2..1024:x2 (default: powers of two up to P-max, and P-max)', (v) => parseBudgetList('--P', v))
     .option('--drafter-noise <sigma>', 'simulate a drafter q with ln q = ln p / T + sigma·N(0,1) (noise 0 = the verifier itself)', (v) => parseNumber('--drafter-noise', v, { min: 0 }))
