@@ -91,7 +91,10 @@ export class OpenAIModel implements LanguageModel {
     });
   }
 
-  async close(): Promise<void> {}
+  /** Releases the transport (connections live in Node's global fetch pool). */
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
 
   private checkIds(ids: readonly number[]): void {
     if (ids.length === 0) throw new RangeError(`${this.name}: empty prefix (a completion needs at least one prompt token)`);

@@ -72,6 +72,7 @@ export class ModelServerTransport {
     this.random = options.random ?? Math.random;
     this.limit = new ConcurrencyLimit(options.concurrency);
     const apiKey = options.apiKey ?? process.env['SPECBOUND_OPENAI_API_KEY'] ?? 'EMPTY';
+    const wrappedFetch = errorBodyNormalizingFetch(options.fetch ?? globalThis.fetch);
     this.replicas = options.endpoints.map((base) => ({
       base,
       client: new OpenAI({
@@ -79,10 +80,13 @@ export class ModelServerTransport {
         apiKey,
         maxRetries: 0,
         timeout: options.timeoutMs,
-        fetch: errorBodyNormalizingFetch(options.fetch ?? globalThis.fetch),
+        fetch: wrappedFetch,
       }),
     }));
   }
+
+  /** Nothing to release: connections belong to Node's global fetch pool (idle sockets do not keep the process alive). */
+  async close(): Promise<void> {}
 
   get endpoints(): readonly string[] {
     return this.replicas.map((r) => r.base);
@@ -125,7 +129,7 @@ export class ModelServerTransport {
       index = pick(index);
       const replica = this.replicas[index]!;
       const endpoint = endpointUrl(replica.base, path);
-      let failure: { error: ModelServerError; retryable: boolean; headers?: Headers };
+      let failure: { error: ModelServerError; retryable: boolean; headers?: HeaderLookup };
       try {
         const raw = await this.attemptOnce(replica, endpoint, attempt, signal);
         return parse(raw, endpoint);
@@ -188,19 +192,22 @@ function errorBodyNormalizingFetch(inner: typeof fetch): typeof fetch {
   };
 }
 
+type HeaderLookup = { get(name: string): string | null };
+
 function statusRetryable(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
 /** Maps whatever an attempt threw to our typed errors, and whether to retry. */
-function classify(err: unknown, endpoint: string, timeoutMs: number): { error: ModelServerError; retryable: boolean; headers?: Headers } {
+function classify(err: unknown, endpoint: string, timeoutMs: number): { error: ModelServerError; retryable: boolean; headers?: HeaderLookup } {
   if (err instanceof InvalidModelResponseError) return { error: err, retryable: false };
   if (err instanceof ModelServerError) return { error: err, retryable: err instanceof ModelServerTimeoutError || err instanceof ModelServerConnectionError };
   if (err instanceof APIConnectionTimeoutError) return { error: new ModelServerTimeoutError(endpoint, timeoutMs, { cause: err }), retryable: true };
   if (err instanceof APIUserAbortError) return { error: new ModelServerConnectionError(endpoint, 'request aborted', { cause: err }), retryable: false };
   if (err instanceof APIConnectionError) return { error: new ModelServerConnectionError(endpoint, connectionProblem(err), { cause: err }), retryable: true };
   if (err instanceof APIError && typeof err.status === 'number') {
-    const headers = err.headers instanceof Headers ? err.headers : undefined;
+    // Duck-typed: a custom fetch may bring its own Headers class.
+    const headers = typeof (err.headers as { get?: unknown } | undefined)?.get === 'function' ? err.headers : undefined;
     const error = new ModelServerStatusError(endpoint, err.status, serverMessage(err), { cause: err });
     return { error, retryable: statusRetryable(err.status), ...(headers === undefined ? {} : { headers }) };
   }
