@@ -24,14 +24,18 @@ export function mix32(x: number): number {
 /** Derives the seed of an independent stream from a master seed and any number of integer keys. */
 export function deriveSeed(seed: number, ...keys: number[]): number {
   let h = mix32(seed >>> 0);
-  for (const k of keys) h = mix32(h ^ mix32(k >>> 0) ^ Math.floor(k / 2 ** 32));
+  // Multiply the running hash before mixing in the next key: a plain h ^ mix32(k) would be
+  // symmetric, giving (seed 3, key 5) the same stream as (seed 5, key 3).
+  for (const k of keys) h = mix32((Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + mix32(k >>> 0) + Math.floor(k / 2 ** 32)) | 0);
   return h;
 }
 
 /** A seeded generator (xoroshiro128+ from pure-rand). `keys` select an independent stream. */
 export function createRng(seed: number, ...keys: number[]): Rng {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  const g = xoroshiro128plus(keys.length === 0 ? seed | 0 : deriveSeed(seed, ...keys) | 0);
+  // Always hash: pure-rand fills the state as (−1, ~seed, seed, 0), so a small raw seed would make
+  // the first draws ≈ 1 (seed 1 → 0.99999998); a mixed seed makes them uniform.
+  const g = xoroshiro128plus(deriveSeed(seed, ...keys) | 0);
   return {
     next: () => uniformFloat64(g),
     int: (n: number) => Math.floor(uniformFloat64(g) * n),
