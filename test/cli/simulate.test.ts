@@ -88,6 +88,27 @@ describe('specbound simulate', () => {
     expect(out.rows[2]!.lemma7).toBeCloseTo(Math.log(3) / out.muCE!, 12);
   });
 
+  it('--drafter-noise simulates a noisy drafter on a preset: below the oracle, with Lemma 7 beside it', async () => {
+    const common = ['simulate', '--preset', 'llama3.1-8b', '--P-max', '64', '--trees', '400', '--workers', '1', '--P', '64', '--json'];
+    const oracle = JSON.parse((await runCli(common)).stdout) as SimulateJson;
+    const r = await runCli([...common, '--drafter-noise', '1.5', '--drafter-temperature', '1.5']);
+    expect(r.code).toBe(0);
+    const drafted = JSON.parse(r.stdout) as SimulateJson;
+    expect(drafted.law.kind).toBe('noisy-drafter');
+    expect(drafted.muCE!).toBeGreaterThan(drafted.mu); // cross-entropy ≥ entropy
+    const o = oracle.rows[0]!;
+    const d = drafted.rows[0]!;
+    expect(d.mean).toBeLessThan(o.mean - 2 * Math.hypot(o.se, d.se));
+    expect(d.lemma7).toBeCloseTo(drafted.pi0! > 0 ? Math.min(1 / drafted.pi0!, Math.log(64) / drafted.muCE!) : Math.log(64) / drafted.muCE!, 12);
+  }, 120_000);
+
+  it('--depth-profile prints the mean nodes per depth of the P-max tree', async () => {
+    // Zipf(1, 2): children 2/3, 1/3; the 4 largest nodes 1, 2/3, 4/9, 1/3 sit at depths 0, 1, 2, 1.
+    const r = await runCli(['simulate', '--law', 'zipf:1:2', '--P-max', '4', '--trees', '1', '--depth-profile']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/depth\s+nodes\n-+\s+-+\n\s*0\s+1\n\s*1\s+2\n\s*2\s+1/);
+  });
+
   it.each([
     [['--law', 'zipf:x:5'], /invalid --law: "zipf:x:5" \(exponent S "x" is not a number/],
     [['--law', 'poisson:1'], /unknown law "poisson"/],
