@@ -18,7 +18,7 @@ import type { TokenDistribution } from '../dist/distribution.js';
 import { crossEntropyTerms } from '../dist/cross-entropy.js';
 import { entropyInterval, secondLogMomentInterval } from '../dist/moments.js';
 import { sampleToken } from '../dist/sample-token.js';
-import type { LanguageModel, TreeSession } from '../models/model.js';
+import { encodeText, type LanguageModel, type TreeSession } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
 import type { DraftTree } from '../tree/draft-tree.js';
 import { buildOptimalTree } from '../tree/optimal-tree.js';
@@ -104,8 +104,8 @@ export function unitPrompt(unit: number, samples: number): { prompt: number; sam
 }
 
 /** Token ids of a prompt, keeping BOS and the last tokens when longer than `maxTokens`. */
-export function promptTokens(model: LanguageModel, text: string, maxTokens: number): number[] {
-  const ids = model.tokenizer.encode(text);
+export async function promptTokens(model: LanguageModel, text: string, maxTokens: number): Promise<number[]> {
+  const ids = await encodeText(model.tokenizer, text);
   if (ids.length <= maxTokens) return ids;
   const bos = model.tokenizer.bos;
   if (bos !== undefined && ids[0] === bos) return [bos, ...ids.slice(ids.length - (maxTokens - 1))];
@@ -118,7 +118,7 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
   const prompt = ctx.prompts[promptIndex];
   if (prompt === undefined) throw new RangeError(`unit ${unit}: no prompt ${promptIndex}`);
   const callOptions = ctx.signal === undefined ? {} : { signal: ctx.signal };
-  const prefix = promptTokens(verifier, prompt.text, config.maxPromptTokens);
+  const prefix = await promptTokens(verifier, prompt.text, config.maxPromptTokens);
   const rng = createRng(config.seed, unit);
   const T = config.temperature;
   const eos = verifier.tokenizer.eos;

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ReportSchema } from '../../src/report/report-schema.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+
+let server: ChildProcess | undefined;
+
+/** Starts `specbound serve-model --model builtin --port 0 --json` and returns its base URL. */
+function startServer(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'serve-model', '--model', 'builtin', '--port', '0', '--json'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = child;
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const end = out.indexOf('}');
+      if (end >= 0) resolve((JSON.parse(out.slice(0, end + 1)) as { url: string }).url);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => reject(new Error(`serve-model exited with ${code}`)));
+  });
+}
+
+afterAll(() => {
+  server?.kill('SIGTERM');
+});
+
+describe('specbound report against an OpenAI-compatible server', () => {
+  it('report --target openai:URL#model=builtin measures through the server (top-k logprobs) and reports every curve', async () => {
+    const url = await startServer();
+    const dir = mkdtempSync(path.join(tmpdir(), 'report-openai-'));
+    const r = await runCli(['report', '--target', `openai:${url}#model=builtin`, '--prompts', 'builtin', '--prompts-per-task', '1', '--max-new-tokens', '8', '--P-max', '8', '--out', dir], {
+      timeoutMs: 240_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
+    expect(report.stats.overall.sequences).toBe(12); // 6 built-in tasks × 1 prompt × 2 samples (the report default)
+    // Servers return top-k logprobs: μ is an interval over the unknown tail, with its tail mass.
+    const [lo, hi] = report.stats.overall.mu.interval;
+    expect(report.stats.overall.tailMass).toBeGreaterThan(0);
+    expect(hi).toBeGreaterThan(lo);
+    expect(report.curves.oracle.length).toBe(6); // P = 1, 2, 3, 4, 6, 8
+    report.curves.iid.forEach((p, i) => expect(p.mean - 3 * (p.se ?? 0)).toBeLessThanOrEqual(report.curves.theorem1[i]!.mean));
+  }, 300_000);
+});
