@@ -5,7 +5,6 @@
 import { createRng } from '../core/rng.js';
 import type { ChildSampler } from './child-law.js';
 import type { BestFirstEnumerator } from './best-first-enumerator.js';
-import { CurveStatistics } from './tree-statistics.js';
 
 export interface ChunkResult {
   readonly chunk: number;
@@ -22,14 +21,37 @@ export interface ChunkWorkspace {
   readonly curve: Float64Array;
 }
 
+/**
+ * Runs trees firstTree .. firstTree + trees − 1 and returns their mean curve and Σ (x − mean)².
+ * Within the chunk it accumulates sums shifted by the first tree's curve (x − x₀ and (x − x₀)²:
+ * three flops per value instead of Welford's six, and exact zeros for deterministic laws), then
+ * converts: mean = x₀ + S₁/n, Σ (x − mean)² = S₂ − S₁²/n.
+ */
 export function simulateChunk(workspace: ChunkWorkspace, seed: number, chunk: number, firstTree: number, trees: number, depthProfile: boolean): ChunkResult {
   const { sampler, enumerator, curve } = workspace;
-  const statistics = new CurveStatistics(curve.length);
-  const depthCounts = depthProfile ? new Float64Array(curve.length) : null;
+  const length = curve.length;
+  const shift = new Float64Array(length);
+  const sum = new Float64Array(length);
+  const sumSquares = new Float64Array(length);
+  const depthCounts = depthProfile ? new Float64Array(length) : null;
   for (let t = firstTree; t < firstTree + trees; t++) {
     const rng = createRng(seed, t);
-    enumerator.run(sampler, rng, curve, curve.length, depthCounts ?? undefined);
-    statistics.add(curve);
+    enumerator.run(sampler, rng, curve, length, depthCounts ?? undefined);
+    if (t === firstTree) {
+      shift.set(curve);
+      continue;
+    }
+    for (let i = 0; i < length; i++) {
+      const d = curve[i]! - shift[i]!;
+      sum[i]! += d;
+      sumSquares[i]! += d * d;
+    }
   }
-  return { chunk, count: statistics.count, mean: statistics.mean, sumSquares: statistics.sumSquares, depthCounts };
+  const mean = shift;
+  for (let i = 0; i < length; i++) {
+    const s = sum[i]!;
+    mean[i]! += s / trees;
+    sumSquares[i] = Math.max(0, sumSquares[i]! - (s * s) / trees);
+  }
+  return { chunk, count: trees, mean, sumSquares, depthCounts };
 }

@@ -1,8 +1,8 @@
 /**
  * Mean and spread of per-tree curves E[X](P), P = 1..maxNodes, accumulated in a fixed order so
- * the result does not depend on how trees were split between workers: Welford's update within
- * a chunk of consecutive trees, Chan et al.'s pairwise merge between chunks (merged in chunk
- * order by the caller).
+ * the result does not depend on how trees were split between workers: chunks of consecutive
+ * trees (see simulate-chunk.ts) are merged with Chan et al.'s pairwise update, in chunk order.
+ * `add` (Welford) adds single trees for callers that do not work in chunks.
  */
 export class CurveStatistics {
   count = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedLaw, dirichletLaw, empiricalDrafterLaw, noisyDrafterLaw, simulateIid, zipfLaw } from '../../src/sim/index.js';
+import { createRng } from '../../src/core/rng.js';
+import { BestFirstEnumerator, calibratedLaw, dirichletLaw, empiricalDrafterLaw, noisyDrafterLaw, simulateIid, zipfLaw } from '../../src/sim/index.js';
 import { lemma7Estimate } from '../../src/theory/index.js';
 
 describe('simulateIid({law, maxNodes, trees, seed, workers})', () => {
@@ -20,6 +21,30 @@ describe('simulateIid({law, maxNodes, trees, seed, workers})', () => {
     const options = { law: dirichletLaw(0.2, 30), maxNodes: 64, trees: 200, seed: 3, chunkSize: 16 } as const;
     expect(await simulateIid({ ...options, workers: 2 })).toEqual(await simulateIid({ ...options, workers: 1 }));
   }, 120_000);
+
+  it('returns the two-pass mean and standard error of the per-tree curves (chunks merged exactly)', async () => {
+    // Independent computation: run each tree with its documented stream createRng(seed, tree),
+    // keep every curve, then mean and sd/√n the textbook way.
+    const law = calibratedLaw({ mu: 0.3, mu2: 0.7 });
+    const maxNodes = 20;
+    const trees = 150;
+    const result = await simulateIid({ law, maxNodes, trees, seed: 6, chunkSize: 40, workers: 1 });
+    const enumerator = new BestFirstEnumerator(maxNodes);
+    const sampler = law.createSampler(maxNodes - 1);
+    const curves: number[][] = [];
+    for (let t = 0; t < trees; t++) {
+      const curve = new Float64Array(maxNodes);
+      enumerator.run(sampler, createRng(6, t), curve);
+      curves.push(Array.from(curve));
+    }
+    for (let i = 0; i < maxNodes; i++) {
+      const xs = curves.map((c) => c[i]!);
+      const mean = xs.reduce((a, b) => a + b, 0) / trees;
+      const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (trees - 1);
+      expect(result.rows[i]!.mean).toBeCloseTo(mean, 12);
+      expect(result.rows[i]!.se).toBeCloseTo(Math.sqrt(variance / trees), 12);
+    }
+  });
 
   it('reports progress up to the number of trees', async () => {
     const seen: number[] = [];
