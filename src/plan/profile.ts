@@ -5,7 +5,7 @@
  * processed when the session opens and is not timed. Each k is run once to warm up, then
  * `repeats` times; the median is reported (robust to a stray slow run), with min and max.
  */
-import type { LanguageModel } from '../models/model.js';
+import { encodeText, type LanguageModel } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
 import type { LatencyRow } from './measured-latency.js';
 
@@ -51,7 +51,7 @@ async function timeOnePass(model: LanguageModel, prefix: readonly number[], k: n
 export async function profileVerification(model: LanguageModel, ks: readonly number[], options: ProfileOptions = {}): Promise<ProfileRow[]> {
   const repeats = options.repeats ?? 5;
   const now = options.now ?? (() => performance.now());
-  const prefix = options.prefix ?? model.tokenizer.encode('Once upon a time, there was a little', { bos: true });
+  const prefix = options.prefix ?? (await encodeText(model.tokenizer, 'Once upon a time, there was a little', { bos: true }));
   const rows: ProfileRow[] = [];
   for (const [index, k] of ks.entries()) {
     await timeOnePass(model, prefix, k, now);

@@ -102,9 +102,10 @@ export function register(program: Command): void {
 
 export async function generate(opts: Omit<GenerateOptions, 'json'>): Promise<GenerateResult> {
   if (opts.prompt.trim() === '') throw new InvalidValueError('--prompt', opts.prompt, 'empty; give some text for the model to continue');
-  const [{ loadModel }, { openTreeSession }, { rankedTokens }, { entropy }, { sampleToken }, { withTemperature }, { probabilityOf }, { createRng }, { createProgress }] =
+  const [{ loadModel }, { encodeText }, { openTreeSession }, { rankedTokens }, { entropy }, { sampleToken }, { withTemperature }, { probabilityOf }, { createRng }, { createProgress }] =
     await Promise.all([
       import('../../models/registry.js'),
+      import('../../models/model.js'),
       import('../../models/tree-session.js'),
       import('../../dist/ranked-tokens.js'),
       import('../../dist/moments.js'),
@@ -117,9 +118,9 @@ export async function generate(opts: Omit<GenerateOptions, 'json'>): Promise<Gen
   const model = await loadModel(opts.model);
   try {
     const { tokenizer } = model;
-    const promptIds = tokenizer.encode(opts.prompt, { bos: true });
+    const promptIds = await encodeText(tokenizer, opts.prompt, { bos: true });
     if (promptIds.length === 0) throw new InvalidValueError('--prompt', opts.prompt, `encodes to no tokens with ${model.name}`);
-    // A keyed stream: unkeyed small seeds start xoroshiro128+ with draws near 1 (see report).
+    // The sampler's own keyed stream, separate from any other use of the seed.
     const rng = createRng(opts.seed, SAMPLER_STREAM);
     const session = await openTreeSession(model, promptIds);
     const progress = createProgress('generate', opts.maxNewTokens);
