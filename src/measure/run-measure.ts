@@ -246,6 +246,7 @@ export async function buildReport(
     taskStats[task] = sub.stats;
     taskReports[task] = { stats: sub.stats, curves: sub.curves };
   }
+  const acceptance = measuredAcceptance(records);
   const bank: TokenDistribution[] = [];
   for (const r of records) for (const e of r.distributions) bank.push(decodeDistribution(e));
   const sweepP = Math.min(config.PMax, 64);
@@ -273,10 +274,14 @@ export async function buildReport(
       temperature: config.temperature,
       PMax: config.PMax,
       seed: config.seed,
+      promptsPerTask: config.promptsPerTask,
+      treeEvery: config.treeEvery,
+      iidTrees: config.iidTrees,
     },
     stats: { overall: overall.stats, tasks: taskStats },
     curves: { ...overall.curves, iid },
     tasks: taskReports,
+    ...(acceptance === undefined ? {} : { drafterAcceptance: acceptance }),
     entropyHistogram: entropyHistogram(records),
     temperatureSweep: sweep,
   };

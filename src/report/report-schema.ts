@@ -68,7 +68,18 @@ export const ReportSchema = z.object({
     temperature: z.number().positive(),
     PMax: z.number().int().positive(),
     seed: z.number().int(),
+    /** At most this many prompts of each task were used (measure --prompts-per-task). */
+    promptsPerTask: z.number().int().positive().optional(),
+    /** Trees were built at every treeEvery-th generated position. */
+    treeEvery: z.number().int().positive().optional(),
+    /** Trees of the i.i.d. simulation. */
+    iidTrees: z.number().int().positive().optional(),
   }),
+  /**
+   * The drafter's measured positional acceptance a_k = mean p(drafter's rank-k token), k = 0, 1, …
+   * (what Sequoia/Medusa static trees are built from); present with a drafter.
+   */
+  drafterAcceptance: z.array(z.number()).optional(),
   stats: z.object({ overall: StatsSummarySchema, tasks: z.record(z.string(), StatsSummarySchema) }),
   curves: CurvesSchema,
   tasks: z.record(z.string(), TaskReportSchema).optional(),
