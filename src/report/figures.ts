@@ -185,22 +185,25 @@ export function lemma7Points(report: Pick<Report, 'tasks'>, P: number, drafters:
 
 /**
  * The Figure 1 analog: each drafter's measured E[X] at budget P against the Lemma 7 estimate,
- * one point per task, with the diagonal y = x (points above it beat the estimate).
+ * one point per task (named beside the first drafter's points), with the diagonal y = x (points
+ * above it beat the estimate). The axes share one domain, padded around the points.
  */
 export function lemma7Figure(points: readonly Lemma7Point[], P: number, options: FigureSize = {}): PlotOptions {
   const drafters = [...new Set(points.map((p) => p.drafter))];
   const styles = drafters.map((d, i) => drafterStyle(d, i));
   const values = points.flatMap((p) => [p.estimate, p.measured]);
-  const lo = values.length === 0 ? 1 : Math.min(1, ...values);
-  const hi = values.length === 0 ? 2 : Math.max(...values);
+  const min = values.length === 0 ? 1 : Math.min(...values);
+  const max = values.length === 0 ? 2 : Math.max(...values);
+  const pad = Math.max(0.05, 0.1 * (max - min));
+  const lo = Math.max(0, min - pad);
+  const hi = max + pad;
   const marks: Plot.Markish[] = [Plot.line([{ v: lo }, { v: hi }], { x: 'v', y: 'v', stroke: '#999999', strokeDasharray: '4,4' })];
   drafters.forEach((drafter, i) => {
     const rows = points.filter((p) => p.drafter === drafter);
     const color = styles[i]!.color;
-    marks.push(
-      Plot.dot(rows, { x: 'estimate', y: 'measured', fill: color, r: 4 }),
-      Plot.text(rows, { x: 'estimate', y: 'measured', text: 'task', dx: 7, textAnchor: 'start', fill: color }),
-    );
+    marks.push(Plot.dot(rows, { x: 'estimate', y: 'measured', fill: color, r: 4 }));
+    // Task names once (beside the first drafter's points), so labels do not pile up.
+    if (i === 0) marks.push(Plot.text(rows, { x: 'estimate', y: 'measured', text: 'task', dx: 7, textAnchor: 'start', fill: color }));
   });
   return {
     width: options.width ?? 640,
