@@ -16,7 +16,15 @@ export function createProgress(label: string, total: number): Progress {
   const enabled = forced === '1' || (forced !== '0' && process.stderr.isTTY === true);
   if (!enabled) return { update() {}, increment() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted} elapsed, eta {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted} elapsed, eta {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+      // Forced on (SPECBOUND_PROGRESS=1) but not a terminal, e.g. a CI log: print a line every 2 s.
+      noTTYOutput: process.stderr.isTTY !== true,
+      notTTYSchedule: 2000,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
