@@ -28,6 +28,9 @@ export async function isGzipFile(file: string): Promise<boolean> {
     const buf = Buffer.alloc(2);
     const { bytesRead } = await handle.read(buf, 0, 2, 0);
     return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } catch (err) {
+    // open() succeeds on a directory; the read is what fails (EISDIR).
+    throw new InputFileError(file, undefined, `cannot read: ${describe(err)}`);
   } finally {
     await handle.close();
   }

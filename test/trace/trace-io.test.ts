@@ -94,6 +94,13 @@ describe('openTrace rejects bad input with file:line', () => {
     await expect(openTrace(path.join(dir, 'nope.jsonl'))).rejects.toThrow(/nope\.jsonl: cannot read/);
   });
 
+  it('a directory given as a trace', async () => {
+    // open() succeeds on a directory and only the read fails (EISDIR): that must still be an InputFileError.
+    const err = await openTrace(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputFileError);
+    expect(String((err as Error).message)).toContain(`${dir}: cannot read`);
+  });
+
   it('wrong format and wrong version', async () => {
     await expect(openTrace(await traceFile('fmt.jsonl', [], { hello: 1 }))).rejects.toThrow(/fmt\.jsonl:1: not a specbound trace/);
     await expect(openTrace(await traceFile('ver.jsonl', [], { ...HEADER, version: 2 }))).rejects.toThrow(/ver\.jsonl:1: unsupported trace version 2 \(this specbound reads version 1\)/);
