@@ -2,6 +2,7 @@
  * `specbound measure`: measure a verifier (and drafter) on a prompt set into a resumable run
  * directory. The options are shared with `specbound report`, which measures when needed.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidValueError } from '../../core/errors.js';
 import { MEASURE_CONFIG_VERSION, MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
@@ -48,8 +49,10 @@ export function addMeasureOptions(cmd: Command, defaults: MeasureDefaults = MEAS
 export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults = MEASURE_DEFAULTS, fallback: { target?: string; draft?: string; prompts?: string } = {}): MeasureConfig {
   const target = flags.target ?? fallback.target;
   if (target === undefined) throw new InvalidValueError('--target', '(missing)', 'give the verifier model, e.g. --target builtin or --target llama2c:PATH');
-  const prompts = flags.prompts ?? fallback.prompts;
-  if (prompts === undefined) throw new InvalidValueError('--prompts', '(missing)', 'give builtin or a prompt file');
+  const given = flags.prompts ?? fallback.prompts;
+  if (given === undefined) throw new InvalidValueError('--prompts', '(missing)', 'give builtin or a prompt file');
+  // A prompt file is stored by absolute path, so `report RUN_DIR` works from any directory.
+  const prompts = given === 'builtin' || flags.prompts === undefined ? given : path.resolve(given);
   const draft = flags.draft ?? fallback.draft;
   const int = (flag: string, v: string | undefined, d: number, min = 1) => (v === undefined ? d : parseInteger(flag, v, { min }));
   return {
