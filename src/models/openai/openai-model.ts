@@ -91,7 +91,7 @@ export class OpenAIModel implements LanguageModel {
     });
   }
 
-  /** Releases the transport (connections live in Node's global fetch pool). */
+  /** Releases the transport's idle keep-alive connections. */
   async close(): Promise<void> {
     await this.transport.close();
   }

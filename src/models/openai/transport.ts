@@ -10,6 +10,7 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { createHttpFetch, type HttpFetch } from './http-fetch.js';
 import type { OpenAIClientOptions } from './client-options.js';
 import {
   InvalidModelResponseError,
@@ -25,7 +26,7 @@ export type TransportOptions = Pick<
   OpenAIClientOptions,
   'endpoints' | 'concurrency' | 'maxRetries' | 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs' | 'apiKey'
 > & {
-  /** Replaces global fetch (tests count calls this way). */
+  /** Replaces the node:http fetch (http-fetch.ts) the client uses by default (tests count calls this way). */
   readonly fetch?: typeof fetch;
   /** Jitter source (tests pass a seeded one); Math.random otherwise. */
   readonly random?: () => number;
@@ -64,6 +65,8 @@ export class ModelServerTransport {
   private readonly options: TransportOptions;
   private readonly random: () => number;
   private nextReplica = 0;
+  /** Our keep-alive node:http fetch, when no fetch was passed in. */
+  private readonly httpFetch: HttpFetch | undefined;
   /** Attempts made so far (all requests, all endpoints). */
   attempts = 0;
 
@@ -72,7 +75,8 @@ export class ModelServerTransport {
     this.random = options.random ?? Math.random;
     this.limit = new ConcurrencyLimit(options.concurrency);
     const apiKey = options.apiKey ?? process.env['SPECBOUND_OPENAI_API_KEY'] ?? 'EMPTY';
-    const wrappedFetch = errorBodyNormalizingFetch(options.fetch ?? globalThis.fetch);
+    this.httpFetch = options.fetch === undefined ? createHttpFetch() : undefined;
+    const wrappedFetch = errorBodyNormalizingFetch(options.fetch ?? this.httpFetch!.fetch);
     this.replicas = options.endpoints.map((base) => ({
       base,
       client: new OpenAI({
@@ -85,8 +89,10 @@ export class ModelServerTransport {
     }));
   }
 
-  /** Nothing to release: connections belong to Node's global fetch pool (idle sockets do not keep the process alive). */
-  async close(): Promise<void> {}
+  /** Closes idle keep-alive connections (idle sockets never keep the process alive anyway). */
+  async close(): Promise<void> {
+    this.httpFetch?.close();
+  }
 
   get endpoints(): readonly string[] {
     return this.replicas.map((r) => r.base);
