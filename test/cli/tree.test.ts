@@ -81,6 +81,8 @@ describe('specbound tree', () => {
     [['tree', '--law', 'zipf:x:2'], /invalid --law/],
     [['tree', '--strategy', 'medusa', '--law', 'zipf:1:2', '--acceptance', '0.7,0.5'], /sums to 1\.2/],
     [['tree', '--strategy', 'eagle', '--P', '50', '--depth', '1', '--top-k', '3', '--law', 'zipf:1:20'], /at most 12 drafted tokens/],
+    // a drafter with another vocabulary (builtin: ~100 tokens, stories260K: 512) used to crash inside the builtin backend
+    [['tree', '--P', '4', '--strategy', 'q-greedy', '--model', 'builtin', '--draft', STORIES], /invalid --draft.*vocabulary has 512 tokens but the verifier's has \d+/],
   ])('rejects %j with one line and exit code 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -253,6 +253,9 @@ async function modelSource(opts: TreeOptions, P: number): Promise<Source> {
   const { modelPositionalAcceptance } = await import('../../tree/static/model-acceptance.js');
   const verifierModel = await loadModel(opts.model!, '--model');
   const drafterModel = opts.draft === undefined ? verifierModel : await loadModel(opts.draft, '--draft');
+  if (drafterModel.vocabSize !== verifierModel.vocabSize) {
+    throw new InvalidValueError('--draft', opts.draft, `its vocabulary has ${drafterModel.vocabSize} tokens but the verifier's has ${verifierModel.vocabSize}; a drafter must share the verifier's tokenizer`);
+  }
   const prompt = verifierModel.tokenizer.encode(opts.prompt);
   const sessions: TreeSession[] = [];
   const open = async (m: LanguageModel) => {
