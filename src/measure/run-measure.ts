@@ -88,9 +88,14 @@ export function lemma1BatchSize(model: LanguageModel): number {
   return model.openTree === undefined ? 8 : 1;
 }
 
-/** Context length of a model when the backend says (`contextLength`), for capping tree depth. */
-function contextLengthOf(model: LanguageModel): number | undefined {
-  const n = (model as { contextLength?: unknown }).contextLength;
+/**
+ * Context length of a model, for capping generation and tree depth: the backend's
+ * `contextLength` when it has one, else a llama2.c checkpoint's `seq_len` (the interface has no
+ * such field yet; backends without either are taken as unlimited).
+ */
+export function contextLengthOf(model: LanguageModel): number | undefined {
+  const m = model as { contextLength?: unknown; checkpoint?: { config?: { seqLen?: unknown } } };
+  const n = m.contextLength ?? m.checkpoint?.config?.seqLen;
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
@@ -155,13 +160,16 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   const needModels = todo.length > 0 || staticTodo().length > 0;
   const models = options.models ?? (needModels ? await loadModels(config) : undefined);
   let measured = 0;
+  const contextLength =
+    models === undefined
+      ? undefined
+      : [contextLengthOf(models.verifier), models.drafter === undefined ? undefined : contextLengthOf(models.drafter)]
+          .filter((n): n is number => n !== undefined)
+          .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   try {
     if (models !== undefined && todo.length > 0 && budgetLeft > 0) {
       const runNow = todo.slice(0, Math.min(todo.length, budgetLeft));
       budgetLeft -= runNow.length;
-      const contextLength = [contextLengthOf(models.verifier), models.drafter === undefined ? undefined : contextLengthOf(models.drafter)]
-        .filter((n): n is number => n !== undefined)
-        .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
       const ctx = {
         config,
         verifier: models.verifier,
@@ -190,7 +198,15 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
       else {
         const runNow = secondPass.slice(0, Math.min(secondPass.length, budgetLeft));
         budgetLeft -= runNow.length;
-        const ctx = { config, verifier: models.verifier, drafter: models.drafter, prompts, plans: staticTreePlans(acceptance, budgetGrid(config.PMax)), signal: options.signal };
+        const ctx = {
+          config,
+          verifier: models.verifier,
+          drafter: models.drafter,
+          prompts,
+          plans: staticTreePlans(acceptance, budgetGrid(config.PMax)),
+          contextLength,
+          signal: options.signal,
+        };
         options.onProgress?.({ phase: 'static trees', done: statics.size, total });
         await runPool(runNow, concurrency(options, config), async (unit) => {
           const record = await measureStaticUnit(ctx, records.get(unit)!);

@@ -8,7 +8,7 @@
  */
 import type { LanguageModel } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
-import type { DraftTree } from '../tree/draft-tree.js';
+import { treeDepth, type DraftTree } from '../tree/draft-tree.js';
 import { instantiateStaticTree } from '../tree/static/instantiate.js';
 import { medusaTree } from '../tree/static/medusa.js';
 import { sequoiaTree } from '../tree/static/sequoia.js';
@@ -61,6 +61,8 @@ export interface StaticUnitContext {
   readonly drafter: LanguageModel;
   readonly prompts: readonly Prompt[];
   readonly plans: readonly StaticTreePlan[];
+  /** Largest number of tokens the models accept, when known: trees that would pass it are skipped. */
+  readonly contextLength?: number | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -91,6 +93,7 @@ export async function measureStaticUnit(ctx: StaticUnitContext, record: UnitReco
       const drafterHere = subSession(dSession, dAt[t]!.node, dAt[t]!.distribution);
       const verifierHere = subSession(vSession, vAt[t]!.node, vAt[t]!.distribution);
       for (const plan of ctx.plans) {
+        if (ctx.contextLength !== undefined && prefix.length + t + treeDepth(plan.rankTree) + 1 > ctx.contextLength) continue;
         const tree = await instantiateStaticTree(plan.rankTree, drafterHere, callOptions);
         const dists = await verifierDistributions(tree, verifierHere, callOptions);
         const byBudget = (values[plan.strategy] ??= {});

@@ -193,8 +193,10 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
     // 2. Trees at every treeEvery-th position.
     const trees: TreePositionRecord[] = [];
     for (let t = 0; t < n; t += config.treeEvery) {
+      // A tree of P-max nodes can be P-max − 1 tokens deep: positions too close to the end of the
+      // model's context get no trees (all strategies skip them alike, so they stay comparable).
       const maxDepth = ctx.contextLength === undefined ? Infinity : ctx.contextLength - (prefix.length + t) - 1;
-      if (maxDepth < 1) break;
+      if (maxDepth < config.PMax - 1) break;
       const vAt = subSession(vSession, vNodes[t]!, pDists[t]!);
       const oracle = await buildOptimalTree(vAt, config.PMax, { maxDepth, ...(ctx.oracleBatchSize === undefined ? {} : { batchSize: ctx.oracleBatchSize }), ...callOptions });
       const { path, censoredFrom } = continuationPath(oracle.tree, tokens, t);

@@ -28,6 +28,8 @@ export interface FakeModelOptions {
   readonly name?: string;
   /** Counts calls, for tests that check work is skipped on resume. */
   readonly calls?: { count: number };
+  /** When set, the model exposes `contextLength` and rejects longer prefixes (as llama2c does). */
+  readonly contextLength?: number;
 }
 
 export function fakeModel(options: FakeModelOptions = {}): LanguageModel {
@@ -54,12 +56,15 @@ export function fakeModel(options: FakeModelOptions = {}): LanguageModel {
     logits[FAKE_EOS] = eosLogit;
     return fromLogits(logits);
   };
+  const limit = options.contextLength;
   return {
+    ...(limit === undefined ? {} : { contextLength: limit }),
     name: options.name ?? 'fake',
     vocabSize: V,
     tokenizer,
     async nextTokenDistributions(prefixes) {
       if (options.calls !== undefined) options.calls.count += prefixes.length;
+      if (limit !== undefined && prefixes.some((p) => p.length > limit)) throw new RangeError(`prefix longer than the context of ${limit} tokens`);
       return prefixes.map(dist);
     },
   };

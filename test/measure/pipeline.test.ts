@@ -112,6 +112,18 @@ describe('runMeasurement', () => {
     await expect(runMeasurement({ config: config({ samples: 3 }), outDir: dir, models: models(), prompts })).rejects.toThrow(/samples 2 there, 3 here/);
   });
 
+  it('runMeasurement keeps prompts, generation and every tree inside a model\'s context length', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const long: Prompt[] = [{ id: 'long', task: 'alpha', text: 'x'.repeat(100), source: 'test' }];
+    const small = () => ({ verifier: fakeModel({ contextLength: 40 }), drafter: fakeModel({ trigram: 0, contextLength: 40 }) });
+    const { report } = await runMeasurement({ config: config({ maxPromptTokens: 30, maxNewTokens: 24, PMax: 8 }), outDir: dir, models: small(), prompts: long });
+    // Prompt cut to 30 tokens (BOS + last 29), so at most 40 − 30 − 1 = 9 new tokens fit; trees of
+    // P-max = 8 nodes (7 deep) fit at t = 0 (9 left) but not at t = 4 (5 left).
+    expect(report!.stats.overall.positions).toBe(2 * 9);
+    expect(report!.curves.oracle.length).toBeGreaterThan(0);
+    expect(report!.curves.drafters['sequoia']?.length).toBeGreaterThan(0);
+  });
+
   it('runMeasurement with another seed samples other continuations', async () => {
     const a = await runMeasurement({ config: config(), outDir: mkdtempSync(path.join(tmpdir(), 'measure-')), models: models(), prompts });
     const b = await runMeasurement({ config: config({ seed: 2 }), outDir: mkdtempSync(path.join(tmpdir(), 'measure-')), models: models(), prompts });
