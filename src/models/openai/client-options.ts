@@ -1,6 +1,6 @@
 /**
  * Options of the OpenAI-compatible client, from the model spelling
- * `openai:URL[,URL…]#model=NAME[&logprobs=K][&concurrency=N][&retries=N][&timeout=SECONDS][&backoff=MS][&vocab=V]`.
+ * `openai:URL[,URL…]#model=NAME[&logprobs=K][&concurrency=N][&retries=N][&timeout=SECONDS][&backoff=MS][&vocab=V][&batch=B]`.
  */
 import { InvalidValueError } from '../../core/errors.js';
 import type { ModelSpec } from '../spec.js';
@@ -25,6 +25,12 @@ export interface OpenAIClientOptions {
   readonly vocabSize?: number;
   /** API key sent as `Authorization: Bearer`; defaults to $SPECBOUND_OPENAI_API_KEY or "EMPTY". */
   readonly apiKey?: string;
+  /**
+   * Prompts per completions request in `nextTokenDistributions` (a list of token-id prompts, as
+   * vLLM and serve-model accept; choices come back by `index`). 1 (the default) sends one request
+   * per prefix; more divides the per-request cost of client and server by up to B.
+   */
+  readonly promptsPerRequest?: number;
   /** The spelling shown as the model's name. */
   readonly name?: string;
 }
@@ -38,7 +44,7 @@ export const DEFAULT_CLIENT_OPTIONS = {
   backoffCapMs: 8_000,
 } as const;
 
-const KNOWN_PARAMS = ['model', 'logprobs', 'concurrency', 'retries', 'timeout', 'backoff', 'vocab'];
+const KNOWN_PARAMS = ['model', 'logprobs', 'concurrency', 'retries', 'timeout', 'backoff', 'vocab', 'batch'];
 
 export function clientOptionsFromSpec(spec: ModelSpec): OpenAIClientOptions {
   const source = 'model spelling';
@@ -83,6 +89,7 @@ export function clientOptionsFromSpec(spec: ModelSpec): OpenAIClientOptions {
     backoffBaseMs,
     backoffCapMs: Math.max(backoffBaseMs, DEFAULT_CLIENT_OPTIONS.backoffCapMs),
     ...(vocab === undefined ? {} : { vocabSize: int('vocab', 0, 1) }),
+    ...(spec.params.get('batch') === undefined ? {} : { promptsPerRequest: int('batch', 1, 1, 4096) }),
     name: spec.text,
   };
 }

@@ -35,6 +35,7 @@ export async function createOpenAIModel(options: OpenAIClientOptions & Pick<Tran
     logprobs: options.logprobs,
     vocabSize,
     ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.promptsPerRequest === undefined ? {} : { promptsPerRequest: options.promptsPerRequest }),
     ...(vocabulary === undefined ? {} : { vocabulary }),
     ...(maxModelLen === undefined ? {} : { maxModelLen }),
   });

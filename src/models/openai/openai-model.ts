@@ -7,6 +7,9 @@
  *   Greedy decoding makes the listed map exactly the top K (vLLM adds the sampled token when it is
  *   outside the top K; the greedy token never is), and vLLM's logprobs are the raw temperature-1
  *   ones whatever the sampling temperature (logprobs_mode = raw_logprobs).
+ *   With `promptsPerRequest` B > 1 (`&batch=B`), the prefixes go B at a time (fewer when that
+ *   keeps every concurrency slot busy) as a list of prompts in one request; choice `index` i
+ *   answers prompt i, and every index must come back exactly once.
  * - `scoreSequence(ids)`: vLLM's `prompt_logprobs: K` scores every position of `ids` in one
  *   request; plus the generated position gives the distribution after every prefix.
  *
@@ -32,18 +35,21 @@ export class OpenAIModel implements LanguageModel {
   readonly logprobs: number;
   /** Context length the server reports, when it does. */
   readonly maxModelLen: number | undefined;
+  /** Prompts per request in nextTokenDistributions (1: one request per prefix). */
+  readonly promptsPerRequest: number;
   private readonly servedModel: string;
   private readonly mapToken: TokenStringMapper;
 
   constructor(
     readonly transport: ModelServerTransport,
-    options: Pick<OpenAIClientOptions, 'model' | 'logprobs' | 'name'> & { vocabSize: number; vocabulary?: Vocabulary; maxModelLen?: number },
+    options: Pick<OpenAIClientOptions, 'model' | 'logprobs' | 'name' | 'promptsPerRequest'> & { vocabSize: number; vocabulary?: Vocabulary; maxModelLen?: number },
   ) {
     this.name = options.name ?? `openai:${transport.endpoints.join(',')}#model=${options.model}`;
     this.servedModel = options.model;
     this.vocabSize = options.vocabSize;
     this.logprobs = Math.min(options.logprobs, options.vocabSize);
     this.maxModelLen = options.maxModelLen;
+    this.promptsPerRequest = options.promptsPerRequest ?? 1;
     this.tokenizer = new RemoteTokenizer(transport, options.model, options.vocabulary);
     let pieces: Map<string, number> | undefined;
     if (options.vocabulary !== undefined) {
@@ -59,7 +65,36 @@ export class OpenAIModel implements LanguageModel {
   }
 
   async nextTokenDistributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<TokenDistribution[]> {
-    return Promise.all(prefixes.map((prefix) => this.nextTokenDistribution(prefix, options)));
+    // B at a time, but no more than needed to give every concurrency slot a request.
+    const size = Math.min(this.promptsPerRequest, Math.ceil(prefixes.length / this.transport.concurrency));
+    if (size <= 1) return Promise.all(prefixes.map((prefix) => this.nextTokenDistribution(prefix, options)));
+    for (const prefix of prefixes) this.checkIds(prefix);
+    const groups: (readonly (readonly number[])[])[] = [];
+    for (let i = 0; i < prefixes.length; i += size) groups.push(prefixes.slice(i, i + size));
+    const answers = await Promise.all(groups.map((group) => this.nextTokenDistributionsInOneRequest(group, options)));
+    return answers.flat();
+  }
+
+  /** The top-K distributions after each of `prefixes`, all in one request (a list of prompts). */
+  private nextTokenDistributionsInOneRequest(prefixes: readonly (readonly number[])[], options: DistributionCallOptions | undefined): Promise<SparseDistribution[]> {
+    const k = this.logprobs;
+    const body = {
+      model: this.servedModel,
+      prompt: prefixes.map((p) => [...p]),
+      max_tokens: 1,
+      temperature: 0,
+      logprobs: k,
+      return_tokens_as_token_ids: true,
+    };
+    return this.transport.request(
+      '/completions',
+      (client, opts) => client.completions.create(body, opts),
+      (raw, endpoint) => {
+        const choices = this.checkResponse(raw, endpoint, prefixes.length);
+        return choices.map((choice) => this.generatedDistribution(choice, k, endpoint));
+      },
+      options?.signal,
+    );
   }
 
   /** The top-K distribution after `prefix` (one request). */
@@ -121,21 +156,29 @@ export class OpenAIModel implements LanguageModel {
       '/completions',
       (client, opts) => client.completions.create(body, opts),
       (raw, endpoint) => {
-        const choice = this.checkResponse(raw, endpoint);
-        return read(choice, endpoint);
+        const [choice] = this.checkResponse(raw, endpoint, 1);
+        return read(choice!, endpoint);
       },
       options?.signal,
     );
   }
 
-  private checkResponse(raw: unknown, endpoint: string): CompletionResponse['choices'][number] {
+  /** The checked answer's choices in prompt order (choice `index` i answers prompt i). */
+  private checkResponse(raw: unknown, endpoint: string, prompts: number): CompletionResponse['choices'] {
     if (raw === undefined || raw === null || raw === '') throw new InvalidModelResponseError(endpoint, 'empty answer');
     if (typeof raw === 'string') throw new InvalidModelResponseError(endpoint, `the answer is not JSON: ${JSON.stringify(raw.slice(0, 60))}`);
     const r = completionResponseSchema.safeParse(raw);
     if (!r.success) throw new InvalidModelResponseError(endpoint, `not a completion answer (${describeZodProblem(r.error)})`);
     if (r.data.model !== this.servedModel) throw new InvalidModelResponseError(endpoint, `answered as model ${JSON.stringify(r.data.model)}, asked for ${JSON.stringify(this.servedModel)}`);
-    if (r.data.choices.length !== 1) throw new InvalidModelResponseError(endpoint, `${r.data.choices.length} choices for one prompt`);
-    return r.data.choices[0]!;
+    const choices = r.data.choices;
+    if (choices.length !== prompts) throw new InvalidModelResponseError(endpoint, `${choices.length} choices for ${prompts === 1 ? 'one prompt' : `${prompts} prompts`}`);
+    if (prompts === 1) return choices;
+    const ordered: CompletionResponse['choices'] = new Array<CompletionResponse['choices'][number]>(prompts);
+    for (const choice of choices) {
+      if (choice.index >= prompts || ordered[choice.index] !== undefined) throw new InvalidModelResponseError(endpoint, `choice index ${choice.index} is ${choice.index >= prompts ? `outside the ${prompts} prompts` : 'listed twice'}`);
+      ordered[choice.index] = choice;
+    }
+    return ordered;
   }
 
   private generatedDistribution(choice: CompletionResponse['choices'][number], k: number, endpoint: string): SparseDistribution {

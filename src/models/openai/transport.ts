@@ -94,6 +94,11 @@ export class ModelServerTransport {
     this.httpFetch?.close();
   }
 
+  /** Requests in flight at most. */
+  get concurrency(): number {
+    return this.options.concurrency;
+  }
+
   get endpoints(): readonly string[] {
     return this.replicas.map((r) => r.base);
   }
