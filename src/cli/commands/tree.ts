@@ -256,7 +256,9 @@ async function modelSource(opts: TreeOptions, P: number): Promise<Source> {
   if (drafterModel.vocabSize !== verifierModel.vocabSize) {
     throw new InvalidValueError('--draft', opts.draft, `its vocabulary has ${drafterModel.vocabSize} tokens but the verifier's has ${verifierModel.vocabSize}; a drafter must share the verifier's tokenizer`);
   }
-  const prompt = verifierModel.tokenizer.encode(opts.prompt);
+  const { encodeText } = await import('../../models/model.js');
+  // encodeText, not tokenizer.encode: openai: models tokenize on the server (encodeAsync).
+  const prompt = await encodeText(verifierModel.tokenizer, opts.prompt);
   const sessions: TreeSession[] = [];
   const open = async (m: LanguageModel) => {
     const s = await openTreeSession(m, prompt);
