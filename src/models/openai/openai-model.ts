@@ -24,7 +24,7 @@ import type { OpenAIClientOptions } from './client-options.js';
 import { InvalidModelResponseError } from './errors.js';
 import { sparseFromPromptEntry, sparseFromTopLogprobs, tokenIdMapper, type TokenStringMapper } from './logprob-maps.js';
 import { RemoteTokenizer } from './remote-tokenizer.js';
-import { completionResponseSchema, describeZodProblem, type CompletionResponse, type Vocabulary } from './response-schema.js';
+import { completionResponseSchema, describeZodProblem, isPlainCompletionResponse, type CompletionResponse, type Vocabulary } from './response-schema.js';
 import type { ModelServerTransport } from './transport.js';
 
 export class OpenAIModel implements LanguageModel {
@@ -167,10 +167,15 @@ export class OpenAIModel implements LanguageModel {
   private checkResponse(raw: unknown, endpoint: string, prompts: number): CompletionResponse['choices'] {
     if (raw === undefined || raw === null || raw === '') throw new InvalidModelResponseError(endpoint, 'empty answer');
     if (typeof raw === 'string') throw new InvalidModelResponseError(endpoint, `the answer is not JSON: ${JSON.stringify(raw.slice(0, 60))}`);
-    const r = completionResponseSchema.safeParse(raw);
-    if (!r.success) throw new InvalidModelResponseError(endpoint, `not a completion answer (${describeZodProblem(r.error)})`);
-    if (r.data.model !== this.servedModel) throw new InvalidModelResponseError(endpoint, `answered as model ${JSON.stringify(r.data.model)}, asked for ${JSON.stringify(this.servedModel)}`);
-    const choices = r.data.choices;
+    let answer: CompletionResponse;
+    if (isPlainCompletionResponse(raw)) answer = raw;
+    else {
+      const r = completionResponseSchema.safeParse(raw);
+      if (!r.success) throw new InvalidModelResponseError(endpoint, `not a completion answer (${describeZodProblem(r.error)})`);
+      answer = r.data;
+    }
+    if (answer.model !== this.servedModel) throw new InvalidModelResponseError(endpoint, `answered as model ${JSON.stringify(answer.model)}, asked for ${JSON.stringify(this.servedModel)}`);
+    const choices = answer.choices;
     if (choices.length !== prompts) throw new InvalidModelResponseError(endpoint, `${choices.length} choices for ${prompts === 1 ? 'one prompt' : `${prompts} prompts`}`);
     if (prompts === 1) return choices;
     const ordered: CompletionResponse['choices'] = new Array<CompletionResponse['choices'][number]>(prompts);

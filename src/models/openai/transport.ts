@@ -44,7 +44,7 @@ export interface RetryInfo {
 /** One attempt: the request made with a configured openai client. */
 export type AttemptFn = (
   client: OpenAI,
-  options: { signal: AbortSignal; timeout: number; maxRetries: 0 },
+  options: { signal?: AbortSignal; timeout: number; maxRetries: 0 },
   /** The replica's base URL (`http://host:8000/v1`). */
   base: string,
 ) => Promise<unknown>;
@@ -67,6 +67,8 @@ export class ModelServerTransport {
   private nextReplica = 0;
   /** Our keep-alive node:http fetch, when no fetch was passed in. */
   private readonly httpFetch: HttpFetch | undefined;
+  /** The per-attempt options without a caller's signal (one object, not one per request). */
+  private readonly plainAttemptOptions: { timeout: number; maxRetries: 0 };
   /** Attempts made so far (all requests, all endpoints). */
   attempts = 0;
 
@@ -74,6 +76,7 @@ export class ModelServerTransport {
     this.options = options;
     this.random = options.random ?? Math.random;
     this.limit = new ConcurrencyLimit(options.concurrency);
+    this.plainAttemptOptions = Object.freeze({ timeout: options.timeoutMs, maxRetries: 0 as const });
     const apiKey = options.apiKey ?? process.env['SPECBOUND_OPENAI_API_KEY'] ?? 'EMPTY';
     this.httpFetch = options.fetch === undefined ? createHttpFetch() : undefined;
     const wrappedFetch = errorBodyNormalizingFetch(options.fetch ?? this.httpFetch!.fetch);
@@ -155,9 +158,17 @@ export class ModelServerTransport {
     }
   }
 
-  /** One attempt with its own timeout covering headers and body. */
+  /**
+   * One attempt, with a timeout covering headers and body. With our node:http fetch the body is
+   * read inside fetch, so the openai client's own timeout (armed around fetch) covers both and is
+   * the only timer: its APIConnectionTimeoutError becomes ModelServerTimeoutError in classify().
+   * A fetch passed in may stream the body after fetch returns, so then we arm our own timer.
+   */
   private async attemptOnce(replica: Replica, endpoint: string, attempt: AttemptFn, signal: AbortSignal | undefined): Promise<unknown> {
     this.attempts++;
+    if (this.httpFetch !== undefined) {
+      return attempt(replica.client, signal === undefined ? this.plainAttemptOptions : { signal, timeout: this.options.timeoutMs, maxRetries: 0 }, replica.base);
+    }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new ModelServerTimeoutError(endpoint, this.options.timeoutMs)), this.options.timeoutMs);
     const combined = signal === undefined ? timeout.signal : AbortSignal.any([signal, timeout.signal]);
