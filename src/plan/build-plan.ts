@@ -16,7 +16,7 @@ import type { DrafterKind } from './drafter-latency.js';
 import type { EngineConfigs } from './engine-configs.js';
 import { getGpuPreset, type GpuSpec } from './gpu-presets.js';
 import type { LatencyModel, NumberKind } from './latency.js';
-import { measuredLatency, parseLatencyCsv } from './measured-latency.js';
+import { measuredLatency, parseLatencyCsv, type MeasuredLatency } from './measured-latency.js';
 import { plan, type CostSummary, type Plan, type PlanPoint } from './planner.js';
 import { readTextSource, type ReadTextOptions } from './read-text-source.js';
 import { rooflineLatency } from './roofline.js';
@@ -119,7 +119,7 @@ async function readArchitecture(name: string, source: string): Promise<ModelArch
   return getArchitecturePreset(name, source);
 }
 
-async function readLatencyTable(file: string, what: string): Promise<LatencyModel> {
+async function readLatencyTable(file: string, what: string): Promise<MeasuredLatency> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -212,8 +212,10 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     ...(options.overheadMs === undefined ? {} : { overheadMs: options.overheadMs }),
   };
   let verifier: LatencyModel;
+  let verifierTable: MeasuredLatency | undefined;
   if (options.latencyCsv !== undefined) {
-    verifier = await readLatencyTable(options.latencyCsv, 'verifier latency');
+    verifierTable = await readLatencyTable(options.latencyCsv, 'verifier latency');
+    verifier = verifierTable;
   } else {
     const roof = rooflineLatency({ arch, ...rooflineCommon, ...(options.parameters === undefined ? {} : { parameters: options.parameters }) });
     if (roof.weightBytes > gpu.memoryBytes * devices) {
@@ -291,6 +293,12 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     draftModel: draftModelName,
     eagleHead,
   });
+
+  if (verifierTable?.extrapolates(result.best.P) === true) {
+    // Beyond the table the latency is a guess (the last slope, never decreasing), so the chosen P may be an artefact of it.
+    const lastK = verifierTable.rows[verifierTable.rows.length - 1]!.k;
+    notes.push(`the best P = ${result.best.P} lies beyond the verifier latency table (k up to ${lastK}): T_v(${result.best.P}) is extrapolated, not measured; time larger k (e.g. specbound profile --k 1..${result.best.P}) before trusting this P`);
+  }
 
   let deploymentJson: PlanResult['deployment'];
   let deploymentPoint: { P: number; speedup: number } | undefined;

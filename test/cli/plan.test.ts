@@ -81,6 +81,20 @@ describe('specbound plan --run', () => {
     expect(r.stdout).toContain('this deployment reaches 90% of the speed-of-light at its budget P = 4: 2.6 tokens per pass measured vs 2.9 from the measured oracle');
     expect(r.stdout).toContain('per-position acceptance: 0.693, 0.507, 0.4 [measured');
   });
+  it('says when the best P lies beyond the measured verifier latency table', async () => {
+    // A table that stops at k = 2: planning up to P = 64 extrapolates T_v, which must be said (it was silent).
+    const csv = path.join(tmp, 'short-latency.csv');
+    await writeFile(csv, 'k,ms\n1,2.0\n2,2.1\n');
+    const r = await runCli(['plan', '--preset', 'llama3.1-8b', '--latency-csv', csv, '--P-max', '64', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as PlanJson;
+    expect(j.best.P).toBeGreaterThan(2);
+    expect(j.notes.some((n) => n.includes(`best P = ${j.best.P} lies beyond the verifier latency table (k up to 2)`))).toBe(true);
+    // Inside the table there is nothing to say.
+    const inside = await runCli(['plan', '--preset', 'llama3.1-8b', '--latency-csv', csv, '--P-max', '2', '--json']);
+    expect((JSON.parse(inside.stdout) as PlanJson).notes.some((n) => n.includes('beyond the verifier latency table'))).toBe(false);
+  });
+
   it('names a missing run directory in one line, exit 2', async () => {
     const r = await runCli(['plan', '--run', path.join(tmp, 'nope')]);
     expect(r.code).toBe(2);
