@@ -115,6 +115,20 @@ describe('specbound generate bad input', () => {
     expectOneLineError(r, /tokenizer\.bin: (truncated inside token|token \d+ has length|tokenizer holds \d+ tokens but the model)/);
   });
 
+  it('stops at the end of the context window instead of failing there', async () => {
+    // stories260K has seq_len 512. This prompt is a few tokens short of it, so 32 new tokens do not
+    // fit: generation used to die with "invalid token sequence: 513 tokens" (exit 2, nothing printed).
+    const prompt = 'Once upon a time '.repeat(123);
+    const r = await runCli(['generate', '--model', `llama2c:${LEGACY}`, '--prompt', prompt, '--max-new-tokens', '32', '--temperature', '0', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    expect(out.promptTokens).toBeGreaterThan(512 - 32);
+    expect(out.stopped).toBe('context-length');
+    expect(out.tokens.length).toBe(512); // every position of the window used, none beyond
+    expect(out.steps.length).toBe(512 - out.promptTokens);
+  });
+
   it('rejects an empty prompt', async () => {
     const r = await runCli(['generate', '--model', `llama2c:${LEGACY}`, '--prompt', '']);
     expectOneLineError(r, /invalid --prompt: "" \(empty/);

@@ -8,6 +8,7 @@ import { InvalidValueError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import { formatNumber, formatTable, printJson } from '../output.js';
 import { parseInteger, parseNumber } from '../parse.js';
+import type { LanguageModel } from '../../models/model.js';
 
 interface GenerateOptions {
   model: string;
@@ -46,7 +47,7 @@ export interface GenerateResult {
   /** One per generated token. */
   steps: GenerateStep[];
   /** Why generation stopped. */
-  stopped: 'max-new-tokens' | 'end-of-text';
+  stopped: 'max-new-tokens' | 'end-of-text' | 'context-length';
 }
 
 export const DEFAULT_MAX_NEW_TOKENS = 32;
@@ -120,6 +121,8 @@ export async function generate(opts: Omit<GenerateOptions, 'json'>): Promise<Gen
     const { tokenizer } = model;
     const promptIds = await encodeText(tokenizer, opts.prompt, { bos: true });
     if (promptIds.length === 0) throw new InvalidValueError('--prompt', opts.prompt, `encodes to no tokens with ${model.name}`);
+    // A prompt longer than the context is refused by the backend (one line naming the token count).
+    const contextLength = contextLengthOf(model);
     // The sampler's own keyed stream, separate from any other use of the seed.
     const rng = createRng(opts.seed, SAMPLER_STREAM);
     const session = await openTreeSession(model, promptIds);
@@ -148,6 +151,11 @@ export async function generate(opts: Omit<GenerateOptions, 'json'>): Promise<Gen
           break;
         }
         if (step + 1 === opts.maxNewTokens) break;
+        // The next distribution needs the whole sequence in the context window: stop at its end.
+        if (contextLength !== undefined && promptIds.length + generated.length >= contextLength) {
+          stopped = 'context-length';
+          break;
+        }
         const [next] = await session.expand([{ parent: node, token }]);
         if (next === undefined) throw new Error(`${model.name}: no distribution after token ${token}`);
         node = next.node;
@@ -175,6 +183,13 @@ export async function generate(opts: Omit<GenerateOptions, 'json'>): Promise<Gen
   }
 }
 
+/** The model's context window when it has one: `contextLength`, else a llama2.c checkpoint's seq_len. */
+function contextLengthOf(model: LanguageModel): number | undefined {
+  const m = model as unknown as { contextLength?: unknown; checkpoint?: { config?: { seqLen?: unknown } } };
+  const n = m.contextLength ?? m.checkpoint?.config?.seqLen;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 function printText(r: GenerateResult, k: number): void {
   process.stdout.write(`${r.text}\n\n`);
   const quote = (s: string) => JSON.stringify(s);
@@ -189,6 +204,6 @@ function printText(r: GenerateResult, k: number): void {
   process.stdout.write(`${formatTable(['step', 'id', 'token', 'p', 'entropy', `top ${k} next tokens (p)`], rows)}\n`);
   const mean = r.steps.reduce((s, x) => s + x.entropy, 0) / Math.max(1, r.steps.length);
   process.stdout.write(
-    `\n${r.steps.length} tokens (${r.stopped === 'end-of-text' ? 'stopped at end of text' : 'max-new-tokens reached'}); mean entropy ${formatNumber(mean)} nats per token (temperature ${r.temperature}, seed ${r.seed})\n`,
+    `\n${r.steps.length} tokens (${r.stopped === 'end-of-text' ? 'stopped at end of text' : r.stopped === 'context-length' ? "stopped at the end of the model's context" : 'max-new-tokens reached'}); mean entropy ${formatNumber(mean)} nats per token (temperature ${r.temperature}, seed ${r.seed})\n`,
   );
 }
