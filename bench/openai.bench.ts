@@ -21,6 +21,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STORIES = `llama2c:${path.resolve(ROOT, '..', 'shared', 'models', 'stories260K', 'stories260K.bin')}`;
 const LOGPROBS = 20;
 const ROUNDS = 3;
+/** Prompts per request of the batched row (`&batch=B`). */
+const BATCH = 16;
 
 function startServer(model: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve-model', '--model', model, '--port', '0', '--name', 'bench'], { cwd: ROOT });
@@ -169,11 +171,14 @@ export async function run(): Promise<BenchResult[]> {
     for (const concurrency of [1, 16, 64]) {
       const requests = concurrency === 1 ? 300 : 1200;
       const model = await createOpenAIModel({ endpoints: [server.url], model: 'bench', logprobs: LOGPROBS, concurrency, maxRetries: 0, timeoutMs: 60_000, backoffBaseMs: 1, backoffCapMs: 1 });
+      const batched = await createOpenAIModel({ endpoints: [server.url], model: 'bench', logprobs: LOGPROBS, concurrency, maxRetries: 0, timeoutMs: 60_000, backoffBaseMs: 1, backoffCapMs: 1, promptsPerRequest: BATCH });
       const prefixes = Array.from({ length: requests }, () => prompt);
       // Warm-up: connections, JIT, the server's caches.
       await bareLoop(server.url, prompt, 100, concurrency);
       await bareHttpLoop(agent, server.url, prompt, 100, concurrency);
       await model.nextTokenDistributions(prefixes.slice(0, 100));
+      await batched.nextTokenDistributions(prefixes.slice(0, 100));
+      let batchedClient = { perSecond: 0, cpuMicros: Infinity };
       let bare = { perSecond: 0, cpuMicros: Infinity };
       let bareHttp = { perSecond: 0, cpuMicros: Infinity };
       let client = { perSecond: 0, cpuMicros: Infinity };
@@ -182,6 +187,7 @@ export async function run(): Promise<BenchResult[]> {
         bare = best(bare, await measure(requests, () => bareLoop(server.url, prompt, requests, concurrency)));
         bareHttp = best(bareHttp, await measure(requests, () => bareHttpLoop(agent, server.url, prompt, requests, concurrency)));
         client = best(client, await measure(requests, () => model.nextTokenDistributions(prefixes)));
+        batchedClient = best(batchedClient, await measure(requests, () => batched.nextTokenDistributions(prefixes)));
       }
       const overhead = (1 - client.perSecond / bare.perSecond) * 100;
       const how = `${requests} requests x best of ${ROUNDS}, server: serve-model --model ${modelLabel} in its own process, logprobs ${LOGPROBS}, prompt ${prompt.length} tokens`;
@@ -200,6 +206,12 @@ export async function run(): Promise<BenchResult[]> {
         value: Math.round(client.cpuMicros),
         unit: 'us/request',
         notes: `bare fetch loop: ${Math.round(bare.cpuMicros)} us/request; the difference is the openai client + validation + conversion`,
+      });
+      results.push({
+        name: `openai client &batch=${BATCH}, concurrency ${concurrency}`,
+        value: Math.round(batchedClient.perSecond),
+        unit: 'distributions/s',
+        notes: `up to ${BATCH} prompts per completions request (fewer when that keeps every slot busy); client CPU ${Math.round(batchedClient.cpuMicros)} us/distribution`,
       });
     }
   } finally {

@@ -97,3 +97,23 @@ describe('createHttpFetch().fetch(url, init)', () => {
     expect(seen).toEqual([`${url}/a`, `${url}/b`]);
   });
 });
+
+describe('BufferedResponse (2xx answers of the node:http fetch)', () => {
+  it('reads the body once like fetch, lists headers sorted with repeats joined, and clones before reading', async () => {
+    const url = await serve((_req, res) => {
+      res.setHeader('x-b', ['1', '2']);
+      res.setHeader('content-type', 'text/plain');
+      res.end('hello');
+    });
+    const res = await createHttpFetch().fetch(url);
+    const copy = res.clone();
+    expect([...res.headers.entries()].filter(([n]) => n.startsWith('x-') || n === 'content-type')).toEqual([
+      ['content-type', 'text/plain'],
+      ['x-b', '1, 2'],
+    ]);
+    expect(await res.text()).toBe('hello');
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.text()).rejects.toThrow(TypeError);
+    expect(new TextDecoder().decode(await copy.arrayBuffer())).toBe('hello');
+  });
+});
