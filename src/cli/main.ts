@@ -25,17 +25,27 @@ export function buildProgram(): Command {
     .version(VERSION)
     // Descriptions are laid out by hand; do not re-wrap them at 80 columns when piped.
     .configureHelp({ helpWidth: 160 })
-    .configureOutput({ outputError: (str, write) => write(`specbound: ${str.replace(/^error: /, '').trim()} (see --help)\n`) });
+    .configureOutput({ outputError: (str, write) => write(`specbound: ${oneLine(str)} (see --help)\n`) });
   for (const register of commands) register(program);
   program.exitOverride();
   for (const c of program.commands) {
     c.exitOverride();
-    c.configureOutput({ outputError: (str, write) => write(`specbound ${c.name()}: ${str.replace(/^error: /, '').trim()} (see --help)\n`) });
+    c.configureOutput({ outputError: (str, write) => write(`specbound ${c.name()}: ${oneLine(str)} (see --help)\n`) });
   }
   return program;
 }
 
+/** Commander's messages as one line ("unknown option '--pi' (Did you mean --pi0?)"). */
+function oneLine(message: string): string {
+  return message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  // `specbound … | head` closes our stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });

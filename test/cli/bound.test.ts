@@ -33,18 +33,39 @@ describe('specbound bound', () => {
   it.each([
     [['bound', '--mu', 'x', '--mu2', '1'], 'invalid --mu: "x"'],
     [['bound', '--mu', '0.5', '--mu2', '0.1'], 'invalid mu2'],
-    [['bound', '--mu', '0.5'], 'give both --mu and --mu2'],
+    [['bound', '--mu', '0.5'], 'invalid --mu2: "(missing)" (give both --mu and --mu2'],
     [['bound', '--preset', 'nope'], 'invalid preset'],
     [['bound', '--preset', 'qwen3-8b', '--P', '0'], 'invalid --P: "0"'],
     [['bound', '--preset', 'qwen3-8b', '--P', '2..1024:x0'], 'invalid --P'],
     [['bound', '--mu', '1', '--mu2', '2', '--pi0', '1.5', '--mu-ce', '1'], 'invalid pi0'],
     [['bound', '--bogus'], "unknown option '--bogus'"],
+    [['bound', '--pi', '0.1'], 'Did you mean --pi0?'],
+    [['boundd'], "unknown command 'boundd'"],
   ])('%j fails with one line and exit code 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(message);
+  });
+  it('--target above the largest budget is unreachable at any entropy (E[X] <= P), null in JSON', async () => {
+    const r = await runCli(['bound', '--preset', 'llama3.1-8b', '--P', '8', '--target', '1000000', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { target: { largestMu: Record<string, unknown> } };
+    expect(out.target.largestMu).toEqual({ atP: 8, limit: null, theorem1: null });
+  });
+  it('exits 0 without a stack trace when the reader closes the pipe early (| head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { REPO_ROOT } = await import('../helpers/cli.js');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-c', `node --import tsx src/cli/main.ts bound --preset llama3.1-8b --P 2..90000 | head -1 > /dev/null; exit \${PIPESTATUS[0]}`], { cwd: REPO_ROOT });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.stderr).not.toContain('    at ');
+    expect(result.code).toBe(0);
   });
   it('--help explains the symbols in words', async () => {
     const r = await runCli(['bound', '--help']);

@@ -111,7 +111,7 @@ export interface BoundTable {
   target?: {
     expectedAccepted: number;
     smallestP: { theorem1: number | null; limit: number | null; lemma7?: number | null };
-    largestMu: { limit: number; theorem1: number; atP: number };
+    largestMu: { limit: number | null; theorem1: number | null; atP: number };
   };
 }
 
@@ -128,7 +128,7 @@ export function computeBoundTable(opts: BoundOptions): BoundTable {
     source = `preset ${preset.name}`;
   }
   if (mu === undefined || mu2 === undefined) {
-    throw new InvalidValueError('--mu/--mu2', mu === undefined ? '(missing)' : mu2, 'give both --mu and --mu2, or a --preset (see `specbound presets`)');
+    throw new InvalidValueError(mu === undefined ? '--mu' : '--mu2', '(missing)', 'give both --mu and --mu2, or a --preset (see `specbound presets`)');
   }
   const stats = { mu, mu2 };
   validateEntropyStats(stats, source);
@@ -179,7 +179,11 @@ export function computeBoundTable(opts: BoundOptions): BoundTable {
         limit: finite(budgetForLimit(mu, x)),
         ...(drafter === undefined ? {} : { lemma7: finite(budgetForLemma7(drafter, x)) }),
       },
-      largestMu: { atP, limit: largestEntropyForLimit(atP, x), theorem1: largestEntropyForTheorem1(atP, x, mu2 / mu) },
+      // E[X] ≤ P always: a target above the budget is unreachable at any entropy.
+      largestMu:
+        x > atP
+          ? { atP, limit: null, theorem1: null }
+          : { atP, limit: largestEntropyForLimit(atP, x), theorem1: largestEntropyForTheorem1(atP, x, mu2 / mu) },
     };
   }
   return table;
@@ -214,7 +218,9 @@ export function renderBoundTable(t: BoundTable): string {
       `To reach E[X] = ${formatNumber(expectedAccepted)}:`,
       `  smallest P allowed by Theorem 1: ${p(smallestP.theorem1)}   by ln P/mu: ${p(smallestP.limit)}` +
         (smallestP.lemma7 === undefined ? '' : `   by Lemma 7: ${p(smallestP.lemma7)}`),
-      `  at P = ${largestMu.atP}: largest mu by ln P/mu: ${formatNumber(largestMu.limit)}; by Theorem 1 (mu2/mu held at ${formatNumber(input.mu2 / input.mu)}): ${formatNumber(largestMu.theorem1)}`,
+      largestMu.limit === null || largestMu.theorem1 === null
+        ? `  at P = ${largestMu.atP}: unreachable at any entropy (E[X] <= P)`
+        : `  at P = ${largestMu.atP}: largest mu by ln P/mu: ${formatNumber(largestMu.limit)}; by Theorem 1 (mu2/mu held at ${formatNumber(input.mu2 / input.mu)}): ${formatNumber(largestMu.theorem1)}`,
     );
   }
   return `${lines.join('\n')}\n`;
