@@ -1,31 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { startServeModel, type ServedModel } from '../helpers/serve-model.js';
 
-let server: ChildProcess | undefined;
+let served: ServedModel | undefined;
 
-/** Starts `specbound serve-model --model builtin --port 0 --json` and returns its base URL. */
-function startServer(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'serve-model', '--model', 'builtin', '--port', '0', '--json'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const end = out.indexOf('}');
-      if (end >= 0) resolve((JSON.parse(out.slice(0, end + 1)) as { url: string }).url);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => reject(new Error(`serve-model exited with ${code}`)));
-  });
+async function startServer(): Promise<string> {
+  served = await startServeModel('builtin');
+  return served.url;
 }
 
 afterAll(() => {
-  server?.kill('SIGTERM');
+  served?.stop();
 });
 
 interface TreeJson {

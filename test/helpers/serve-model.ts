@@ -1,0 +1,30 @@
+/**
+ * Starts the real `specbound serve-model --model MODEL --port 0 --json` in a child process and
+ * resolves with its base URL; `stop()` ends it. Used by tests that talk to a served model.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from './cli.js';
+
+export interface ServedModel {
+  readonly url: string;
+  stop(): void;
+}
+
+export function startServeModel(model = 'builtin'): Promise<ServedModel> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'serve-model', '--model', model, '--port', '0', '--json'],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const end = out.indexOf('}');
+      if (end >= 0) resolve({ url: (JSON.parse(out.slice(0, end + 1)) as { url: string }).url, stop: () => child.kill('SIGTERM') });
+    });
+    child.on('error', reject);
+    child.on('close', (code) => reject(new Error(`serve-model exited with ${code}`)));
+  });
+}
