@@ -30,7 +30,7 @@ export function formatPlan(result: PlanResult): string {
   );
   const keep = tableBudgets(result);
   const hasCeiling = result.curve.some((p) => p.ceiling !== undefined);
-  const headers = ['P', 'E[X]', 'kind', 'T_v ms', 'T_d ms', 'speedup', 'tokens/s', ...(hasCeiling ? ['Thm 1 E[X]', 'Thm 1 speedup'] : []), ''];
+  const headers = ['P', 'E[X]', 'kind', 'T_v ms', 'T_d ms', 'speedup', 'tokens/s', ...(hasCeiling ? ['Thm 1 E[X]', 'Thm 1 speedup'] : []), 'choice'];
   const rows = result.curve
     .filter((p) => keep.has(p.P))
     .map((p) => [
@@ -71,7 +71,7 @@ export function formatPlan(result: PlanResult): string {
   else out.push(
     '',
     'engine settings:',
-    `  vLLM:      ${cfg.vllmFlag}`,
+    `  vLLM:      ${shortenTree(cfg.vllmFlag)}`,
     `  SGLang:    ${cfg.sglang}`,
     `  EAGLE:     total_token=${cfg.eagle.total_token} depth=${cfg.eagle.depth} top_k=${cfg.eagle.top_k}`,
     `  llama.cpp: ${cfg.llamacpp}`,
@@ -93,4 +93,14 @@ export function formatPlan(result: PlanResult): string {
     out.push('', ...result.notes.map((n) => `note: ${n}`));
   }
   return out.join('\n');
+}
+
+/** Longest vLLM flag shown in the table; the full flag is in `--json` (`configs.vllmFlag`). */
+export const MAX_TABLE_FLAG_LENGTH = 400;
+
+/** Keeps a table readable when the tree has hundreds of nodes: the speculative_token_tree is cut, and says so. */
+export function shortenTree(flag: string): string {
+  if (flag.length <= MAX_TABLE_FLAG_LENGTH) return flag;
+  const cut = flag.lastIndexOf('), (', MAX_TABLE_FLAG_LENGTH);
+  return `${flag.slice(0, cut + 1)}, …  (tree cut here for the table: --json has the complete --speculative-config)`;
 }

@@ -100,6 +100,15 @@ export async function readVocabulary(file: string): Promise<Map<string, number>>
       });
     } else addObject(raw as Record<string, unknown>);
   }
+  // Two different token strings on one id would merge their probabilities silently.
+  const byId = new Map<number, string>();
+  for (const [token, id] of map) {
+    const other = byId.get(id);
+    if (other !== undefined && other !== token) {
+      throw new InputFileError(file, undefined, `tokens ${JSON.stringify(other)} and ${JSON.stringify(token)} both have id ${id}; a vocabulary maps each id to one token`);
+    }
+    byId.set(id, token);
+  }
   if (map.size === 0) throw new InputFileError(file, undefined, 'no tokens found: expected a JSON array of token strings, a {"token": id} object, or a tokenizer.json');
   return map;
 }

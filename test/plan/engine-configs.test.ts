@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engineConfigs, vllmTokenTree } from '../../src/plan/engine-configs.js';
+import { MAX_TABLE_FLAG_LENGTH, shortenTree } from '../../src/plan/format-plan.js';
 import { bestStaticTree, chainShape, geometricRankProbabilities } from '../../src/plan/tree-shape.js';
 
 /**
@@ -94,5 +95,18 @@ describe('engineConfigs({drafter, P, shape})', () => {
 describe('vllmTokenTree(rankPaths)', () => {
   it("prints Python's str() of the breadth-first sorted tuples", () => {
     expect(vllmTokenTree([[0], [0, 0], [1], [0, 1]])).toBe('[(0,), (1,), (0, 0), (0, 1)]');
+  });
+});
+
+describe('shortenTree(flag)', () => {
+  it('leaves a short flag alone and cuts a long tree at a tuple boundary, pointing to --json', () => {
+    const short = `--speculative-config '{"num_speculative_tokens":2,"speculative_token_tree":"[(0,), (0, 0)]"}'`;
+    expect(shortenTree(short)).toBe(short);
+    const paths = Array.from({ length: 200 }, (_, i) => `(${i % 4}, ${i % 3})`).join(', ');
+    const long = `--speculative-config '{"speculative_token_tree":"[${paths}]"}'`;
+    const cut = shortenTree(long);
+    expect(cut.length).toBeLessThan(MAX_TABLE_FLAG_LENGTH + 100);
+    expect(cut).toMatch(/\), … {2}\(tree cut here for the table: --json has the complete --speculative-config\)$/);
+    expect(long.startsWith(cut.slice(0, cut.indexOf(', …')))).toBe(true);
   });
 });

@@ -133,6 +133,12 @@ describe('importResponses', () => {
     expect(d.kind === 'sparse' && Array.from(d.ids)).toEqual([3, 5, 6, 7, 9]);
   });
 
+  it('readVocabulary(file) refuses two different tokens on one id, naming both (they would merge silently)', async () => {
+    const vocabFile = path.join(dir, 'dup-vocab.json');
+    await writeFile(vocabFile, JSON.stringify({ a: 0, b: 0, c: 1 }));
+    await expect(readVocabulary(vocabFile)).rejects.toThrow(`${vocabFile}: tokens "a" and "b" both have id 0`);
+  });
+
   it('rejects bad responses with the input file:line and writes no output', async () => {
     const good = { model: 'm', choices: [{ logprobs: { content: [{ token: 'a', logprob: 0, top_logprobs: [{ token: 'a', logprob: 0 }] }] } }] };
     const cases: [string, unknown[], Partial<ImportOptions>, RegExp][] = [
