@@ -150,7 +150,8 @@ export function computeBoundTable(opts: BoundOptions): BoundTable {
       speedupCeiling: speedupCeiling(r.value),
     };
     if (drafter !== undefined) {
-      row.limitCE = drafter.muCE === 0 ? Number.POSITIVE_INFINITY : Math.log(P) / drafter.muCE;
+      // ln P / μ_CE is Corollary 1's formula with the drafter's cross-entropy in place of μ.
+      row.limitCE = drafter.muCE === 0 ? Number.POSITIVE_INFINITY : limitEstimate(drafter.muCE, P);
       row.lemma7 = lemma7Estimate(drafter, P);
     }
     return row;

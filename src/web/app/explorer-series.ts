@@ -27,7 +27,7 @@ export function theorySeries(s: ExplorerState): SeriesPoint[] {
   for (const P of budgetGrid(s.pMin, s.pMax)) {
     out.push({ P, value: reportedBound(stats, P).value, series: SERIES.theorem1 });
     out.push({ P, value: limitEstimate(s.mu, P), series: SERIES.limit });
-    if (s.muCE !== null) out.push({ P, value: Math.log(P) / s.muCE, series: SERIES.limitCE });
+    if (s.muCE !== null) out.push({ P, value: limitEstimate(s.muCE, P), series: SERIES.limitCE });
   }
   return out;
 }
@@ -42,5 +42,5 @@ export interface Readout {
 
 export function readoutAt(s: ExplorerState, P: number): Readout {
   const r = reportedBound({ mu: s.mu, mu2: s.mu2 }, P);
-  return { P, theorem1: r.value, theorem1Applies: r.theoremApplies, limit: limitEstimate(s.mu, P), limitCE: s.muCE === null ? null : Math.log(P) / s.muCE };
+  return { P, theorem1: r.value, theorem1Applies: r.theoremApplies, limit: limitEstimate(s.mu, P), limitCE: s.muCE === null ? null : limitEstimate(s.muCE, P) };
 }
