@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRng } from '../src/core/rng.js';
-import { crossEntropyTerms, entropy, sampleToken } from '../src/dist/index.js';
+import { crossEntropyTerms, entropy, sampleToken } from '../src/distribution/index.js';
 import { builtinPrompts } from '../src/measure/prompts/index.js';
 import { loadOrTrainBuiltinModel } from '../src/models/builtin/cache.js';
 import { BuiltinNgramModel, DRAFT_LOWEST_ORDER } from '../src/models/builtin/load.js';

@@ -17,7 +17,7 @@ import type { BenchResult } from './run.js';
 import { denseLogitMoments, denseLogitMomentsScalar, simdKernelAvailable } from '../src/stats/dense-moments.js';
 import { StatsAccumulator } from '../src/stats/stats-accumulator.js';
 import { createRng } from '../src/core/rng.js';
-import { fromLogits, fromTopLogprobs } from '../src/dist/index.js';
+import { fromLogits, fromTopLogprobs } from '../src/distribution/index.js';
 
 const V = 128_256;
 

@@ -6,7 +6,7 @@
  * The gap between this curve and the real oracle is how much the model's context dependence
  * matters.
  */
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import type { Curve } from '../report/report-schema.js';
 import { empiricalLaw } from '../sim/empirical-law.js';
 import { simulateIid } from '../sim/simulate-iid.js';

@@ -1,12 +1,12 @@
 /**
  * How a measured distribution is stored in the unit log (JSON): complete (`dense`: ln p for
  * every token, −∞ written as null) when the vocabulary is small, otherwise the `keep` most
- * probable tokens with their ln p and the remaining mass (`sparse`, a `dist/` top-k distribution).
+ * probable tokens with their ln p and the remaining mass (`sparse`, a `distribution/` top-k distribution).
  * JSON keeps every double exactly, so a resumed run reads back the very numbers it wrote.
  */
-import type { TokenDistribution } from '../dist/distribution.js';
-import { fromTopLogprobs } from '../dist/sparse.js';
-import { rankedTokens } from '../dist/ranked-tokens.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { fromTopLogprobs } from '../distribution/sparse.js';
+import { rankedTokens } from '../distribution/ranked-tokens.js';
 
 export type EncodedDistribution =
   | { readonly dense: readonly (number | null)[] }
@@ -22,7 +22,7 @@ export function encodeDistribution(d: TokenDistribution, keep: number, denseUpTo
   return { vocab: V, ids, logProbs };
 }
 
-/** The `dist/` distribution of an encoded one (sparse ones get their tail mass from Σ p). */
+/** The `distribution/` distribution of an encoded one (sparse ones get their tail mass from Σ p). */
 export function decodeDistribution(e: EncodedDistribution): TokenDistribution {
   if ('dense' in e) return { kind: 'dense', logProbs: Float64Array.from(e.dense, (l) => (l === null ? -Infinity : l)) };
   return fromTopLogprobs(e.vocab, e.ids, e.logProbs);

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InvalidValueError, SpecboundError } from '../core/errors.js';
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import type { LanguageModel } from '../models/model.js';
 import { loadModel } from '../models/registry.js';
 import { REPORT_VERSION, ReportSchema, type Report } from '../report/report-schema.js';
@@ -21,7 +21,7 @@ import type { DraftingStrategy } from '../tree/strategy.js';
 import { curvesOf, entropyHistogram, type StaticUnitRecord } from './aggregate.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
 import { simulateIidCurve, simulateIidRows } from './iid.js';
-import { withTemperature } from '../dist/temperature.js';
+import { withTemperature } from '../distribution/temperature.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
 import { decodeDistribution } from './recorded-distribution.js';
 import { CONFIG_FILE, ensureRunDir, readJsonFile, RESULTS_FILE, UnitLog, writeFileAtomic } from './run-dir.js';

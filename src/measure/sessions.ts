@@ -6,8 +6,8 @@
  *   position t of a generated sequence reuses the backend's state for the prefix (with a KV-cache
  *   backend, the tree costs one token per node instead of re-reading the prefix).
  */
-import { withTemperature } from '../dist/temperature.js';
-import type { TokenDistribution } from '../dist/distribution.js';
+import { withTemperature } from '../distribution/temperature.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import type { DistributionCallOptions, TreeExpansion, TreeNodeResult, TreeSession } from '../models/model.js';
 
 /** `session` with every distribution at temperature `temperature` (the same object when T = 1). */

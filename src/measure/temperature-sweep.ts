@@ -2,12 +2,12 @@
  * The temperature sweep: μ, μ₂ and the bounds at a fixed budget for sampling temperatures
  * 0.3 … 1.5, computed from the recorded distributions. A distribution recorded at temperature T
  * becomes the one at T' by `withTemperature(d, T'/T)` (p^(1/T') ∝ (p^(1/T))^(T/T')), exact for
- * complete distributions; top-k ones take their tail as spread evenly (see `dist/temperature`).
+ * complete distributions; top-k ones take their tail as spread evenly (see `distribution/temperature`).
  * The prefixes stay those sampled at T: the sweep shows how the same contexts would look at T'.
  */
-import type { TokenDistribution } from '../dist/distribution.js';
-import { entropy, secondLogMoment } from '../dist/moments.js';
-import { withTemperature } from '../dist/temperature.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { entropy, secondLogMoment } from '../distribution/moments.js';
+import { withTemperature } from '../distribution/temperature.js';
 import { limitEstimate, reportedBound } from '../theory/index.js';
 
 export const SWEEP_TEMPERATURES = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5];

@@ -14,10 +14,10 @@
  * Everything random derives from (seed, unit), so a unit gives the same record whenever it runs.
  */
 import { createRng } from '../core/rng.js';
-import type { TokenDistribution } from '../dist/distribution.js';
-import { crossEntropyTerms } from '../dist/cross-entropy.js';
-import { entropyInterval, secondLogMomentInterval } from '../dist/moments.js';
-import { sampleToken } from '../dist/sample-token.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { crossEntropyTerms } from '../distribution/cross-entropy.js';
+import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
+import { sampleToken } from '../distribution/sample-token.js';
 import { encodeText, type LanguageModel, type TreeSession } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
 import type { DraftTree } from '../tree/draft-tree.js';

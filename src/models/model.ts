@@ -2,7 +2,7 @@
  * The one interface every model backend implements (llama2.c in-process, the built-in n-gram
  * pair, OpenAI-compatible servers). Tree building, verification and measurement use only this.
  */
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 
 export interface Tokenizer {
   /** Token ids of `text`; with `bos: true` (the default for prompts) the BOS id is prepended. */

@@ -10,7 +10,7 @@
  * tokens. μ_CE = mean of −Σ_{q>0} p ln q / Σ_{q>0} p and π₀ = mean of Σ_{q=0} p are exact over the bank.
  */
 import { InvalidValueError } from '../core/errors.js';
-import { vocabSizeOf, type TokenDistribution } from '../dist/distribution.js';
+import { vocabSizeOf, type TokenDistribution } from '../distribution/distribution.js';
 import type { DrafterLaw } from './child-law.js';
 import type { ChildTable } from './child-table.js';
 import { rankedProbabilities } from './empirical-law.js';

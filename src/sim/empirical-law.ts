@@ -11,7 +11,7 @@
  * full distributions as given.
  */
 import { InvalidValueError } from '../core/errors.js';
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import type { ChildLaw } from './child-law.js';
 import { createChildTable, type RankedProbabilities } from './child-table.js';
 import { tableLaw } from './table-law.js';

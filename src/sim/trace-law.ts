@@ -4,7 +4,7 @@
  * (dist, draft) pair becomes one entry of a drafter bank (q-greedy trees, Lemma 7).
  */
 import { InputFileError } from '../core/errors.js';
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import { openTrace } from '../trace/trace-reader.js';
 import type { ChildLaw } from './child-law.js';
 import { empiricalDrafterLaw, type DistributionPair } from './empirical-drafter-law.js';

@@ -10,7 +10,7 @@
  * generated sequence are not independent (they share a prompt and a context), so treating them as
  * independent would give intervals that are too narrow.
  *
- * Top-k input: μ and μ₂ are intervals [tail concentrated, tail spread] (see dist/tail-shapes.ts);
+ * Top-k input: μ and μ₂ are intervals [tail concentrated, tail spread] (see distribution/tail-shapes.ts);
  * the summary's `estimate` and `ci95` are for the concentrated (low) end, `interval` gives both
  * ends, `tailMass` the mean tail mass per position. Complete distributions give interval =
  * [estimate, estimate] and tail mass 0.
@@ -21,9 +21,9 @@
  * acc.summary({ seed: 1 }); // → { positions, sequences, mu: { estimate, ci95, interval }, mu2, tailMass }
  */
 import { createRng } from '../core/rng.js';
-import type { TokenDistribution } from '../dist/distribution.js';
-import { crossEntropyTerms } from '../dist/cross-entropy.js';
-import { entropyInterval, secondLogMomentInterval } from '../dist/moments.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { crossEntropyTerms } from '../distribution/cross-entropy.js';
+import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
 import type { StatsSummary } from '../report/report-schema.js';
 import { bootstrapRatioIntervals } from './bootstrap.js';
 import { denseLogitMoments } from './dense-moments.js';

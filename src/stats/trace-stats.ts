@@ -4,9 +4,9 @@
  * sequence ids may repeat across files.
  */
 import { InputFileError } from '../core/errors.js';
-import type { TokenDistribution } from '../dist/distribution.js';
-import { withTemperature } from '../dist/temperature.js';
-import { withTopK, withTopP } from '../dist/truncation.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { withTemperature } from '../distribution/temperature.js';
+import { withTopK, withTopP } from '../distribution/truncation.js';
 import type { StatsSummary } from '../report/report-schema.js';
 import { lemma7Estimate, limitEstimate, reportedBound } from '../theory/index.js';
 import type { TraceHeader } from '../trace/trace-schema.js';

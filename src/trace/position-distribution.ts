@@ -4,9 +4,9 @@
  * 1, a sum off 1 by more than the tolerance, …).
  */
 import { InputFileError } from '../core/errors.js';
-import type { TokenDistribution } from '../dist/distribution.js';
-import { fromTopLogprobs } from '../dist/sparse.js';
-import { logSoftmax } from '../dist/log-softmax.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { fromTopLogprobs } from '../distribution/sparse.js';
+import { logSoftmax } from '../distribution/log-softmax.js';
 import type { TraceDistributionJson } from './trace-schema.js';
 
 /** How strictly probabilities are checked. */

@@ -10,7 +10,7 @@
  * for await (const p of trace.positions()) acc.add({ sequence: p.seq, task: p.task }, p.dist, p.draft);
  */
 import { InputFileError } from '../core/errors.js';
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import { checkDistribution } from './position-distribution.js';
 import type { NumberedLine } from './read-lines.js';
 import { readLines } from './read-lines.js';

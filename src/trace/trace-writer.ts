@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { InputFileError } from '../core/errors.js';
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import type { TraceDistributionJson, TraceHeader, TracePositionJson } from './trace-schema.js';
 import { TRACE_FORMAT, TRACE_VERSION } from './trace-schema.js';
 

@@ -11,7 +11,7 @@
  * listed (a tree of P nodes never uses more than P − 1); the rest is the sparse tail mass.
  */
 import { createRng, deriveSeed } from '../core/rng.js';
-import type { SparseDistribution } from '../dist/distribution.js';
+import type { SparseDistribution } from '../distribution/distribution.js';
 import type { TreeExpansion, TreeNodeResult, TreeSession } from '../models/model.js';
 import type { ChildLaw } from '../sim/child-law.js';
 

@@ -16,7 +16,7 @@
  * Ties (equal ln P(v) exactly) are broken deterministically: shallower first, then smaller token
  * id, then the candidate created first.
  */
-import type { TokenDistribution } from '../dist/distribution.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
 import type { DistributionCallOptions, TreeSession } from '../models/model.js';
 import { createDraftTree, type DraftNodeSpec, type DraftTree } from './draft-tree.js';
 import { CandidateHeap } from './candidate-heap.js';

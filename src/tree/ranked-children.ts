@@ -3,8 +3,8 @@
  * first enumeration asks for the k-th child only after the (k−1)-th was taken, so the ranking is
  * grown by doubling (`rankedTokens` with k = 4, 8, 16, …) instead of sorting the vocabulary.
  */
-import type { TokenDistribution } from '../dist/distribution.js';
-import { rankedTokens } from '../dist/ranked-tokens.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { rankedTokens } from '../distribution/ranked-tokens.js';
 
 export class RankedChildren {
   private ids: Int32Array = new Int32Array(0);

@@ -12,8 +12,8 @@
  * counts such nodes.
  */
 import type { Rng } from '../core/rng.js';
-import type { TokenDistribution } from '../dist/distribution.js';
-import { logProbabilityOf } from '../dist/probability.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { logProbabilityOf } from '../distribution/probability.js';
 import type { DistributionCallOptions, TreeSession } from '../models/model.js';
 import type { DraftTree } from './draft-tree.js';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rankedTokens } from '../../src/dist/ranked-tokens.js';
+import { rankedTokens } from '../../src/distribution/ranked-tokens.js';
 import { createOpenAIModel } from '../../src/models/openai/load.js';
 import { loadModel } from '../../src/models/registry.js';
 import { REPO_ROOT, runCli, SHARED } from '../helpers/cli.js';

@@ -3,8 +3,8 @@
  * hash of the last two tokens. The target adds a trigram term to the drafter's bigram term, so
  * the drafter is informative but imperfect (μ_CE > μ, π₀ = 0), as a real drafter is.
  */
-import { fromLogits } from '../../src/dist/log-softmax.js';
-import type { TokenDistribution } from '../../src/dist/distribution.js';
+import { fromLogits } from '../../src/distribution/log-softmax.js';
+import type { TokenDistribution } from '../../src/distribution/distribution.js';
 import type { LanguageModel, Tokenizer } from '../../src/models/model.js';
 import { mix32 } from '../../src/core/rng.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fromLogits } from '../../src/dist/log-softmax.js';
-import { fromTopLogprobs } from '../../src/dist/sparse.js';
+import { fromLogits } from '../../src/distribution/log-softmax.js';
+import { fromTopLogprobs } from '../../src/distribution/sparse.js';
 import { openTreeSession } from '../../src/models/tree-session.js';
 import { createDraftTree } from '../../src/tree/draft-tree.js';
 import { budgetGrid } from '../../src/measure/budget-grid.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BuiltinNgramModel } from '../../src/models/builtin/load.js';
 import { trainBuiltinModel } from '../../src/models/builtin/train.js';
-import type { TokenDistribution } from '../../src/dist/distribution.js';
+import type { TokenDistribution } from '../../src/distribution/distribution.js';
 
 const TEXTS = [
   'The cat sat on the mat. The dog sat on the log.',

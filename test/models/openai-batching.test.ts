@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TokenDistribution } from '../../src/dist/distribution.js';
+import type { TokenDistribution } from '../../src/distribution/distribution.js';
 import type { OpenAIClientOptions } from '../../src/models/openai/client-options.js';
 import { clientOptionsFromSpec } from '../../src/models/openai/client-options.js';
 import { InvalidModelResponseError } from '../../src/models/openai/errors.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SparseDistribution, TokenDistribution } from '../../src/dist/distribution.js';
+import type { SparseDistribution, TokenDistribution } from '../../src/distribution/distribution.js';
 import { createOpenAIModel } from '../../src/models/openai/load.js';
 import type { OpenAIClientOptions } from '../../src/models/openai/client-options.js';
 import {

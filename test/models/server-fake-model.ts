@@ -3,7 +3,7 @@
  * next-token probabilities written below as exact binary fractions where possible, so the
  * expected distributions are known by hand (ln of the numbers in the table).
  */
-import type { DenseDistribution, SparseDistribution } from '../../src/dist/distribution.js';
+import type { DenseDistribution, SparseDistribution } from '../../src/distribution/distribution.js';
 import type { LanguageModel, Tokenizer } from '../../src/models/model.js';
 
 export const FAKE_WORDS = ['<s>', '</s>', 'a', 'b', 'c', 'd', 'e'] as const;

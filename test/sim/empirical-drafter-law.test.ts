@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenDistribution } from '../../src/dist/distribution.js';
+import type { TokenDistribution } from '../../src/distribution/distribution.js';
 import { empiricalDrafterLaw, simulateIid } from '../../src/sim/index.js';
 
 const dense = (...probs: number[]): TokenDistribution => ({ kind: 'dense', logProbs: Float64Array.from(probs, Math.log) });

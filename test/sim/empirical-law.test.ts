@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenDistribution } from '../../src/dist/distribution.js';
+import type { TokenDistribution } from '../../src/distribution/distribution.js';
 import { empiricalLaw, simulateIid } from '../../src/sim/index.js';
 import { bruteForceOptimum } from './brute-force.js';
 

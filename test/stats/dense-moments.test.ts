@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { denseLogitMoments } from '../../src/stats/index.js';
-import { entropy, fromLogits, secondLogMoment, withTemperature } from '../../src/dist/index.js';
+import { entropy, fromLogits, secondLogMoment, withTemperature } from '../../src/distribution/index.js';
 import { InvalidValueError } from '../../src/core/errors.js';
 
 describe('denseLogitMoments(logits, temperature)', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StatsAccumulator } from '../../src/stats/index.js';
 import { StatsSummarySchema } from '../../src/report/report-schema.js';
-import { fromLogits, fromTopLogprobs } from '../../src/dist/index.js';
-import type { DenseDistribution } from '../../src/dist/index.js';
+import { fromLogits, fromTopLogprobs } from '../../src/distribution/index.js';
+import type { DenseDistribution } from '../../src/distribution/index.js';
 import { createRng } from '../../src/core/rng.js';
 
 const dense = (probs: number[]): DenseDistribution => ({ kind: 'dense', logProbs: Float64Array.from(probs.map(Math.log)) });

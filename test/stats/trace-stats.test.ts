@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { boundsFor, computeTraceStats } from '../../src/stats/index.js';
 import { createTraceWriter } from '../../src/trace/index.js';
-import type { DenseDistribution } from '../../src/dist/index.js';
+import type { DenseDistribution } from '../../src/distribution/index.js';
 import { lemma7Estimate, limitEstimate, reportedBound } from '../../src/theory/index.js';
 
 let dir: string;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { importResponses, openTrace, readVocabulary } from '../../src/trace/index.js';
 import type { ImportOptions, TracePosition } from '../../src/trace/index.js';
-import { probabilityOf } from '../../src/dist/index.js';
+import { probabilityOf } from '../../src/distribution/index.js';
 import { InputFileError } from '../../src/core/errors.js';
 
 let dir: string;

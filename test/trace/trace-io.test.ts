@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTraceWriter, openTrace } from '../../src/trace/index.js';
 import type { TracePosition } from '../../src/trace/index.js';
-import { fromLogits, fromTopLogprobs } from '../../src/dist/index.js';
+import { fromLogits, fromTopLogprobs } from '../../src/distribution/index.js';
 import { InputFileError } from '../../src/core/errors.js';
 
 let dir: string;

@@ -3,7 +3,7 @@
  * values derivable by hand. Each counts its calls, so batching can be checked.
  */
 import { createRng, deriveSeed } from '../../src/core/rng.js';
-import type { DenseDistribution } from '../../src/dist/distribution.js';
+import type { DenseDistribution } from '../../src/distribution/distribution.js';
 import type { LanguageModel, Tokenizer } from '../../src/models/model.js';
 
 export interface CountingModel extends LanguageModel {

@@ -9,7 +9,7 @@ import { lawTreeSession } from '../../src/tree/law-session.js';
 import { buildOptimalTree } from '../../src/tree/optimal-tree.js';
 import { expectedAcceptedLength, verifierDistributions } from '../../src/tree/verification.js';
 import { toRankPaths } from '../../src/tree/rank-paths.js';
-import type { TokenDistribution } from '../../src/dist/distribution.js';
+import type { TokenDistribution } from '../../src/distribution/distribution.js';
 
 const probs = (d: TokenDistribution) => (d.kind === 'sparse' ? Array.from(d.logProbs, Math.exp) : []);
 

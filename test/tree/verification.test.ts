@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
-import { sampleToken } from '../../src/dist/sample-token.js';
+import { sampleToken } from '../../src/distribution/sample-token.js';
 import { openTreeSession } from '../../src/models/tree-session.js';
 import { fromRankPaths } from '../../src/tree/rank-paths.js';
 import {

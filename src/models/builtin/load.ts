@@ -13,7 +13,7 @@
  *   prompts, with μ_CE ≈ 1.7 nats against the target's μ ≈ 1.0.
  */
 import { InvalidValueError } from '../../core/errors.js';
-import type { DenseDistribution } from '../../dist/distribution.js';
+import type { DenseDistribution } from '../../distribution/distribution.js';
 import type { DistributionCallOptions, LanguageModel, TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
 import type { ModelSpec } from '../spec.js';
 import { builtinModelCachePath, loadOrTrainBuiltinModel } from './cache.js';

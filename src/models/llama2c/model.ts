@@ -2,7 +2,7 @@
  * A llama2.c checkpoint as a `LanguageModel`: dense temperature-1 distributions, batched prefixes,
  * and a native tree session (per-node KV cache, batched tree-masked expansion).
  */
-import type { DenseDistribution } from '../../dist/distribution.js';
+import type { DenseDistribution } from '../../distribution/distribution.js';
 import type { DistributionCallOptions, LanguageModel, TreeSession } from '../model.js';
 import type { Llama2cCheckpoint } from './checkpoint.js';
 import type { KvCache } from './kv-cache.js';

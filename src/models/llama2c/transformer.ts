@@ -17,7 +17,7 @@
  * Layer skipping (self-drafting, LayerSkip / Draft & Verify): `activeLayers` lists the blocks
  * that run; skipped blocks pass the residual stream through unchanged and keep no cache.
  */
-import { logSoftmax } from '../../dist/log-softmax.js';
+import { logSoftmax } from '../../distribution/log-softmax.js';
 import type { Llama2cConfig, Llama2cWeights, Llama2cLayerWeights } from './checkpoint.js';
 import { KvCache } from './kv-cache.js';
 

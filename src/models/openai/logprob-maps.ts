@@ -1,11 +1,11 @@
 /**
  * Turns the logprob maps of an OpenAI-compatible answer into sparse TokenDistributions
- * (dist/distribution.ts): the top-k token ids by decreasing probability (ties: smaller id), and
+ * (distribution/distribution.ts): the top-k token ids by decreasing probability (ties: smaller id), and
  * the tail mass 1 − Σ p. Every check that could let a wrong distribution through throws
  * InvalidModelResponseError naming the endpoint: fewer entries than asked, duplicate or
  * out-of-vocabulary ids, probabilities summing above 1.
  */
-import type { SparseDistribution } from '../../dist/distribution.js';
+import type { SparseDistribution } from '../../distribution/distribution.js';
 import { InvalidModelResponseError, UnmappableTokenError } from './errors.js';
 import type { PromptLogprobEntry } from './response-schema.js';
 

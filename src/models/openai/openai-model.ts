@@ -18,7 +18,7 @@
  * with zod and against the request (model name, one choice per prompt, K entries per position);
  * anything off throws InvalidModelResponseError naming the endpoint, never a partial result.
  */
-import type { SparseDistribution, TokenDistribution } from '../../dist/distribution.js';
+import type { SparseDistribution, TokenDistribution } from '../../distribution/distribution.js';
 import type { DistributionCallOptions, LanguageModel } from '../model.js';
 import type { OpenAIClientOptions } from './client-options.js';
 import { InvalidModelResponseError } from './errors.js';

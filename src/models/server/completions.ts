@@ -15,7 +15,7 @@
 import { randomInt } from 'node:crypto';
 import { SpecboundError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
-import type { TokenDistribution } from '../../dist/distribution.js';
+import type { TokenDistribution } from '../../distribution/distribution.js';
 import type { LanguageModel } from '../model.js';
 import { openTreeSession } from '../tree-session.js';
 import { promptsOf, type CompletionRequest } from './completion-request.js';

@@ -4,8 +4,8 @@
  * work; for a sparse one only listed tokens are known (and sampled).
  */
 import type { Rng } from '../../core/rng.js';
-import type { TokenDistribution } from '../../dist/distribution.js';
-import { rankedTokens } from '../../dist/ranked-tokens.js';
+import type { TokenDistribution } from '../../distribution/distribution.js';
+import { rankedTokens } from '../../distribution/ranked-tokens.js';
 
 /** ln p(id), or undefined when a sparse distribution does not list it. */
 export function logProbOf(d: TokenDistribution, id: number): number | undefined {

@@ -3,8 +3,8 @@
  * does on data: along the verifier's own greedy continuation of a prompt, a_k = mean of the
  * verifier's probability of the drafter's rank-k token.
  */
-import { rankedTokens } from '../../dist/ranked-tokens.js';
-import type { TokenDistribution } from '../../dist/distribution.js';
+import { rankedTokens } from '../../distribution/ranked-tokens.js';
+import type { TokenDistribution } from '../../distribution/distribution.js';
 import type { DistributionCallOptions, LanguageModel } from '../../models/model.js';
 import { positionalAcceptance } from './positional-acceptance.js';
 

@@ -5,9 +5,9 @@
  * with probability a_{r_1}·…·a_{r_d} and a rank tree's E[X] = Σ_v Π a along v's rank path.
  */
 import { InvalidValueError } from '../../core/errors.js';
-import type { TokenDistribution } from '../../dist/distribution.js';
-import { probabilityOf } from '../../dist/probability.js';
-import { rankedTokens } from '../../dist/ranked-tokens.js';
+import type { TokenDistribution } from '../../distribution/distribution.js';
+import { probabilityOf } from '../../distribution/probability.js';
+import { rankedTokens } from '../../distribution/ranked-tokens.js';
 
 export interface DistributionPair {
   readonly drafter: TokenDistribution;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromTopLogprobs, sampleToken } from '../../src/dist/index.js';
-import type { DenseDistribution } from '../../src/dist/index.js';
+import { fromTopLogprobs, sampleToken } from '../../src/distribution/index.js';
+import type { DenseDistribution } from '../../src/distribution/index.js';
 import { createRng } from '../../src/core/rng.js';
 
 describe('sampleToken(d, rng)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { concentratedTailSum, entropyTerm, secondLogMomentTerm, spreadTailSum, tailShape } from '../../src/dist/index.js';
+import { concentratedTailSum, entropyTerm, secondLogMomentTerm, spreadTailSum, tailShape } from '../../src/distribution/index.js';
 
 describe('tailShape(tailMass, slots, smallestListed)', () => {
   it('concentrated is the minimum and spread the maximum over arbitrary feasible tails (fast-check)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { entropy, entropyInterval, fromLogits, fromTopLogprobs, secondLogMoment, secondLogMomentInterval } from '../../src/dist/index.js';
-import type { DenseDistribution } from '../../src/dist/index.js';
+import { entropy, entropyInterval, fromLogits, fromTopLogprobs, secondLogMoment, secondLogMomentInterval } from '../../src/distribution/index.js';
+import type { DenseDistribution } from '../../src/distribution/index.js';
 
 const dense = (probs: number[]): DenseDistribution => ({ kind: 'dense', logProbs: new Float64Array(probs.map(Math.log)) });
 

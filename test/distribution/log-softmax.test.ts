@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromLogits, logSoftmax } from '../../src/dist/index.js';
+import { fromLogits, logSoftmax } from '../../src/distribution/index.js';
 import { InvalidValueError } from '../../src/core/errors.js';
 
 describe('logSoftmax(logits)', () => {

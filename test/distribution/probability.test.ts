@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromLogits, fromTopLogprobs, logProbabilityOf, probabilityOf } from '../../src/dist/index.js';
+import { fromLogits, fromTopLogprobs, logProbabilityOf, probabilityOf } from '../../src/distribution/index.js';
 
 describe('probabilityOf(d, tokenId)', () => {
   it('probabilityOf a dense distribution is exp(logProb)', () => {

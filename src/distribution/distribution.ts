@@ -6,7 +6,7 @@
  *   probability (ties: smaller id first); `tailMass` = 1 − Σ exp(logProbs) is the known mass of
  *   the V − k tokens not listed, whose shape is unknown (SPEC.md: μ, μ₂ become intervals).
  *
- * Probabilities are those of the verifier at temperature 1 unless a transform of `dist/` says
+ * Probabilities are those of the verifier at temperature 1 unless a transform of `distribution/` says
  * otherwise. Nothing here allocates per token in hot loops.
  */
 export interface DenseDistribution {

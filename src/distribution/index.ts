@@ -1,5 +1,5 @@
 /**
- * `dist/`: next-token distributions (dense over the vocabulary, or sparse top-k with a known tail
+ * `distribution/`: next-token distributions (dense over the vocabulary, or sparse top-k with a known tail
  * mass) and what every other layer does with them.
  */
 export type { DenseDistribution, SparseDistribution, TokenDistribution, RankedTokens } from './distribution.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fromLogits, fromTopLogprobs, rankedTokens } from '../../src/dist/index.js';
-import type { DenseDistribution } from '../../src/dist/index.js';
+import { fromLogits, fromTopLogprobs, rankedTokens } from '../../src/distribution/index.js';
+import type { DenseDistribution } from '../../src/distribution/index.js';
 
 describe('rankedTokens(d, k)', () => {
   it('rankedTokens returns the k most probable in decreasing order', () => {

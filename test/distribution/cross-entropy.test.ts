@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crossEntropyTerms, entropy, fromTopLogprobs } from '../../src/dist/index.js';
-import type { DenseDistribution } from '../../src/dist/index.js';
+import { crossEntropyTerms, entropy, fromTopLogprobs } from '../../src/distribution/index.js';
+import type { DenseDistribution } from '../../src/distribution/index.js';
 
 const dense = (probs: number[]): DenseDistribution => ({ kind: 'dense', logProbs: Float64Array.from(probs.map(Math.log)) });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entropy, fromLogits, fromTopLogprobs, probabilityOf, withTemperature, withTopK, withTopP } from '../../src/dist/index.js';
+import { entropy, fromLogits, fromTopLogprobs, probabilityOf, withTemperature, withTopK, withTopP } from '../../src/distribution/index.js';
 import { InvalidValueError } from '../../src/core/errors.js';
 
 const d = fromLogits(new Float64Array([Math.log(0.5), Math.log(0.3), Math.log(0.15), Math.log(0.05)]));

@@ -12,7 +12,7 @@
  * g(t) = t (ln t)², g''(t) = 2(1 + ln t)/t is negative for t < 1/e, so g is concave there too; at
  * most one tail token can exceed 1/e (two would need p_k + 2/e ≤ 1 with p_k > 1/e, i.e. 3/e ≤ 1,
  * false), and the concentrated end stays the minimum and the spread end the maximum (checked by a
- * randomized test against arbitrary feasible tails in test/dist/tail-shapes.test.ts).
+ * randomized test against arbitrary feasible tails in test/distribution/tail-shapes.test.ts).
  */
 
 /** Tail token probability cap and slots of a top-k distribution, used by both shapes. */
