@@ -79,6 +79,65 @@ describe('the web page in headless Chromium', () => {
     await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'web-explorer.png'), fullPage: true });
   });
 
+  /**
+   * Layout at a narrow and a wide window: no text drawn below 10 px (the computed font size times
+   * the SVG's scale factor, since a viewBox scales its text) and nothing wider than its container.
+   */
+  for (const width of [800, 1400]) {
+    it(`explorer at ${width} px: readable text, no overflow, legend lists only drawn curves`, async () => {
+      const view = await browser.newPage({ viewport: { width, height: 1000 } });
+      const notFound: string[] = [];
+      view.on('response', (r) => {
+        if (r.status() === 404) notFound.push(r.url());
+      });
+      await view.goto(`${base}/#/explorer`);
+      await view.waitForSelector('#explorer-plot svg');
+      await expect.poll(() => view.locator('#readout-iid').getAttribute('data-value'), { timeout: 60_000 }).not.toBe('');
+      // A fresh address names the preset whose values it shows.
+      expect(await view.locator('#preset-select').inputValue()).toBe('llama3.1-8b');
+      const layout = (await view.evaluate(`(() => {
+        const smallest = [];
+        for (const node of document.querySelectorAll('main *, header *')) {
+          if (!(node instanceof Element)) continue;
+          const hasText = [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim() !== '');
+          if (!hasText) continue;
+          const r = node.getBoundingClientRect();
+          if (r.width === 0 && r.height === 0) continue;
+          const size = parseFloat(getComputedStyle(node).fontSize);
+          const svg = node.closest('svg');
+          const scale = svg === null || !svg.viewBox.baseVal || svg.viewBox.baseVal.width === 0 ? 1 : svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          smallest.push({ text: node.textContent.trim().slice(0, 30), px: size * scale });
+        }
+        smallest.sort((a, b) => a.px - b.px);
+        const overflow = [];
+        for (const node of document.querySelectorAll('main *')) {
+          const r = node.getBoundingClientRect();
+          if (r.width === 0) continue;
+          if (r.right > document.documentElement.clientWidth + 0.5) overflow.push(node.tagName + '#' + node.id + ' right ' + r.right);
+        }
+        const select = document.querySelector('#preset-select').getBoundingClientRect();
+        const fieldset = document.querySelector('#preset-select').closest('fieldset').getBoundingClientRect();
+        const plot = document.querySelector('#explorer-plot').getBoundingClientRect();
+        const controls = document.querySelector('.controls').getBoundingClientRect();
+        const legend = [...document.querySelectorAll('#explorer-plot [class*="swatch"]')].map((s) => s.textContent.trim()).filter((t) => t !== '');
+        return { smallest: smallest.slice(0, 3), overflow, selectInside: select.right <= fieldset.right + 0.5, plotClear: plot.left >= controls.right - 0.5 || plot.top >= controls.bottom - 0.5, legend };
+      })()`)) as { smallest: { text: string; px: number }[]; overflow: string[]; selectInside: boolean; plotClear: boolean; legend: string[] };
+      expect(layout.smallest[0]!.px, JSON.stringify(layout.smallest)).toBeGreaterThanOrEqual(10);
+      expect(layout.overflow).toEqual([]);
+      expect(layout.selectInside).toBe(true);
+      expect(layout.plotClear).toBe(true);
+      // No drafter cross-entropy given: its curve is not drawn, so not in the legend either.
+      expect(layout.legend.some((t) => t.includes('μ_CE'))).toBe(false);
+      expect(layout.legend.some((t) => t.includes('i.i.d.'))).toBe(true);
+      // The simulated curve has its 95% band.
+      expect(await view.locator('#explorer-plot svg [aria-label="area"] path').count()).toBe(1);
+      expect(notFound).toEqual([]);
+      await mkdir(path.join(REPO_ROOT, 'test-output'), { recursive: true });
+      await view.screenshot({ path: path.join(REPO_ROOT, 'test-output', `web-explorer-${width}.png`), fullPage: true });
+      await view.close();
+    });
+  }
+
   it('runs: lists the run, opens it, shows its figures with hover values and the plan view', async () => {
     await page.goto(`${base}/#/runs`);
     await page.waitForSelector('#run-list');

@@ -13,6 +13,14 @@ export interface SeriesPoint {
 
 export const SERIES = { theorem1: 'Theorem 1 (bound)', limit: 'ln P / μ (estimate)', limitCE: 'ln P / μ_CE (drafter estimate)', iid: 'i.i.d. optimum (simulated)' } as const;
 
+/** One colour per series, whatever else is drawn (Tableau 10, colour-blind-safe order). */
+export const SERIES_COLOURS: Record<string, string> = {
+  [SERIES.theorem1]: '#e15759',
+  [SERIES.limit]: '#4e79a7',
+  [SERIES.limitCE]: '#f28e2b',
+  [SERIES.iid]: '#59a14f',
+};
+
 /** About `points` integer budgets from pMin to pMax, geometric, both ends included. */
 export function budgetGrid(pMin: number, pMax: number, points = 120): number[] {
   const out = new Set<number>([pMin, pMax]);

@@ -6,7 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { getPreset, listPresets, theorem1ValidFrom } from '../../theory/index.js';
 import { el, fmt } from './dom.js';
-import { readoutAt, SERIES, theorySeries, type SeriesPoint } from './explorer-series.js';
+import { readoutAt, SERIES, SERIES_COLOURS, theorySeries, type SeriesPoint } from './explorer-series.js';
 import { parseState, serializeState, type ExplorerState } from './url-state.js';
 import type { SimJob, SimReply } from './sim.worker.js';
 
@@ -186,14 +186,22 @@ export function mountExplorer(root: HTMLElement, query: string): () => void {
       }
     }
     const all = [...points, ...simPoints];
+    // Only the series actually drawn appear in the legend (ln P/μ_CE only with a drafter).
+    const drawn = Object.values(SERIES).filter((name) => all.some((p) => p.series === name));
+    // The plot is as wide as its column (re-rendered on resize), so its text keeps its size instead
+    // of being scaled down with a fixed-width SVG.
+    const width = Math.max(320, Math.floor(plotHost.clientWidth - 18));
     const chart = Plot.plot({
-      width: 760,
-      height: 420,
-      marginLeft: 50,
+      width,
+      height: Math.round(Math.min(440, Math.max(300, width * 0.55))),
+      marginLeft: 52,
+      style: { fontSize: '12px' },
       x: { type: 'log', label: 'budget P (tree nodes incl. root) →', grid: true },
       y: { label: '↑ E[X] tokens per verifier pass', grid: true, zero: true },
-      color: { legend: true, domain: Object.values(SERIES) },
+      color: { legend: true, domain: drawn, range: drawn.map((name) => SERIES_COLOURS[name]) },
       marks: [
+        // The simulated optimum's 95% band (mean ± 1.96 standard errors of the mean over the trees).
+        Plot.areaY(simPoints, { x: 'P', y1: (d: { value: number; se: number }) => d.value - 1.96 * d.se, y2: (d: { value: number; se: number }) => d.value + 1.96 * d.se, fill: SERIES_COLOURS[SERIES.iid], fillOpacity: 0.2 }),
         Plot.line(all, { x: 'P', y: 'value', stroke: 'series', strokeWidth: 2 }),
         Plot.ruleX([state.readP], { stroke: '#999', strokeDasharray: '4,4' }),
         Plot.tip(all, Plot.pointer({ x: 'P', y: 'value', stroke: 'series', title: (d: SeriesPoint) => `${d.series}\nP = ${d.P}\nE[X] = ${fmt(d.value)}` })),
@@ -209,15 +217,23 @@ export function mountExplorer(root: HTMLElement, query: string): () => void {
       el('tr', {}, el('td', {}, r.theorem1Applies ? 'Theorem 1 bound' : 'trivial bound E[X] ≤ P (Theorem 1 needs P ≥ 1 + μ₂/μ²)'), el('td', { id: 'readout-theorem1', 'data-value': String(r.theorem1) }, fmt(r.theorem1))),
       el('tr', {}, el('td', {}, 'ln P / μ (estimate)'), el('td', { id: 'readout-limit', 'data-value': String(r.limit) }, fmt(r.limit))),
       el('tr', {}, el('td', {}, 'ln P / μ_CE (drafter estimate)'), el('td', { id: 'readout-limitce', 'data-value': String(r.limitCE ?? '') }, fmt(r.limitCE))),
-      el('tr', {}, el('td', {}, 'i.i.d. optimum (simulated, ± s.e.)'), el('td', { id: 'readout-iid', 'data-value': String(simAt ?? '') }, simAt === null ? '—' : `${fmt(simAt)} ± ${fmt(simSe, 2)}`)),
+      el('tr', {}, el('td', {}, 'i.i.d. optimum (simulated, ± 1.96 s.e.: 95% interval)'), el('td', { id: 'readout-iid', 'data-value': String(simAt ?? '') }, simAt === null ? '—' : `${fmt(simAt)} ± ${fmt(simSe === null ? null : 1.96 * simSe, 2)}`)),
       el('tr', {}, el('td', {}, 'Theorem 1 applies from P ='), el('td', { id: 'readout-validfrom' }, fmt(theorem1ValidFrom(state)))),
     );
   }
 
   syncInputs();
   update({}, true);
+  let lastWidth = plotHost.clientWidth;
+  const resize = new ResizeObserver(() => {
+    if (Math.abs(plotHost.clientWidth - lastWidth) < 4) return;
+    lastWidth = plotHost.clientWidth;
+    render();
+  });
+  resize.observe(plotHost);
   return () => {
     clearTimeout(timer);
+    resize.disconnect();
     worker?.terminate();
   };
 }

@@ -44,7 +44,8 @@ export function parseState(query: string): ExplorerState {
     pMax,
     readP,
     simulate: q.get('sim') !== '0',
-    preset: q.get('preset'),
+    // With no μ, μ₂ in the address the view shows the default preset's values: name it.
+    preset: q.get('preset') ?? (q.get('mu') === null && q.get('mu2') === null ? d.preset : null),
   };
 }
 
