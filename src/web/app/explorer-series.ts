@@ -14,7 +14,7 @@ export interface SeriesPoint {
 export const SERIES = { theorem1: 'Theorem 1 (bound)', limit: 'ln P / μ (estimate)', limitCE: 'ln P / μ_CE (drafter estimate)', iid: 'i.i.d. optimum (simulated)' } as const;
 
 /** One colour per series, whatever else is drawn (Tableau 10, colour-blind-safe order). */
-export const SERIES_COLOURS: Record<string, string> = {
+export const SERIES_COLOURS: Readonly<Record<(typeof SERIES)[keyof typeof SERIES], string>> = {
   [SERIES.theorem1]: '#e15759',
   [SERIES.limit]: '#4e79a7',
   [SERIES.limitCE]: '#f28e2b',
