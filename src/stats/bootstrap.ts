@@ -54,3 +54,35 @@ function sum(x: Float64Array): number {
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : Number.NaN;
 }
+
+/**
+ * 95% percentile intervals of any statistics of sequence-clustered data, by the same resampling as
+ * `bootstrapRatioIntervals`: each resample draws m sequences with replacement, and `statistic`
+ * receives how often each sequence was drawn (weights[s] ∈ {0, 1, 2, …}, Σ = m) and returns the
+ * statistics of that resample (NaN = undefined in that resample, skipped). For statistics that
+ * are not ratios of sums, such as the throughput of the best adaptive policy (`adaptive/`).
+ * With fewer than 2 sequences every interval is the statistic of the data itself.
+ */
+export function bootstrapWeightedIntervals(
+  sequences: number,
+  statistic: (weights: Float64Array) => readonly number[],
+  rng: Rng,
+  resamples = 1000,
+): [number, number][] {
+  const ones = new Float64Array(sequences).fill(1);
+  const point = statistic(ones);
+  if (sequences < 2 || resamples < 2) return point.map((p) => [p, p]);
+  const draws = point.map(() => new Float64Array(resamples));
+  const weights = new Float64Array(sequences);
+  for (let r = 0; r < resamples; r++) {
+    weights.fill(0);
+    for (let i = 0; i < sequences; i++) weights[rng.int(sequences)]! += 1;
+    const values = statistic(weights);
+    for (let c = 0; c < point.length; c++) draws[c]![r] = values[c] ?? Number.NaN;
+  }
+  return draws.map((d, c) => {
+    const finite = d.filter((v) => !Number.isNaN(v)).sort();
+    if (finite.length === 0) return [point[c]!, point[c]!];
+    return [quantileSorted(finite, 0.025), quantileSorted(finite, 0.975)];
+  });
+}

@@ -6,7 +6,7 @@ export { StatsAccumulator } from './stats-accumulator.js';
 export type { PositionKey, PositionTerms, SummaryOptions, AccumulatorSnapshot } from './stats-accumulator.js';
 export { denseLogitMoments } from './dense-moments.js';
 export type { DenseMoments } from './dense-moments.js';
-export { bootstrapRatioIntervals } from './bootstrap.js';
+export { bootstrapRatioIntervals, bootstrapWeightedIntervals } from './bootstrap.js';
 export type { RatioColumns } from './bootstrap.js';
 export { EntropyHistogram } from './entropy-histogram.js';
 export type { Histogram } from './entropy-histogram.js';

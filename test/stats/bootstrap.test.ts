@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapRatioIntervals, quantileSorted } from '../../src/stats/index.js';
+import { bootstrapRatioIntervals, bootstrapWeightedIntervals, quantileSorted } from '../../src/stats/index.js';
 import { createRng } from '../../src/core/rng.js';
 
 describe('quantileSorted(sorted, q)', () => {
@@ -28,5 +28,28 @@ describe('bootstrapRatioIntervals(columns, rng, resamples)', () => {
     const [ci] = bootstrapRatioIntervals([{ numerators: num, denominators: den }], createRng(9), 4000);
     expect(ci![0]).toBeCloseTo(0.451, 2);
     expect(ci![1]).toBeCloseTo(0.549, 2);
+  });
+});
+
+describe('bootstrapWeightedIntervals(sequences, statistic, rng)', () => {
+  it('with a ratio-of-sums statistic it draws the same resamples as bootstrapRatioIntervals', () => {
+    const num = Float64Array.of(3, 1, 4, 1, 5, 9, 2, 6);
+    const den = Float64Array.of(2, 1, 2, 3, 2, 4, 1, 3);
+    const ratio = bootstrapRatioIntervals([{ numerators: num, denominators: den }], createRng(3), 500);
+    const weighted = bootstrapWeightedIntervals(
+      num.length,
+      (w) => {
+        let a = 0;
+        let b = 0;
+        for (let i = 0; i < w.length; i++) {
+          a += w[i]! * num[i]!;
+          b += w[i]! * den[i]!;
+        }
+        return [a / b];
+      },
+      createRng(3),
+      500,
+    );
+    expect(weighted).toEqual(ratio);
   });
 });

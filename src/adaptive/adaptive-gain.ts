@@ -1,0 +1,66 @@
+/**
+ * The gain of adaptivity on a run's positions: the best fixed budget's throughput, the adaptive
+ * oracle's (Dinkelbach, `dinkelbach.ts`), their ratio, each with a 95% interval from the sequence
+ * bootstrap that μ uses (`stats/bootstrap.ts`: whole sequences resampled, so the dependence of
+ * positions within a sequence stays inside each resample), and the adaptive oracle's frontier
+ * (throughput against mean budget as λ sweeps) for the figure.
+ */
+import type { Rng } from '../core/rng.js';
+import { bootstrapWeightedIntervals } from '../stats/bootstrap.js';
+import { pointOf, type AdaptiveProblem, type PolicyPoint } from './dinkelbach.js';
+
+export interface IntervalEstimate {
+  readonly estimate: number;
+  readonly ci95: [number, number];
+}
+
+export interface FrontierPoint extends PolicyPoint {
+  /** The price of time λ the policy maximised f − λ·T at (R* for the Dinkelbach point). */
+  readonly lambda: number;
+}
+
+export interface AdaptiveGain {
+  readonly positions: number;
+  readonly sequences: number;
+  /** Best fixed budget: its P, throughput (tokens per unit of T) with CI, and E[X] there. */
+  readonly fixed: { readonly P: number; readonly meanTokens: number; readonly throughput: IntervalEstimate };
+  /** Best adaptive policy knowing p: R* with CI, and its mean budget and tokens per step. */
+  readonly adaptive: { readonly meanBudget: number; readonly meanTokens: number; readonly iterations: number; readonly throughput: IntervalEstimate };
+  /** R* / best fixed throughput (≥ 1 in every resample: a fixed P is one of the policies). */
+  readonly gain: IntervalEstimate;
+  /** The adaptive oracle's policies at λ = R*·2^(k/4), k = −16..16, and λ = 0: throughput against mean budget. */
+  readonly frontier: FrontierPoint[];
+}
+
+/** λ values of the frontier: R*·2^(k/4) for k = −16..16, plus 0 (the largest useful budgets). */
+export function frontierLambdas(lambdaStar: number): number[] {
+  const out = [0];
+  for (let k = -16; k <= 16; k++) out.push(lambdaStar * 2 ** (k / 4));
+  return out;
+}
+
+/** The gain of adaptivity with sequence-bootstrap intervals (`resamples` draws from `rng`). */
+export function adaptiveGain(problem: AdaptiveProblem, rng: Rng, resamples = 1000): AdaptiveGain {
+  const star = problem.dinkelbach();
+  const fixed = problem.bestFixed();
+  const starPoint = pointOf(star.policy);
+  const [fixedCi, adaptiveCi, gainCi] = bootstrapWeightedIntervals(
+    problem.sequences,
+    (weights) => {
+      const a = problem.dinkelbach(weights).lambda;
+      const b = problem.bestFixed(weights).throughput;
+      return [b, a, a / b];
+    },
+    rng,
+    resamples,
+  );
+  const frontier = frontierLambdas(star.lambda).map((lambda) => ({ lambda, ...pointOf(problem.policyAt(lambda)) }));
+  return {
+    positions: problem.positions,
+    sequences: problem.sequences,
+    fixed: { P: fixed.P, meanTokens: fixed.meanTokens, throughput: { estimate: fixed.throughput, ci95: fixedCi! } },
+    adaptive: { meanBudget: starPoint.meanBudget, meanTokens: starPoint.meanTokens, iterations: star.iterations, throughput: { estimate: star.lambda, ci95: adaptiveCi! } },
+    gain: { estimate: star.lambda / fixed.throughput, ci95: gainCi! },
+    frontier,
+  };
+}
