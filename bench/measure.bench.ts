@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPORT_DEFAULTS } from '../src/cli/commands/report.js';
 import { MEASURE_CONFIG_VERSION, type MeasureConfig } from '../src/measure/config.js';
-import { runMeasurement } from '../src/measure/run-measure.js';
+import { measureAndBuildResults } from '../src/results/run-results.js';
 import { writeReport } from '../src/report/write-report.js';
 import type { BenchResult } from './run.js';
 
@@ -25,7 +25,7 @@ export async function run(): Promise<BenchResult[]> {
       prompts: 'builtin',
     };
     const t0 = performance.now();
-    const outcome = await runMeasurement({ config, outDir: dir });
+    const outcome = await measureAndBuildResults({ config, outDir: dir });
     const measured = performance.now();
     writeReport(outcome.report!, dir);
     const done = performance.now();

@@ -5,36 +5,27 @@
  * randomness derived from (seed, unit index) and appended to `units.jsonl` when complete. A rerun
  * with the same configuration skips the completed units, and the results are always computed from
  * the log's records in unit order, so an interrupted and resumed run ends with exactly the numbers
- * of an uninterrupted one. `results.json` (`ReportSchema`) is written last, atomically.
+ * of an uninterrupted one. This stage only samples models and appends records; the numbers are
+ * computed from them by `results/` (`buildResults`).
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InvalidValueError, SpecboundError } from '../core/errors.js';
-import type { TokenDistribution } from '../distribution/distribution.js';
 import type { LanguageModel } from '../models/model.js';
 import { loadModel } from '../models/registry.js';
-import { REPORT_VERSION, ReportSchema, type Report } from '../report/report-schema.js';
 import { chainStrategy } from '../tree/strategies/chain.js';
 import { eagleDepthFor, eagleStrategy } from '../tree/strategies/eagle.js';
 import { qGreedyStrategy } from '../tree/strategies/lemma1.js';
 import type { DraftingStrategy } from '../tree/strategy.js';
-import { curvesOf, entropyHistogram, type StaticUnitRecord } from './aggregate.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
-import { simulateIidCurve, simulateIidRows } from './iid.js';
-import { withTemperature } from '../distribution/temperature.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
-import { decodeDistribution } from './recorded-distribution.js';
-import { CONFIG_FILE, ensureRunDir, readJsonFile, RESULTS_FILE, UnitLog, writeFileAtomic } from './run-dir.js';
-import { temperatureSweep } from './temperature-sweep.js';
-import { writeMeasurementTrace } from './write-trace.js';
+import { CONFIG_FILE, ensureRunDir, readJsonFile, UnitLog, writeFileAtomic } from './run-dir.js';
 import { measureUnit, type UnitRecord } from './unit.js';
-import { measuredAcceptance, measureStaticUnit, staticTreePlans } from './static-unit.js';
+import { measuredAcceptance, measureStaticUnit, staticTreePlans, type StaticUnitRecord } from './static-unit.js';
 import { budgetGrid } from './budget-grid.js';
 
-export const GENERATOR = 'specbound 0.1.0';
-
 export interface MeasureProgress {
-  /** What is being done: `measuring`, `simulating`, … */
+  /** What is being done: `measuring`, `static trees`. */
   readonly phase: string;
   readonly done: number;
   readonly total: number;
@@ -56,8 +47,8 @@ export interface MeasureOptions {
 }
 
 export interface MeasureOutcome {
-  /** The results, or undefined when stopped early (`stopAfterUnits`). */
-  readonly report: Report | undefined;
+  /** Whether every unit is measured (false when stopped early, `stopAfterUnits`). */
+  readonly complete: boolean;
   readonly unitsTotal: number;
   /** Units found complete in the run directory before this call. */
   readonly unitsResumed: number;
@@ -223,83 +214,21 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
       await models.drafter?.close?.();
     }
   }
-  if (records.size < total || staticTodo().length > 0) return { report: undefined, unitsTotal: total, unitsResumed, unitsMeasured: measured };
+  if (records.size < total || staticTodo().length > 0) return { complete: false, unitsTotal: total, unitsResumed, unitsMeasured: measured };
 
-  // Results come from the log alone (what a resumed run would read), in unit order.
-  const all: UnitRecord[] = [];
-  const staticAll: StaticUnitRecord[] = [];
-  for (const r of log.readAll()) {
-    const rec = r as { kind?: unknown };
-    if (rec.kind === 'unit') all.push(r as UnitRecord);
-    else if (rec.kind === 'static') staticAll.push(r as StaticUnitRecord);
-  }
-  all.sort((a, b) => a.unit - b.unit);
-  staticAll.sort((a, b) => a.unit - b.unit);
-  const report = await buildReport(config, all, staticAll, options.onProgress);
-  await writeMeasurementTrace(outDir, config, all);
-  writeFileAtomic(path.join(outDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
-  return { report, unitsTotal: total, unitsResumed, unitsMeasured: measured };
+  return { complete: true, unitsTotal: total, unitsResumed, unitsMeasured: measured };
 }
 
-/** Every number of the report from the completed units (deterministic in the records and the seed). */
-export async function buildReport(
-  config: MeasureConfig,
-  records: readonly UnitRecord[],
-  statics: readonly StaticUnitRecord[],
-  onProgress?: (p: MeasureProgress) => void,
-): Promise<Report> {
-  const overall = curvesOf(records, statics, config.PMax, config.seed);
-  const tasks = [...new Set(records.map((r) => r.task))];
-  const taskReports: NonNullable<Report['tasks']> = {};
-  const taskStats: Record<string, Report['stats']['overall']> = {};
-  for (const task of tasks) {
-    const sub = curvesOf(
-      records.filter((r) => r.task === task),
-      statics,
-      config.PMax,
-      config.seed,
-    );
-    taskStats[task] = sub.stats;
-    taskReports[task] = { stats: sub.stats, curves: sub.curves };
+/** The complete records of a run directory's unit log (units and static units), in unit order. */
+export function readRunRecords(outDir: string): { units: UnitRecord[]; statics: StaticUnitRecord[] } {
+  const units: UnitRecord[] = [];
+  const statics: StaticUnitRecord[] = [];
+  for (const r of new UnitLog(outDir).readAll()) {
+    const rec = r as { kind?: unknown };
+    if (rec.kind === 'unit') units.push(r as UnitRecord);
+    else if (rec.kind === 'static') statics.push(r as StaticUnitRecord);
   }
-  const acceptance = measuredAcceptance(records);
-  const bank: TokenDistribution[] = [];
-  for (const r of records) for (const e of r.distributions) bank.push(decodeDistribution(e));
-  const sweepP = Math.min(config.PMax, 64);
-  const sweep = temperatureSweep(bank, config.temperature, sweepP);
-  onProgress?.({ phase: 'simulating i.i.d.', done: 0, total: 1 + sweep.length });
-  const iid = await simulateIidCurve(bank, config);
-  // The i.i.d. optimum at each sweep temperature, with a quarter of the trees (it only draws one point each).
-  for (let i = 0; i < sweep.length; i++) {
-    onProgress?.({ phase: 'simulating i.i.d.', done: 1 + i, total: 1 + sweep.length });
-    const row = sweep[i]!;
-    const tempered = bank.map((d) => withTemperature(d, row.temperature / config.temperature));
-    const rows = await simulateIidRows(tempered, { ...config, PMax: sweepP }, Math.max(2, Math.ceil(config.iidTrees / 4)));
-    row.iid = rows[sweepP - 1]!.mean;
-  }
-  onProgress?.({ phase: 'simulating i.i.d.', done: 1 + sweep.length, total: 1 + sweep.length });
-  const report: Report = {
-    version: REPORT_VERSION,
-    generator: GENERATOR,
-    config: {
-      target: config.target,
-      ...(config.draft === undefined ? {} : { draft: config.draft }),
-      prompts: config.prompts,
-      samples: config.samples,
-      maxNewTokens: config.maxNewTokens,
-      temperature: config.temperature,
-      PMax: config.PMax,
-      seed: config.seed,
-      promptsPerTask: config.promptsPerTask,
-      treeEvery: config.treeEvery,
-      iidTrees: config.iidTrees,
-    },
-    stats: { overall: overall.stats, tasks: taskStats },
-    curves: { ...overall.curves, iid },
-    tasks: taskReports,
-    ...(acceptance === undefined ? {} : { drafterAcceptance: acceptance }),
-    entropyHistogram: entropyHistogram(records),
-    temperatureSweep: sweep,
-  };
-  return ReportSchema.parse(report);
+  units.sort((a, b) => a.unit - b.unit);
+  statics.sort((a, b) => a.unit - b.unit);
+  return { units, statics };
 }

@@ -13,11 +13,18 @@ import { instantiateStaticTree } from '../tree/static/instantiate.js';
 import { medusaTree } from '../tree/static/medusa.js';
 import { sequoiaTree } from '../tree/static/sequoia.js';
 import { expectedAcceptedLength, verifierDistributions } from '../tree/verification.js';
-import type { StaticUnitRecord } from './aggregate.js';
 import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
 import { cachingSession, subSession, temperatureSession } from './sessions.js';
 import { promptTokens, type UnitRecord } from './unit.js';
+
+/** Per-budget values of one strategy measured at the tree positions of a static (second-pass) unit. */
+export interface StaticUnitRecord {
+  readonly kind: 'static';
+  readonly unit: number;
+  /** strategy name → P (as a string key) → E[X] at each tree position, in position order. */
+  readonly values: Record<string, Record<string, number[]>>;
+}
 
 /** Medusa's default number of heads (Cai et al. 2024): drafted tokens reach at most this depth. */
 export const MEDUSA_HEADS = 4;

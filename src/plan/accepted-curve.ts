@@ -8,7 +8,7 @@
  *   with its last conditional acceptance rate (an estimate).
  */
 import { InvalidValueError } from '../core/errors.js';
-import type { Report } from '../report/report-schema.js';
+import type { Report } from '../results/results-schema.js';
 import { limitEstimate, reportedBound, type EntropyStats } from '../theory/index.js';
 import type { NumberKind } from './latency.js';
 import type { DrafterKind } from './drafter-latency.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputFileError, InvalidValueError } from '../core/errors.js';
-import { ReportSchema, type Report } from '../report/report-schema.js';
+import { ReportSchema, type Report } from '../results/results-schema.js';
 import { getPreset, validateEntropyStats, type EntropyStats } from '../theory/index.js';
 import { deploymentChainCurve, limitCurve, runCurve, theorem1Curve, type AcceptedCurve } from './accepted-curve.js';
 import { architectureFromConfig, eagleHeadArchitecture, getArchitecturePreset, type ModelArchitecture } from './architecture-presets.js';

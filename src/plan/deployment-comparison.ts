@@ -5,7 +5,7 @@
  * headline is measured / speed-of-light, where the speed-of-light is the oracle when a run is
  * given, else Theorem 1's reported value, else the trivial bound P (and the text says which).
  */
-import type { Report } from '../report/report-schema.js';
+import type { Report } from '../results/results-schema.js';
 import { limitEstimate, reportedBound, type EntropyStats } from '../theory/index.js';
 import type { DeploymentMetrics } from './deployment-metrics.js';
 import type { NumberKind } from './latency.js';

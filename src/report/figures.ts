@@ -14,7 +14,7 @@
  * standalone `<svg>`.
  */
 import * as Plot from '@observablehq/plot';
-import type { Curve, Curves, Report } from './report-schema.js';
+import type { Curve, Curves, Report } from '../results/results-schema.js';
 import { renderPlotSvg, type PlotOptions } from './svg.js';
 
 /** How one curve is drawn: its legend label, colour and optional dash pattern. */

@@ -1,7 +1,7 @@
 /** `report.html`: one self-contained page (inline CSS and SVG figures, no scripts, no network). */
 import type { ReportFigures } from './figures.js';
 import { findings } from './narrative.js';
-import type { Report } from './report-schema.js';
+import type { Report } from '../results/results-schema.js';
 import { curvesTable, statsTable, sweepTable, type Table } from './tables.js';
 
 /** Escapes text for HTML. */

@@ -1,6 +1,6 @@
 /** `report.md`: the report as Markdown, with the figures as SVG files beside it. */
 import { findings } from './narrative.js';
-import type { Report } from './report-schema.js';
+import type { Report } from '../results/results-schema.js';
 import { curvesTable, statsTable, sweepTable, type Table } from './tables.js';
 
 /** A Markdown table (pipes in cells escaped). */

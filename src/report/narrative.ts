@@ -2,7 +2,7 @@
  * The report's plain-language findings, as sentences computed from the numbers (shared by the
  * Markdown and HTML writers).
  */
-import type { Report } from './report-schema.js';
+import type { Report } from '../results/results-schema.js';
 import { formatValue, headline } from './tables.js';
 
 /** Sentences summarising the headline budget: oracle vs i.i.d. vs drafters vs the bounds. */

@@ -2,7 +2,7 @@
  * The report's tables as plain data (headers + rows of strings), shared by the Markdown and HTML
  * writers: the Table 1 analog (μ, μ₂, μ_CE, π₀ per task) and the E[X](P) curves side by side.
  */
-import type { Curve, Estimate, Report, StatsSummary } from './report-schema.js';
+import type { Curve, Estimate, Report, StatsSummary } from '../results/results-schema.js';
 import { curveValueAt } from './figures.js';
 
 export interface Table {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { renderReportFigures } from './figures.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type FigureFiles } from './markdown.js';
-import { ReportSchema, type Report } from './report-schema.js';
+import { ReportSchema, type Report } from '../results/results-schema.js';
 
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;

@@ -11,5 +11,5 @@ export type { RatioColumns } from './bootstrap.js';
 export { EntropyHistogram } from './entropy-histogram.js';
 export type { Histogram } from './entropy-histogram.js';
 export { quantileSorted } from './quantile.js';
-export { computeTraceStats, boundsFor } from './trace-stats.js';
-export type { TraceStats, TraceStatsOptions, BoundAtBudget, SummaryWithBounds } from './trace-stats.js';
+export { EstimateSchema, StatsSummarySchema } from './summary-schema.js';
+export type { Estimate, StatsSummary } from './summary-schema.js';

@@ -24,7 +24,7 @@ import { createRng } from '../core/rng.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { crossEntropyTerms } from '../distribution/cross-entropy.js';
 import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
-import type { StatsSummary } from '../report/report-schema.js';
+import type { StatsSummary } from './summary-schema.js';
 import { bootstrapRatioIntervals } from './bootstrap.js';
 import { denseLogitMoments } from './dense-moments.js';
 import type { Histogram } from './entropy-histogram.js';

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ReportSchema } from '../report/report-schema.js';
+import { ReportSchema } from '../results/results-schema.js';
 import { resolveInside } from './safe-path.js';
 
 export interface RunSummary {

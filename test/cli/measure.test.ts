@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReportSchema } from '../../src/report/report-schema.js';
+import { ReportSchema } from '../../src/results/results-schema.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 
 // A small measurement of the built-in pair: 12 prompts × 2 samples = 24 continuations (+24 static-tree units).

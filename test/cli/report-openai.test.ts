@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReportSchema } from '../../src/report/report-schema.js';
+import { ReportSchema } from '../../src/results/results-schema.js';
 import { runCli } from '../helpers/cli.js';
 import { startServeModel, type ServedModel } from '../helpers/serve-model.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ReportSchema, type Report } from '../../src/report/report-schema.js';
+import { ReportSchema, type Report } from '../../src/results/results-schema.js';
 import { REPO_ROOT, runCli, SHARED } from '../helpers/cli.js';
 
 /** Lemma 1 (oracle ≥ every drafter at the same positions) and Theorem 1 (i.i.d. optimum ≤ bound, within 3 SE). */

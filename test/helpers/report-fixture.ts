@@ -5,7 +5,7 @@
  * (drafters ≤ oracle, iid ≤ Theorem 1).
  */
 import { limitEstimate, reportedBound } from '../../src/theory/index.js';
-import { ReportSchema, type Report } from '../../src/report/report-schema.js';
+import { ReportSchema, type Report } from '../../src/results/results-schema.js';
 
 export function fixtureReport(mu = 0.5, mu2 = 1.2): Report {
   const budgets = [1, 2, 4, 8, 16, 32, 64, 128, 256];

@@ -5,7 +5,7 @@ import { fromTopLogprobs } from '../../src/distribution/sparse.js';
 import { openTreeSession } from '../../src/models/tree-session.js';
 import { createDraftTree } from '../../src/tree/draft-tree.js';
 import { budgetGrid } from '../../src/measure/budget-grid.js';
-import { ClusteredMean } from '../../src/measure/clustered-mean.js';
+import { ClusteredMean } from '../../src/results/clustered-mean.js';
 import { decodeDistribution, encodeDistribution } from '../../src/measure/recorded-distribution.js';
 import { cachingSession, subSession } from '../../src/measure/sessions.js';
 import { continuationPath, cumulative } from '../../src/measure/unit.js';

@@ -6,7 +6,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ReportSchema, type Report } from '../../src/report/report-schema.js';
+import { ReportSchema, type Report } from '../../src/results/results-schema.js';
 import { limitEstimate, reportedBound } from '../../src/theory/index.js';
 
 export const FIXTURE_STATS = { mu: 0.683, mu2: 2.96 };

@@ -9,7 +9,7 @@ import {
   temperatureEntropyFigure,
 } from '../../src/report/figures.js';
 import { renderPlotSvg, roundSvgNumbers } from '../../src/report/svg.js';
-import type { Curves } from '../../src/report/report-schema.js';
+import type { Curves } from '../../src/results/results-schema.js';
 
 // Hand-made curves of the shape a report has; the values are the functions written beside each
 // (not measured), chosen so the figure is easy to read in review.

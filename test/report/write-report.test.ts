@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReportSchema, type Report } from '../../src/report/report-schema.js';
+import { ReportSchema, type Report } from '../../src/results/results-schema.js';
 import { curvesTable, formatEstimate, headline, statsTable } from '../../src/report/tables.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { renderMarkdown } from '../../src/report/markdown.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StatsAccumulator } from '../../src/stats/index.js';
-import { StatsSummarySchema } from '../../src/report/report-schema.js';
+import { StatsSummarySchema } from '../../src/stats/summary-schema.js';
 import { fromLogits, fromTopLogprobs } from '../../src/distribution/index.js';
 import type { DenseDistribution } from '../../src/distribution/index.js';
 import { createRng } from '../../src/core/rng.js';

@@ -74,12 +74,12 @@ export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults =
   };
 }
 
-/** Runs a measurement with a progress bar on stderr; returns the outcome. */
+/** Runs a measurement, then its results stage, with a progress bar on stderr; returns the outcome. */
 export async function measureWithProgress(config: MeasureConfig, outDir: string, concurrency: string | undefined) {
-  const [{ runMeasurement }, { createProgress }] = await Promise.all([import('../../measure/run-measure.js'), import('../progress.js')]);
+  const [{ measureAndBuildResults }, { createProgress }] = await Promise.all([import('../../results/run-results.js'), import('../progress.js')]);
   let bar: ReturnType<typeof createProgress> | undefined;
   let phase = '';
-  const outcome = await runMeasurement({
+  const outcome = await measureAndBuildResults({
     config,
     outDir,
     ...(concurrency === undefined ? {} : { concurrency: parseInteger('--concurrency', concurrency, { min: 1, max: 1024 }) }),

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_SEED } from '../../core/rng.js';
-import type { StatsSummary } from '../../report/report-schema.js';
+import type { StatsSummary } from '../../results/results-schema.js';
 import { formatNumber, formatTable, printJson } from '../output.js';
 import { parseBudgetList, parseInteger, parseNumber } from '../parse.js';
 
@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .option('--top-p <p>', 'keep the smallest set of tokens with mass >= p (renormalised) first', (v) => parseNumber('--top-p', v, { min: 0, max: 1, exclusiveMin: true }))
     .option('--histogram', 'also print the histogram of per-position entropy (in --json: "entropyHistogram")')
     .action(async (files: string[], opts: StatsOptions) => {
-      const { computeTraceStats } = await import('../../stats/trace-stats.js');
+      const { computeTraceStats } = await import('../../results/trace-stats.js');
       const { createProgress } = await import('../progress.js');
       const progress = createProgress('positions', 0);
       const result = await computeTraceStats(files, opts.P, {

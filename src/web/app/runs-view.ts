@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { acceptedLengthFigure, entropyHistogramFigure, lemma7Figure, lemma7Points, temperatureBoundsFigure, temperatureEntropyFigure } from '../../report/figures.js';
-import type { Report, StatsSummary } from '../../report/report-schema.js';
+import type { Report, StatsSummary } from '../../results/results-schema.js';
 import { el, fmt } from './dom.js';
 
 interface RunSummary {

@@ -8,7 +8,7 @@
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { entropy, secondLogMoment } from '../distribution/moments.js';
 import { withTemperature } from '../distribution/temperature.js';
-import { limitEstimate, reportedBound } from '../theory/index.js';
+import { theoryAtEstimates } from './theory-at-estimates.js';
 
 export const SWEEP_TEMPERATURES = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5];
 
@@ -22,7 +22,7 @@ export interface SweepRow {
   iid?: number;
 }
 
-/** μ, μ₂, Theorem 1 and ln P/μ at budget `P` for each temperature, from distributions recorded at `recordedAt` (temperatures where μ = 0 are left out). */
+/** μ, μ₂, Theorem 1 and ln P/μ at budget `P` for each temperature, from distributions recorded at `recordedAt` (temperatures where no theory applies, μ = 0, are left out). */
 export function temperatureSweep(distributions: readonly TokenDistribution[], recordedAt: number, P: number, temperatures = SWEEP_TEMPERATURES): SweepRow[] {
   if (distributions.length === 0) return [];
   return temperatures.flatMap((T) => {
@@ -35,8 +35,9 @@ export function temperatureSweep(distributions: readonly TokenDistribution[], re
     }
     mu /= distributions.length;
     mu2 /= distributions.length;
-    // A deterministic model at this temperature (μ = 0) has no bound to show.
-    if (!(mu > 0 && mu2 >= mu * mu * (1 - 1e-12))) return [];
-    return [{ temperature: T, mu, mu2, theorem1: reportedBound({ mu, mu2 }, P).value, limit: limitEstimate(mu, P), P }];
+    // A deterministic model at this temperature (μ = 0) has no bound to show (theory-at-estimates.ts).
+    const [row] = theoryAtEstimates({ mu, mu2 }, [P]);
+    if (row === undefined) return [];
+    return [{ temperature: T, mu, mu2, theorem1: row.reported, limit: row.limit, P }];
   });
 }

@@ -1,31 +1,15 @@
 /**
- * The contract of a run directory's `report.json`, written by `specbound report` (measure layer
- * computes, report layer writes) and read by `plan --run` and the web page. Fields named in the
- * issues are required; new fields are added as optional so older readers keep working.
+ * The contract of the results of a measurement: `results.json` and `report.json` of a run
+ * directory (the same object), computed by `results/build-results.ts`, rendered by `report/`,
+ * and read by `plan --run` and the web page. Fields named in the issues are required; new fields
+ * are added as optional so older readers keep working.
  */
 import { z } from 'zod';
+import { StatsSummarySchema } from '../stats/summary-schema.js';
+
+export { EstimateSchema, StatsSummarySchema, type Estimate, type StatsSummary } from '../stats/summary-schema.js';
 
 export const REPORT_VERSION = 1;
-
-/** An estimate with its 95% bootstrap CI; `interval` is the top-k ambiguity ([x, x] for full distributions). */
-export const EstimateSchema = z.object({
-  estimate: z.number(),
-  ci95: z.tuple([z.number(), z.number()]),
-  interval: z.tuple([z.number(), z.number()]),
-});
-export type Estimate = z.infer<typeof EstimateSchema>;
-
-/** Table 1 analog for one task (or overall). */
-export const StatsSummarySchema = z.object({
-  positions: z.number().int().nonnegative(),
-  sequences: z.number().int().nonnegative(),
-  mu: EstimateSchema,
-  mu2: EstimateSchema,
-  muCE: EstimateSchema.optional(),
-  pi0: EstimateSchema.optional(),
-  tailMass: z.number(),
-});
-export type StatsSummary = z.infer<typeof StatsSummarySchema>;
 
 /** One point of an E[X](P) curve: the mean tokens per verifier pass at budget P, with its standard error. */
 export const CurvePointSchema = z.object({ P: z.number().int().positive(), mean: z.number(), se: z.number().optional() });

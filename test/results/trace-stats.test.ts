@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { boundsFor, computeTraceStats } from '../../src/stats/index.js';
+import { boundsFor, computeTraceStats } from '../../src/results/trace-stats.js';
 import { createTraceWriter } from '../../src/trace/index.js';
 import type { DenseDistribution } from '../../src/distribution/index.js';
 import { lemma7Estimate, limitEstimate, reportedBound } from '../../src/theory/index.js';

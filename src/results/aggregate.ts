@@ -7,20 +7,13 @@
  * the independent draws: the stats through the `stats/` sequence bootstrap, the curves through
  * the cluster-robust standard error of `ClusteredMean`.
  */
-import { lemma7Estimate, limitEstimate, reportedBound } from '../theory/index.js';
-import type { Curve, Curves, StatsSummary } from '../report/report-schema.js';
+import type { Curve, Curves, StatsSummary } from './results-schema.js';
 import { StatsAccumulator } from '../stats/stats-accumulator.js';
-import { budgetGrid } from './budget-grid.js';
+import { budgetGrid } from '../measure/budget-grid.js';
+import type { StaticUnitRecord } from '../measure/static-unit.js';
+import type { UnitRecord } from '../measure/unit.js';
 import { ClusteredMean } from './clustered-mean.js';
-import type { UnitRecord } from './unit.js';
-
-/** Per-budget values of one strategy measured at the tree positions of a static (second-pass) unit. */
-export interface StaticUnitRecord {
-  readonly kind: 'static';
-  readonly unit: number;
-  /** strategy name → P (as a string key) → E[X] at each tree position, in position order. */
-  readonly values: Record<string, Record<string, number[]>>;
-}
+import { theoryAtEstimates } from './theory-at-estimates.js';
 
 /** The units' per-position terms in a `stats/` accumulator (sequence = unit, so the bootstrap resamples sequences). */
 export function statsAccumulator(records: readonly UnitRecord[]): StatsAccumulator {
@@ -115,17 +108,13 @@ export function drafterCurves(records: readonly UnitRecord[], statics: readonly 
   return out;
 }
 
-/** Theorem 1 (reported min(P, bound), trivial P below its validity), ln P/μ and Lemma 7 at each budget. */
+/** Theorem 1 (reported min(P, bound), trivial P below its validity), ln P/μ and Lemma 7 at each budget, under the rule of `theory-at-estimates.ts`. */
 export function theoryCurves(stats: StatsSummary, budgets: readonly number[]): Pick<Curves, 'theorem1' | 'limit' | 'lemma7'> {
-  const mu = stats.mu.estimate;
-  const mu2 = stats.mu2.estimate;
-  const usable = Number.isFinite(mu) && mu > 0 && Number.isFinite(mu2) && mu2 >= mu * mu * (1 - 1e-12);
-  const theorem1 = usable ? budgets.map((P) => ({ P, mean: reportedBound({ mu, mu2 }, P).value })) : [];
-  const limit = usable ? budgets.map((P) => ({ P, mean: limitEstimate(mu, P) })) : [];
-  const muCE = stats.muCE?.estimate;
-  const pi0 = stats.pi0?.estimate;
-  if (muCE === undefined || pi0 === undefined || !(muCE >= 0) || !(pi0 >= 0 && pi0 < 1)) return { theorem1, limit };
-  return { theorem1, limit, lemma7: budgets.map((P) => ({ P, mean: lemma7Estimate({ muCE, pi0 }, P) })) };
+  const rows = theoryAtEstimates({ mu: stats.mu.estimate, mu2: stats.mu2.estimate, muCE: stats.muCE?.estimate, pi0: stats.pi0?.estimate }, budgets);
+  const theorem1 = rows.map((r) => ({ P: r.P, mean: r.reported }));
+  const limit = rows.map((r) => ({ P: r.P, mean: r.limit }));
+  if (rows.length === 0 || rows[0]!.lemma7 === undefined) return { theorem1, limit };
+  return { theorem1, limit, lemma7: rows.map((r) => ({ P: r.P, mean: r.lemma7! })) };
 }
 
 /** Histogram of per-position entropies (0.1-nat bins; `stats/` EntropyHistogram). */

@@ -1,18 +1,21 @@
 /**
  * μ, μ₂ (and μ_CE, π₀ with a drafter) of one or more trace files, with the bounds of `theory/`
- * at a list of budgets: what `specbound stats` prints. Sequences are keyed by (file, seq), so
+ * at a list of budgets (under the one rule of `theory-at-estimates.ts`): what `specbound stats`
+ * prints. Sequences are keyed by (file, seq), so
  * sequence ids may repeat across files.
  */
 import { InputFileError } from '../core/errors.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { withTemperature } from '../distribution/temperature.js';
 import { withTopK, withTopP } from '../distribution/truncation.js';
-import type { StatsSummary } from '../report/report-schema.js';
-import { lemma7Estimate, limitEstimate, reportedBound } from '../theory/index.js';
+import type { StatsSummary } from './results-schema.js';
 import type { TraceHeader } from '../trace/trace-schema.js';
 import { openTrace } from '../trace/trace-reader.js';
-import type { Histogram } from './entropy-histogram.js';
-import { StatsAccumulator } from './stats-accumulator.js';
+import type { Histogram } from '../stats/entropy-histogram.js';
+import { StatsAccumulator } from '../stats/stats-accumulator.js';
+import { theoryAtEstimates, type BoundAtBudget } from './theory-at-estimates.js';
+
+export type { BoundAtBudget } from './theory-at-estimates.js';
 
 export interface TraceStatsOptions {
   readonly seed?: number;
@@ -26,18 +29,6 @@ export interface TraceStatsOptions {
   readonly onWarning?: (message: string) => void;
   /** Called every 1000 positions. */
   readonly onProgress?: (positions: number) => void;
-}
-
-/** One row of bounds at budget P (nats; P counts the root). */
-export interface BoundAtBudget {
-  readonly P: number;
-  /** min(P, Theorem 1) where Theorem 1 applies (P ≥ 1 + μ₂/μ²), else the trivial bound P. */
-  readonly reported: number;
-  readonly theorem1Applies: boolean;
-  /** Corollary 1: ln P / μ (an estimate, not a bound). */
-  readonly limit: number;
-  /** Lemma 7: min(1/π₀, ln P / μ_CE), with a drafter. */
-  readonly lemma7?: number;
 }
 
 export type SummaryWithBounds = StatsSummary & { bounds: BoundAtBudget[] };
@@ -90,18 +81,9 @@ export async function computeTraceStats(files: readonly string[], budgets: reado
 }
 
 /**
- * The bounds of `theory/` at each budget for a summary's point estimates. Empty when μ = 0 (every
- * position one-hot: nothing to speculate about; the bounds are P itself).
+ * The bounds of `theory/` at each budget for a summary's point estimates (`theoryAtEstimates`).
+ * Empty when μ = 0 (every position one-hot: nothing to speculate about; the bounds are P itself).
  */
 export function boundsFor(s: StatsSummary, budgets: readonly number[]): BoundAtBudget[] {
-  if (!(s.mu.estimate > 0)) return [];
-  const stats = { mu: s.mu.estimate, mu2: Math.max(s.mu2.estimate, s.mu.estimate ** 2) };
-  return budgets.map((P) => {
-    const r = reportedBound(stats, P);
-    const row: { -readonly [K in keyof BoundAtBudget]: BoundAtBudget[K] } = { P, reported: r.value, theorem1Applies: r.theoremApplies, limit: limitEstimate(stats.mu, P) };
-    if (s.muCE !== undefined && Number.isFinite(s.muCE.estimate)) {
-      row.lemma7 = lemma7Estimate({ muCE: s.muCE.estimate, pi0: Math.min(s.pi0?.estimate ?? 0, 1 - 1e-12) }, P);
-    }
-    return row;
-  });
+  return theoryAtEstimates({ mu: s.mu.estimate, mu2: s.mu2.estimate, muCE: s.muCE?.estimate, pi0: s.pi0?.estimate }, budgets);
 }

@@ -7,10 +7,10 @@
  * matters.
  */
 import type { TokenDistribution } from '../distribution/distribution.js';
-import type { Curve } from '../report/report-schema.js';
+import type { Curve } from './results-schema.js';
 import { empiricalLaw } from '../sim/empirical-law.js';
-import { simulateIid } from '../sim/simulate-iid.js';
-import { budgetGrid } from './budget-grid.js';
+import { simulateIid, type SimulateIidOptions, type SimulateIidResult } from '../sim/simulate-iid.js';
+import { budgetGrid } from '../measure/budget-grid.js';
 
 /** Simulations of fewer tree nodes than this run in the calling thread. */
 export const WORKERS_FROM_NODES = 4_000_000;
@@ -22,19 +22,27 @@ export interface IidSettings {
   readonly keepTop: number;
 }
 
+/** The simulator called (tests pass a counting wrapper of `simulateIid`). */
+export type Simulator = (options: SimulateIidOptions) => Promise<SimulateIidResult>;
+
 /** E[X*](P) of the i.i.d. optimum for every P ≤ P-max (index P − 1), with standard errors. */
-export async function simulateIidRows(bank: readonly TokenDistribution[], settings: IidSettings, trees = settings.iidTrees): Promise<{ P: number; mean: number; se: number }[]> {
+export async function simulateIidRows(
+  bank: readonly TokenDistribution[],
+  settings: IidSettings,
+  trees = settings.iidTrees,
+  simulate: Simulator = simulateIid,
+): Promise<{ P: number; mean: number; se: number }[]> {
   if (bank.length === 0) return [];
   const law = empiricalLaw(bank, { keepTop: Math.max(settings.keepTop, settings.PMax), source: 'recorded distributions' });
   // Worker threads pay off only for big simulations (starting one costs about as much as ~10⁶ nodes).
   const workers = trees * settings.PMax >= WORKERS_FROM_NODES ? undefined : 1;
-  const result = await simulateIid({ law, maxNodes: settings.PMax, trees, seed: settings.seed, ...(workers === undefined ? {} : { workers }) });
+  const result = await simulate({ law, maxNodes: settings.PMax, trees, seed: settings.seed, ...(workers === undefined ? {} : { workers }) });
   return result.rows;
 }
 
 /** The i.i.d. optimum at the report's budgets. */
-export async function simulateIidCurve(bank: readonly TokenDistribution[], settings: IidSettings): Promise<Curve> {
-  const rows = await simulateIidRows(bank, settings);
+export async function simulateIidCurve(bank: readonly TokenDistribution[], settings: IidSettings, simulate: Simulator = simulateIid): Promise<Curve> {
+  const rows = await simulateIidRows(bank, settings, settings.iidTrees, simulate);
   if (rows.length === 0) return [];
   return budgetGrid(settings.PMax).map((P) => {
     const row = rows[P - 1]!;

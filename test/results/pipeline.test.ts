@@ -4,12 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecboundError } from '../../src/core/errors.js';
 import { MEASURE_DEFAULTS, type MeasureConfig } from '../../src/measure/config.js';
-import { runMeasurement } from '../../src/measure/run-measure.js';
+import { measureAndBuildResults as runMeasurement } from '../../src/results/run-results.js';
 import type { Prompt } from '../../src/measure/prompts/prompt.js';
-import { ReportSchema } from '../../src/report/report-schema.js';
+import { ReportSchema } from '../../src/results/results-schema.js';
 import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
 import { openTrace } from '../../src/trace/trace-reader.js';
-import { fakeModel } from './fake-model.js';
+import { fakeModel } from '../measure/fake-model.js';
 
 const prompts: Prompt[] = [
   { id: 'a1', task: 'alpha', text: 'hello', source: 'test' },
