@@ -68,14 +68,18 @@ export function formatPlan(result: PlanResult): string {
   }
   const cfg = result.configs;
   if (result.best.P <= 1) out.push('', 'engine settings: none (speculation does not pay here)');
-  else out.push(
-    '',
-    'engine settings:',
-    `  vLLM:      ${shortenTree(cfg.vllmFlag)}`,
-    `  SGLang:    ${cfg.sglang}`,
-    `  EAGLE:     total_token=${cfg.eagle.total_token} depth=${cfg.eagle.depth} top_k=${cfg.eagle.top_k}`,
-    `  llama.cpp: ${cfg.llamacpp}`,
-  );
+  else {
+    out.push(
+      '',
+      'engine settings (the versions each line is for are in --json configs.versions):',
+      `  vLLM:         ${shortenTree(cfg.vllmFlag)}`,
+      ...(cfg.vllmTree === undefined ? [] : [`  vLLM (tree):  ${shortenTree(cfg.vllmTree.flag)}  [only ${cfg.vllmTree.versions}]`]),
+      `  SGLang:       ${cfg.sglang}`,
+      `  EAGLE:        total_token=${cfg.eagle.total_token} depth=${cfg.eagle.depth} top_k=${cfg.eagle.top_k}`,
+      `  llama.cpp:    ${cfg.llamacpp}`,
+      `  TensorRT-LLM: trtllm-serve MODEL --config spec.yaml, spec.yaml = ${cfg.trtllm.yaml.split('\n').join(' | ')}`,
+    );
+  }
   const d = result.deployment;
   if (d !== undefined) {
     out.push('', `deployment (${d.engine}, ${d.source}):`, `  ${d.summary}`);

@@ -45,7 +45,25 @@ describe('specbound tree', () => {
     expect(r.stdout).toMatch(/^strategy sequoia: /);
     expect(r.stdout).toContain('positional acceptance a_k: 0.6, 0.3');
     expect(r.stdout).toContain('P = 7 nodes (root included)');
-    expect(r.stdout).toContain('"num_speculative_tokens": 6');
+    // This Sequoia tree branches unevenly ([0] has two children, [1] one), which vLLM's tree drafter could not draft.
+    expect(r.stdout).toContain("vLLM: none (vLLM's tree drafter used one children count per level; this tree branches unevenly)");
+  });
+
+  it('prints the vLLM tree line with method and model, for the releases that had tree attention', async () => {
+    const r = await runCli(['tree', '--strategy', 'chain', '--P', '4', '--law', 'zipf:1:2']);
+    expect(r.code).toBe(0);
+    // vLLM's tree key existed only from PR #20401 to PR #42121, for EAGLE methods, and needs method and model.
+    const line = r.stdout.split('\n').find((l) => l.startsWith('vLLM'))!;
+    expect(line).toMatch(/^vLLM \(releases with tree attention, PR #20401 to before PR #42121; current vLLM drafts chains only\)/);
+    const config = JSON.parse(/'(.*)'$/.exec(line)![1]!) as Record<string, unknown>;
+    expect(config).toEqual({ method: 'eagle3', model: '<EAGLE-3 head>', num_speculative_tokens: 3, speculative_token_tree: '[(0,), (0, 0), (0, 0, 0)]' });
+  });
+
+  it('prints no vLLM line for an oracle tree (its ranks are the verifier\'s, not a drafter\'s)', async () => {
+    const r = await runCli(['tree', '--strategy', 'oracle', '--P', '4', '--law', 'zipf:1:2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("vLLM: none (an oracle tree ranks the verifier's own tokens at this prompt; no drafter proposes it)");
+    expect(r.stdout).not.toContain('--speculative-config');
   });
 
   it('drafts the oracle tree of the real stories260K model along its greedy story', async () => {

@@ -1,94 +1,128 @@
 import { describe, expect, it } from 'vitest';
-import { engineConfigs, vllmTokenTree } from '../../src/plan/engine-configs.js';
+import { eagleCandidates, eagleTopKFor, engineConfigs, ENGINE_VERSIONS, vllmTokenTree } from '../../src/plan/engine-configs.js';
 import { MAX_TABLE_FLAG_LENGTH, shortenTree } from '../../src/plan/format-plan.js';
-import { bestStaticTree, chainShape, geometricRankProbabilities } from '../../src/plan/tree-shape.js';
+import { bestStaticTree, chainShape, geometricRankProbabilities, treeSequenceForEntropy } from '../../src/plan/tree-shape.js';
+import { checkEagle, checkLlamacpp, checkSglang, checkTrtllm, checkVllmMain, checkVllmTreeRelease, flagValues, parseTrtllmYaml } from './engine-schemas.js';
 
-/**
- * The engines' documented names, as found in their sources:
- * - vLLM: fields of `SpeculativeConfig` in vllm/config/speculative.py (method, model,
- *   num_speculative_tokens, prompt_lookup_max, prompt_lookup_min, speculative_token_tree,
- *   draft_tensor_parallel_size, …) and its `SpeculativeMethod` literal ("ngram", "medusa",
- *   "mlp_speculator", "draft_model", "suffix", "eagle", "eagle3", "mtp", …).
- * - SGLang: server flags used in its own tests (e.g. test_standalone_speculative_decoding:
- *   --speculative-algorithm STANDALONE --speculative-draft-model-path … --speculative-num-steps 3
- *   --speculative-eagle-topk 1 --speculative-num-draft-tokens 4) and SPEC.md's list
- *   (EAGLE | EAGLE3 | STANDALONE | NGRAM).
- * - EAGLE: total_token, depth, top_k (the authors' EaModel arguments; SPEC.md).
- * - llama.cpp: common/arg.cpp options -md / --model-draft, --spec-type (draft-eagle3,
- *   ngram-simple, …), --spec-draft-n-max, --spec-draft-n-min, --spec-draft-p-min,
- *   --spec-ngram-simple-size-m.
- */
-const VLLM_FIELDS = new Set(['method', 'model', 'num_speculative_tokens', 'prompt_lookup_max', 'prompt_lookup_min', 'speculative_token_tree', 'draft_tensor_parallel_size']);
-const VLLM_METHODS = new Set(['ngram', 'medusa', 'mlp_speculator', 'draft_model', 'suffix', 'eagle', 'eagle3', 'mtp']);
-const SGLANG_FLAGS = new Set(['--speculative-algorithm', '--speculative-draft-model-path', '--speculative-num-steps', '--speculative-eagle-topk', '--speculative-num-draft-tokens']);
-const SGLANG_ALGORITHMS = new Set(['EAGLE', 'EAGLE3', 'STANDALONE', 'NGRAM']);
-const LLAMACPP_FLAGS = new Set(['-md', '--model-draft', '--spec-type', '--spec-draft-n-max', '--spec-draft-n-min', '--spec-draft-p-min', '--spec-ngram-simple-size-m']);
+const base = { draftModel: 'meta-llama/Llama-3.2-1B-Instruct', eagleHead: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', draftProbabilityMin: 0.3 };
+const tree = bestStaticTree(12, geometricRankProbabilities(1.2));
 
-function flagsOf(cmd: string): Map<string, string> {
-  const parts = cmd.split(/\s+/);
-  const out = new Map<string, string>();
-  for (let i = 0; i < parts.length; i++) if (parts[i]!.startsWith('-')) out.set(parts[i]!, parts[i + 1] ?? '');
-  return out;
+/** Every line of one plan against every engine's transcribed rules. */
+function violations(c: ReturnType<typeof engineConfigs>, plannedDepth: number): string[] {
+  return [
+    ...checkVllmMain(c.vllm as Record<string, unknown>),
+    ...(c.vllmTree === undefined ? [] : checkVllmTreeRelease(c.vllmTree.config as unknown as Record<string, unknown>)),
+    ...checkSglang(c.sglang),
+    ...(c.sglang.includes('NGRAM') ? [] : checkEagle(c.eagle, plannedDepth)),
+    ...checkLlamacpp(c.llamacpp),
+    ...checkTrtllm(c.trtllm.config as Record<string, unknown>),
+  ];
 }
 
-const tree = bestStaticTree(12, geometricRankProbabilities(1.2));
-const base = { draftModel: 'meta-llama/Llama-3.2-1B-Instruct', eagleHead: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', draftProbabilityMin: 0.3 };
-
 describe('engineConfigs({drafter, P, shape})', () => {
-  it('uses only documented field names and values for every drafter kind', () => {
-    for (const drafter of ['chain', 'eagle', 'draft-model', 'ngram'] as const) {
-      const shape = drafter === 'chain' || drafter === 'ngram' ? chainShape(12) : tree;
-      const c = engineConfigs({ drafter, P: 12, shape, ...base });
-      for (const key of Object.keys(c.vllm)) expect(VLLM_FIELDS.has(key), `${drafter}: vLLM field ${key}`).toBe(true);
-      expect(VLLM_METHODS.has((c.vllm as { method: string }).method)).toBe(true);
-      expect(JSON.parse(c.vllmFlag.replace(/^--speculative-config '(.*)'$/, '$1'))).toEqual(c.vllm);
-      const sg = flagsOf(c.sglang);
-      for (const flag of sg.keys()) expect(SGLANG_FLAGS.has(flag), `${drafter}: SGLang flag ${flag}`).toBe(true);
-      expect(SGLANG_ALGORITHMS.has(sg.get('--speculative-algorithm')!)).toBe(true);
-      expect(sg.get('--speculative-num-draft-tokens')).toBe('12');
-      if (sg.has('--speculative-eagle-topk')) expect(['1', '2', '4', '8']).toContain(sg.get('--speculative-eagle-topk'));
-      for (const flag of flagsOf(c.llamacpp).keys()) expect(LLAMACPP_FLAGS.has(flag), `${drafter}: llama.cpp flag ${flag}`).toBe(true);
-      expect(Object.keys(c.eagle).sort()).toEqual(['depth', 'top_k', 'total_token']);
-      expect(c.eagle.total_token).toBe(12);
-    }
-  });
-  it('writes a chain as num_speculative_tokens = P − 1 and SGLang steps = P − 1, topk 1 (P = steps + 1)', () => {
+  it('passes every engine schema for a chain, and writes it as k = P − 1 everywhere', () => {
     const c = engineConfigs({ drafter: 'chain', P: 4, shape: chainShape(4), ...base });
+    expect(violations(c, 3)).toEqual([]);
     expect(c.vllm).toEqual({ method: 'draft_model', model: base.draftModel, num_speculative_tokens: 3 });
     expect(c.sglang).toBe('--speculative-algorithm STANDALONE --speculative-draft-model-path meta-llama/Llama-3.2-1B-Instruct --speculative-num-steps 3 --speculative-eagle-topk 1 --speculative-num-draft-tokens 4');
-    expect(c.llamacpp).toBe('-md meta-llama/Llama-3.2-1B-Instruct.gguf --spec-draft-n-max 3 --spec-draft-n-min 0 --spec-draft-p-min 0.3');
-    expect(c.eagle).toEqual({ total_token: 4, depth: 3, top_k: 1 });
+    // llama.cpp: --spec-type draft-simple, and a GGUF file, not "owner/repo.gguf".
+    expect(c.llamacpp).toBe('--spec-type draft-simple --spec-draft-model Llama-3.2-1B-Instruct.gguf --spec-draft-n-max 3 --spec-draft-n-min 0 --spec-draft-p-min 0.3');
+    expect(c.notes.join(' ')).toMatch(/Llama-3\.2-1B-Instruct\.gguf stands for meta-llama\/Llama-3\.2-1B-Instruct converted to GGUF.*--spec-draft-hf/);
+    // EAGLE: total_token = P, and depth + 1 layers = the 3 drafted positions.
+    expect(c.eagle).toEqual({ total_token: 4, depth: 2, top_k: 1 });
+    expect(parseTrtllmYaml(c.trtllm.yaml)).toEqual(c.trtllm.config);
+    expect(c.trtllm.config).toEqual({ decoding_type: 'Draft_Target', max_draft_len: 3, speculative_model: base.draftModel });
   });
-  it('writes an EAGLE tree with its rank paths as vLLM tuples and SGLang depth/top_k', () => {
+
+  it('writes an EAGLE tree: vLLM main as a chain (method and model present), SGLang/EAGLE with the tree', () => {
+    expect(tree).toMatchObject({ depth: 4, topK: 3 }); // mu = 1.2, P = 12 under the geometric rank law
     const c = engineConfigs({ drafter: 'eagle', P: 12, shape: tree, ...base });
-    expect(c.vllm).toMatchObject({ method: 'eagle3', model: base.eagleHead, num_speculative_tokens: 11 });
-    const literal = (c.vllm as { speculative_token_tree: string }).speculative_token_tree;
-    // Python tuple syntax, one tuple per drafted node, breadth-first.
-    expect(literal.startsWith('[(0,), (1,)')).toBe(true);
-    expect(literal.match(/\(/g)!.length).toBe(11);
-    expect(c.eagle).toEqual({ total_token: 12, depth: tree.depth, top_k: tree.topK });
-    const sglangTopK = tree.topK <= 1 ? 1 : Math.min(8, 2 ** Math.ceil(Math.log2(tree.topK)));
-    expect(c.sglang).toContain(`--speculative-num-steps ${tree.depth} --speculative-eagle-topk ${sglangTopK}`);
-    // This tree (mu = 1.2, P = 12) has top_k 3, which SGLang's choices round up to 4.
-    expect(tree.topK).toBe(3);
-    expect(sglangTopK).toBe(4);
-    expect(c.notes.join(' ')).toMatch(/\{1, 2, 4, 8\}: 4 is used for the planned top_k 3/);
-    // llama.cpp has no trees: a chain as deep as the tree.
-    expect(c.llamacpp).toContain(`--spec-draft-n-max ${tree.depth}`);
-    expect(c.notes.join(' ')).toMatch(/llama\.cpp drafts chains only/);
+    expect(violations(c, tree.depth)).toEqual([]);
+    expect(c.vllm).toEqual({ method: 'eagle3', model: base.eagleHead, num_speculative_tokens: 4 });
+    expect(c.notes.join(' ')).toMatch(/vLLM \(current\) drafts chains/);
+    // SGLang: any topk (no {1, 2, 4, 8} rounding any more); 11 ≤ 3 + 3·9 candidates.
+    expect(flagValues(c.sglang).get('--speculative-eagle-topk')).toBe('3');
+    expect(flagValues(c.sglang).get('--speculative-num-steps')).toBe('4');
+    expect(c.eagle).toEqual({ total_token: 12, depth: 3, top_k: 3 });
+    expect(c.llamacpp).toContain('--spec-type draft-eagle3 --spec-draft-model EAGLE3-LLaMA3.1-Instruct-8B.gguf --spec-draft-n-max 4');
+    expect(c.versions.vllm).toBe(ENGINE_VERSIONS.vllm);
   });
-  it("warns when vLLM's one-children-count-per-level tree would differ from the planned tree", () => {
+
+  it('emits the tree for the old vLLM releases only when its levels are uniform', () => {
     // [[0], [1], [0, 0]]: node [0] has a child, its sibling [1] has none: levels not uniform.
     const ragged = { budget: 4, shape: 'tree' as const, depth: 2, topK: 2, rankPaths: [[0], [1], [0, 0]], expectedAccepted: 2 };
-    expect(engineConfigs({ drafter: 'eagle', P: 4, shape: ragged, ...base }).notes.join(' ')).toMatch(/levels are not uniform/);
+    const r = engineConfigs({ drafter: 'eagle', P: 4, shape: ragged, ...base });
+    expect(r.vllmTree).toBeUndefined();
+    expect(r.notes.join(' ')).toMatch(/levels are uneven, so no speculative_token_tree is emitted/);
     // [[0], [1], [0, 0], [1, 0]]: every level-1 node has one child.
     const uniform = { ...ragged, budget: 5, rankPaths: [[0], [1], [0, 0], [1, 0]] };
-    expect(engineConfigs({ drafter: 'eagle', P: 5, shape: uniform, ...base }).notes.join(' ')).not.toMatch(/levels are not uniform/);
+    const u = engineConfigs({ drafter: 'eagle', P: 5, shape: uniform, ...base });
+    expect(u.vllmTree?.config).toEqual({ method: 'eagle3', model: base.eagleHead, num_speculative_tokens: 4, speculative_token_tree: '[(0,), (1,), (0, 0), (1, 0)]' });
+    expect(u.vllmTree?.versions).toMatch(/PR #20401.*PR #42121/);
+    expect(checkVllmTreeRelease(u.vllmTree!.config as unknown as Record<string, unknown>)).toEqual([]);
+    // The key is gone from vLLM main: the checker of main rejects it.
+    expect(checkVllmMain(u.vllmTree!.config as unknown as Record<string, unknown>).join(' ')).toMatch(/unknown key speculative_token_tree/);
+    // A draft-model tree never gets a vLLM tree (EAGLE methods only).
+    expect(engineConfigs({ drafter: 'draft-model', P: 5, shape: uniform, ...base }).vllmTree).toBeUndefined();
   });
-  it('writes ngram settings without a model', () => {
+
+  it('raises top_k until P − 1 drafted tokens fit the EAGLE/SGLang candidates (the issue example: 47 steps, topk 2, 258 tokens)', () => {
+    const shape = { budget: 258, shape: 'tree' as const, depth: 47, topK: 2, rankPaths: [[0], [1]], expectedAccepted: 2 };
+    // 2 + 46·4 = 186 < 257: SGLang's torch.topk would fail.
+    expect(eagleCandidates(47, 2)).toBe(186);
+    expect(checkSglang('--speculative-algorithm EAGLE3 --speculative-draft-model-path x --speculative-num-steps 47 --speculative-eagle-topk 2 --speculative-num-draft-tokens 258')).toHaveLength(1);
+    const c = engineConfigs({ drafter: 'eagle', P: 258, shape, ...base });
+    // 3 + 46·9 = 417 ≥ 257.
+    expect(eagleTopKFor(258, 47, 2)).toBe(3);
+    expect(flagValues(c.sglang).get('--speculative-eagle-topk')).toBe('3');
+    expect(c.eagle).toEqual({ total_token: 258, depth: 46, top_k: 3 });
+    expect(checkSglang(c.sglang)).toEqual([]);
+    expect(checkEagle(c.eagle, 47)).toEqual([]);
+    expect(c.notes.join(' ')).toMatch(/top_k is raised from the planned 2 to 3/);
+  });
+
+  it('writes n-gram settings without a model, in every engine', () => {
     const c = engineConfigs({ drafter: 'ngram', P: 6, shape: chainShape(6), ...base });
-    expect(c.vllm).toEqual({ method: 'ngram', num_speculative_tokens: 5, prompt_lookup_max: 4 });
+    expect(violations(c, 5)).toEqual([]);
+    expect(c.vllm).toEqual({ method: 'ngram', num_speculative_tokens: 5, prompt_lookup_max: 4, prompt_lookup_min: 2 });
     expect(c.sglang).toBe('--speculative-algorithm NGRAM --speculative-num-draft-tokens 6');
+    expect(c.llamacpp).toBe('--spec-type ngram-simple --spec-ngram-simple-size-m 5');
+    expect(c.trtllm.config).toEqual({ decoding_type: 'NGram', max_draft_len: 5, max_matching_ngram_size: 4 });
+  });
+
+  it('writes per-batch chain lengths in vLLM syntax and the break-even batch as TensorRT-LLM max_concurrency', () => {
+    const schedule = [{ lo: 1, hi: 8, k: 4 }, { lo: 9, hi: 32, k: 2 }, { lo: 33, hi: 1048576, k: 0 }];
+    const c = engineConfigs({ drafter: 'eagle', P: 5, shape: chainShape(5), ...base, batchSchedule: schedule, breakEvenBatch: 33 });
+    expect(violations(c, 4)).toEqual([]);
+    expect((c.vllm as { num_speculative_tokens_per_batch_size: unknown }).num_speculative_tokens_per_batch_size).toEqual([[1, 8, 4], [9, 32, 2], [33, 1048576, 0]]);
+    expect(c.trtllm.config).toMatchObject({ max_concurrency: 32 });
+    expect(c.trtllm.yaml.split('\n')).toContain('  max_concurrency: 32');
+    // The vLLM schedule rules: starting elsewhere than 1, or overlapping, is rejected.
+    expect(checkVllmMain({ ...c.vllm, num_speculative_tokens_per_batch_size: [[2, 8, 4]] }).join(' ')).toMatch(/must start at 1/);
+    expect(checkVllmMain({ ...c.vllm, num_speculative_tokens_per_batch_size: [[1, 8, 4], [8, 9, 1]] }).join(' ')).toMatch(/non-overlapping/);
+  });
+
+  it('sweep: μ ∈ [0.1, 3] × P ≤ 512 × drafter kinds emits no line any engine rejects', () => {
+    const mus = [0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 2.5, 3];
+    const budgets = [2, 3, 4, 5, 7, 8, 12, 16, 24, 32, 48, 61, 64, 96, 128, 200, 256, 258, 384, 511, 512];
+    let checked = 0;
+    let raised = 0;
+    for (const mu of mus) {
+      const seq = treeSequenceForEntropy(512, mu);
+      for (const P of budgets) {
+        for (const drafter of ['chain', 'eagle', 'draft-model', 'ngram'] as const) {
+          const shape = drafter === 'chain' || drafter === 'ngram' ? chainShape(P) : seq.shapeAt(P);
+          const c = engineConfigs({ drafter, P, shape, ...base });
+          const bad = violations(c, shape.depth);
+          expect(bad, `mu ${mu}, P ${P}, ${drafter}: ${bad.join('; ')}`).toEqual([]);
+          if (shape.shape === 'tree' && c.eagle.top_k !== shape.topK) raised++;
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(mus.length * budgets.length * 4);
+    // The old rule (planned top_k as is) would have broken these plans.
+    expect(raised).toBeGreaterThan(0);
   });
 });
 

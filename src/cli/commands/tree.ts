@@ -59,7 +59,8 @@ export function register(program: Command): void {
         '  chain     the drafter\'s greedy chain of P - 1 tokens (vLLM num_speculative_tokens = P - 1)\n' +
         '  eagle     EAGLE-2: the root\'s top_k tokens, then --depth times expand the top_k best nodes of\n' +
         '            the newest layer into top_k children; keep the P - 1 best by drafter path probability\n' +
-        '            (EAGLE\'s reference code counts total_token without the root: its 60 is P = 61 here)\n' +
+        '            (EAGLE\'s total_token counts the root, as P does: its default 60 is P = 60; EAGLE\'s\n' +
+        '            depth counts expansion steps, so its trees have depth + 1 drafted layers)\n' +
         '  sequoia   Sequoia\'s dynamic program: best static tree under positional acceptance a_k\n' +
         '  medusa    Medusa\'s greedy static tree under positional acceptance a_k\n' +
         'Static trees (sequoia, medusa) are chosen once from a_k = probability that the verifier\'s token\n' +
@@ -184,6 +185,20 @@ type Rendered = TreeSummary & {
   oracleExpectedAcceptedLength: number;
 };
 
+/**
+ * The tree as a vLLM setting, only where one exists: `speculative_token_tree` was accepted from PR
+ * #20401 (v0.10.x, July 2025) until PR #42121 removed tree attention (May 2026), drafted only by
+ * EAGLE methods (`method` and `model` are required: vllm/config/speculative.py), and vLLM's tree
+ * drafter derives one children count per level (vllm/v1/spec_decode/eagle.py). An oracle tree's
+ * ranks are the verifier's own at this one prompt, not a drafter's, so it gets no line.
+ */
+function vllmTreeLine(r: Rendered): string {
+  if (r.strategy === 'oracle') return "vLLM: none (an oracle tree ranks the verifier's own tokens at this prompt; no drafter proposes it)";
+  if (!r.vllm.uniformLevels) return "vLLM: none (vLLM's tree drafter used one children count per level; this tree branches unevenly)";
+  const config = { method: 'eagle3', model: '<EAGLE-3 head>', num_speculative_tokens: r.vllm.num_speculative_tokens, speculative_token_tree: r.vllm.speculative_token_tree };
+  return `vLLM (releases with tree attention, PR #20401 to before PR #42121; current vLLM drafts chains only): --speculative-config '${JSON.stringify(config)}'`;
+}
+
 async function render(format: Format, r: Rendered): Promise<string> {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   if (format === 'rank-paths') return `${JSON.stringify(r.rankPaths)}\n`;
@@ -213,8 +228,7 @@ async function render(format: Format, r: Rendered): Promise<string> {
       })(),
     ),
     '',
-    `vLLM: --speculative-config '{"num_speculative_tokens": ${r.vllm.num_speculative_tokens}, "speculative_token_tree": "${r.vllm.speculative_token_tree}"}'` +
-      (r.vllm.uniformLevels ? '' : '\n  (note: vLLM drafts one children count per level; this tree branches unevenly, so vLLM would draft a different tree)'),
+    vllmTreeLine(r),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -11,8 +11,9 @@
  *     the kept set is prefix-closed.
  * One drafter call per expansion step (the top_k frontier nodes are expanded together).
  *
- * Budget: SPEC.md's P counts the root. EAGLE's reference code keeps `total_tokens` drafted tokens
- * plus the root, so its total_token = 60 is P = 61 here.
+ * Budget: SPEC.md's P counts the root, and so does EAGLE's `total_token`: its Model sets
+ * `self.total_tokens = total_token - 1` drafted tokens and adds the root (SafeAILab/EAGLE
+ * eagle/model/cnets.py at cb7e0841), so EAGLE's default total_token = 60 is P = 60 here.
  */
 import { InvalidValueError } from '../../core/errors.js';
 import type { DistributionCallOptions } from '../../models/model.js';
