@@ -110,6 +110,9 @@ async function runPool(indices: readonly number[], concurrency: number, work: (i
     while (next < indices.length) {
       const i = indices[next++]!;
       await work(i);
+      // Let the event loop turn between units: a local model computes synchronously, and without
+      // this a Ctrl-C (a signal handler is a macrotask) would wait until the whole stage ends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   });
   await Promise.all(workers);

@@ -21,3 +21,22 @@ const p = createProgress('work', 10); for (let i = 0; i < 10; i++) p.increment()
     expect(r.stdout).toBe('');
   });
 });
+
+describe('stageEta(done, total, elapsed)', () => {
+  it('says nothing until enough of the stage is done to extrapolate', async () => {
+    const { stageEta } = await import('../../src/cli/progress.js');
+    expect(stageEta(0, 10, 5)).toBeUndefined(); // nothing done: no rate (was NULL/INF)
+    expect(stageEta(1, 100, 30)).toBeUndefined(); // one of 100 units: one sample of a variable cost
+    expect(stageEta(5, 10, 0.5)).toBeUndefined(); // under a second: timer noise
+    // Linear extrapolation by hand: 4 of 10 done in 20 s → 5 s each → 6 left → 30 s.
+    expect(stageEta(4, 10, 20)).toBe(30);
+    // One of 5 is a fifth of the stage (≥ a tenth): 12 s for one → 48 s for the other four.
+    expect(stageEta(1, 5, 12)).toBe(48);
+    expect(stageEta(10, 10, 20)).toBe(0);
+  });
+
+  it('formats durations as a user reads them', async () => {
+    const { formatDuration } = await import('../../src/cli/progress.js');
+    expect([formatDuration(42.4), formatDuration(185), formatDuration(3720)]).toEqual(['42s', '3m05s', '1h02m']);
+  });
+});

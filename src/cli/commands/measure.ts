@@ -74,26 +74,55 @@ export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults =
   };
 }
 
-/** Runs a measurement, then its results stage, with a progress bar on stderr; returns the outcome. */
+/**
+ * Runs a measurement, then its results stage, with a progress bar on stderr; returns the outcome.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM stops at once: completed units are already in the run directory's
+ * append-only log (a unit is written whole or not at all, so even SIGKILL loses only the unit in
+ * flight). The handler restores the terminal (the bar hides the cursor and turns line wrap off),
+ * says how many units are saved and exits 130 (128 + SIGINT, the shell convention).
+ */
 export async function measureWithProgress(config: MeasureConfig, outDir: string, concurrency: string | undefined) {
-  const [{ measureAndBuildResults }, { createProgress }] = await Promise.all([import('../../results/run-results.js'), import('../progress.js')]);
+  const [{ measureAndBuildResults }, { createProgress, stopAllProgress }] = await Promise.all([import('../../results/run-results.js'), import('../progress.js')]);
   let bar: ReturnType<typeof createProgress> | undefined;
   let phase = '';
-  const outcome = await measureAndBuildResults({
-    config,
-    outDir,
-    ...(concurrency === undefined ? {} : { concurrency: parseInteger('--concurrency', concurrency, { min: 1, max: 1024 }) }),
-    onProgress(p) {
-      if (p.phase !== phase) {
-        bar?.stop();
-        phase = p.phase;
-        bar = createProgress(p.phase.padEnd(17), p.total);
-      }
-      bar?.update(p.done, p.total);
-    },
-  });
-  bar?.stop();
-  return outcome;
+  let units: { done: number; total: number; stage: string } | undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    stopAllProgress();
+    if (process.stderr.isTTY === true) process.stderr.write('\x1b[?25h\x1b[?7h'); // cursor on, line wrap on
+    const saved =
+      units === undefined
+        ? 'no unit was measured yet'
+        : units.done >= units.total
+          ? `all ${units.total} units are saved in ${outDir}, the results are not written yet`
+          : `${units.done} of ${units.total} units${units.stage === 'measuring' ? '' : ` of the ${units.stage} stage`} saved in ${outDir}`;
+    process.stderr.write(`\nspecbound: interrupted (${signal}): ${saved}; run the same command to continue\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const outcome = await measureAndBuildResults({
+      config,
+      outDir,
+      ...(concurrency === undefined ? {} : { concurrency: parseInteger('--concurrency', concurrency, { min: 1, max: 1024 }) }),
+      onProgress(p) {
+        // Units are what the run directory saves: continuations, then their static-tree passes.
+        if (p.phase === 'measuring' || p.phase === 'static trees') units = { done: p.done, total: p.total, stage: p.phase };
+        if (p.phase !== phase) {
+          bar?.stop();
+          phase = p.phase;
+          bar = createProgress(p.phase.padEnd(17), p.total);
+        }
+        bar?.update(p.done, p.total);
+      },
+    });
+    return outcome;
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
 }
 
 export function register(program: Command): void {
