@@ -34,6 +34,11 @@ export class CandidateHeap {
     items[i] = id;
   }
 
+  /** The first id without removing it; −1 when empty. */
+  peek(): number {
+    return this.count === 0 ? -1 : this.items[0]!;
+  }
+
   /** Removes and returns the first id; −1 when empty. */
   pop(): number {
     if (this.count === 0) return -1;

@@ -87,6 +87,17 @@ export function rootOnlyTree(): DraftTree {
   return createDraftTree([]);
 }
 
+/**
+ * The first `size` nodes of `tree` as a tree (nodes are parent-first, so any such prefix is
+ * prefix-closed). For Lemma 1 trees it is the optimal tree of the smaller budget.
+ */
+export function firstNodes(tree: DraftTree, size: number): DraftTree {
+  if (!Number.isSafeInteger(size) || size < 1 || size > tree.size) throw new RangeError(`firstNodes: size ${size} must be in 1..${tree.size}`);
+  const nodes: DraftNodeSpec[] = [];
+  for (let i = 1; i < size; i++) nodes.push({ parent: tree.parent[i]!, token: tree.token[i]!, rank: tree.rank[i]!, score: tree.score[i]! });
+  return createDraftTree(nodes);
+}
+
 /** Maximum depth of any node (0 for the root alone). */
 export function treeDepth(tree: DraftTree): number {
   let d = 0;

@@ -30,6 +30,11 @@ export interface OptimalTreeOptions {
   readonly batchSize?: number;
   /** Optional cap on node depth (root 0); Infinity by default (Lemma 1 has no cap). */
   readonly maxDepth?: number;
+  /**
+   * Stop before the first node whose ln P(v) is below this (the tree then has fewer than pMax
+   * nodes): a confidence threshold on the enumerated model's path probability. None by default.
+   */
+  readonly minLogProbability?: number;
   readonly signal?: AbortSignal;
   /** Called after each node is taken. */
   readonly onProgress?: (nodes: number, pMax: number) => void;
@@ -129,7 +134,9 @@ export async function buildOptimalTree(session: TreeSession, pMax: number, optio
   };
 
   pushChild(0, 0);
+  const minLogProbability = options.minLogProbability ?? -Infinity;
   while (nodes.length + 1 < pMax && heap.length > 0) {
+    if (cLogProb[heap.peek()]! < minLogProbability) break;
     const c = heap.pop();
     const v = nodes.length + 1;
     const parent = cParent[c]!;

@@ -88,14 +88,14 @@ describe('lawTreeSession(law, {seed, maxChildren})', () => {
 
 describe('drafting strategies on a simulated (p, q) law', () => {
   it('every strategy: exactly P nodes, Σ P(v) = sampled verification, and the oracle is best', async () => {
-    const { STRATEGY_NAMES, createStrategy } = await import('../../src/tree/strategies/index.js');
+    const { FIXED_BUDGET_STRATEGY_NAMES, createStrategy } = await import('../../src/tree/strategies/index.js');
     const { lawPositionalAcceptance } = await import('../../src/tree/law-session.js');
     const { sampledAcceptedLength } = await import('../../src/tree/verification.js');
     const law = noisyDrafterLaw(dirichletLaw(0.2, 40), { noise: 0.7, estimateSamples: 1000 });
     const P = 40;
     const acceptance = Array.from(lawPositionalAcceptance(law, 8, 4000, 1));
     const values = new Map<string, number>();
-    for (const name of STRATEGY_NAMES) {
+    for (const name of FIXED_BUDGET_STRATEGY_NAMES) {
       const session = (view: 'drafter' | 'verifier') => lawTreeSession(law, { seed: 77, maxChildren: P - 1, view });
       const tree = await createStrategy(name, { acceptance, topK: 4 }).build({ drafter: session('drafter'), verifier: session('verifier'), budget: P });
       expect(tree.size, name).toBe(P);

@@ -7,7 +7,7 @@ import type { DraftTree } from '../../src/tree/draft-tree.js';
 import { buildOptimalTree } from '../../src/tree/optimal-tree.js';
 import { toBreadthFirstRankPaths, toRankPaths } from '../../src/tree/rank-paths.js';
 import { positionalAcceptance } from '../../src/tree/static/positional-acceptance.js';
-import { chainStrategy, createStrategy, eagleStrategy, STRATEGY_NAMES, type StrategyName } from '../../src/tree/strategies/index.js';
+import { chainStrategy, createStrategy, eagleStrategy, FIXED_BUDGET_STRATEGY_NAMES, type StrategyName } from '../../src/tree/strategies/index.js';
 import type { DraftingStrategy } from '../../src/tree/strategy.js';
 import { expectedAcceptedLength, sampledAcceptedLength, verifierDistributions } from '../../src/tree/verification.js';
 import { randomTableModel, twoTokenModel } from './fake-models.js';
@@ -37,7 +37,7 @@ async function acceptanceOf(verifier: LanguageModel, drafter: LanguageModel): Pr
 
 async function allStrategies(verifier: LanguageModel, drafter: LanguageModel): Promise<DraftingStrategy[]> {
   const acceptance = await acceptanceOf(verifier, drafter);
-  return STRATEGY_NAMES.map((name: StrategyName) => createStrategy(name, { acceptance, topK: 3 }));
+  return FIXED_BUDGET_STRATEGY_NAMES.map((name: StrategyName) => createStrategy(name, { acceptance, topK: 3 }));
 }
 
 describe('drafting strategies', () => {

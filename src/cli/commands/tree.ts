@@ -12,7 +12,7 @@ import { parseInteger, parseNumber } from '../parse.js';
 
 const FORMATS = ['table', 'rank-paths', 'vllm', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-const STRATEGIES = 'oracle, q-greedy, chain, eagle, sequoia, medusa';
+const STRATEGIES = 'oracle, q-greedy, chain, eagle, sequoia, medusa, confidence, entropy-gate, cost-aware';
 /** Largest budget the command builds. */
 export const MAX_TREE_BUDGET = 65_536;
 /** Ranks measured for the acceptance vector of static trees (capped by P − 1). */
@@ -35,6 +35,8 @@ interface TreeOptions {
   maxDepth?: number;
   rootChildren?: number;
   batch?: number;
+  threshold?: number;
+  latency: string;
   format?: string;
   json?: boolean;
   out?: string;
@@ -95,6 +97,8 @@ export function register(program: Command): void {
     .option('--acceptance <a0,a1,...>', 'sequoia/medusa: positional acceptance a_k (default: measured)', parseAcceptance)
     .option('--max-depth <l>', 'sequoia/medusa: deepest node allowed (sequoia default min(P - 1, 16); medusa unlimited)', (v) => parseInteger('--max-depth', v, { min: 1 }))
     .option('--root-children <b>', 'sequoia: exactly this many children at the root', (v) => parseInteger('--root-children', v, { min: 1 }))
+    .option('--threshold <x>', 'adaptive strategies (P is then the cap): confidence: smallest Q(v) (default 0.1); entropy-gate: largest H(q) in nats (default 1); cost-aware: lambda in tokens per T(1) (default 1)', (v) => parseNumber('--threshold', v, { min: 0 }))
+    .option('--latency <curve>', 'cost-aware: T(P), constant or linear:C (each drafted node costs C plain steps)', 'linear:0.05')
     .option('--batch <n>', 'oracle/q-greedy: distributions requested per model call (default 8)', (v) => parseInteger('--batch', v, { min: 1 }))
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
     .option('--json', 'same as --format json')
@@ -145,6 +149,8 @@ export async function runTreeCommand(opts: TreeOptions, format: Format): Promise
       ...(opts.maxDepth === undefined ? {} : { staticMaxDepth: opts.maxDepth }),
       ...(opts.rootChildren === undefined ? {} : { rootChildren: opts.rootChildren }),
       ...(opts.batch === undefined ? {} : { batchSize: opts.batch }),
+      ...(opts.threshold === undefined ? {} : { threshold: opts.threshold }),
+      ...(opts.strategy === 'cost-aware' ? { costs: (await import('../../adaptive/latency-curve.js')).parseLatencySpec(opts.latency, P).costs } : {}),
     });
     const { createProgress } = await import('../progress.js');
     const progress = createProgress(`tree ${strategy.name}`, P);
@@ -160,7 +166,7 @@ export async function runTreeCommand(opts: TreeOptions, format: Format): Promise
     const oracle =
       opts.strategy === 'oracle'
         ? summary.expectedAcceptedLength
-        : (await tree.buildOptimalTree(await source.openVerifier(), P, opts.batch === undefined ? {} : { batchSize: opts.batch })).expectedAcceptedLengths.at(-1)!;
+        : (await tree.buildOptimalTree(await source.openVerifier(), built.size, opts.batch === undefined ? {} : { batchSize: opts.batch })).expectedAcceptedLengths.at(-1)!;
     if (!summary.vllm.uniformLevels && format === 'vllm') {
       process.stderr.write('specbound: note: vLLM drafts one children count per tree level; this tree has levels with unequal branching, so vLLM would draft a different tree\n');
     }
