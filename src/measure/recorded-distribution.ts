@@ -4,13 +4,16 @@
  * probable tokens with their ln p and the remaining mass (`sparse`, a `distribution/` top-k distribution).
  * JSON keeps every double exactly, so a resumed run reads back the very numbers it wrote.
  */
+import { z } from 'zod';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { fromTopLogprobs } from '../distribution/sparse.js';
 import { rankedTokens } from '../distribution/ranked-tokens.js';
 
-export type EncodedDistribution =
-  | { readonly dense: readonly (number | null)[] }
-  | { readonly vocab: number; readonly ids: readonly number[]; readonly logProbs: readonly number[] };
+export const EncodedDistributionSchema = z.union([
+  z.object({ dense: z.array(z.number().nullable()) }),
+  z.object({ vocab: z.number().int().positive(), ids: z.array(z.number().int().nonnegative()), logProbs: z.array(z.number()) }),
+]);
+export type EncodedDistribution = z.infer<typeof EncodedDistributionSchema>;
 
 /** Encodes `d` dense when its vocabulary is at most `denseUpTo`, else as its top `keep` tokens. */
 export function encodeDistribution(d: TokenDistribution, keep: number, denseUpTo: number): EncodedDistribution {

@@ -54,21 +54,21 @@ export class UnitLog {
     this.file = path.join(dir, UNITS_FILE);
   }
 
-  /** Complete lines, parsed, in file order. A malformed complete line is an error naming file:line. */
-  readAll(): unknown[] {
+  /** Complete lines, parsed, in file order, with their line numbers. A malformed complete line is an error naming file:line. */
+  readAll(): { line: number; value: unknown }[] {
     if (!existsSync(this.file)) return [];
     const buf = readFileSync(this.file);
     const lastNewline = buf.lastIndexOf(0x0a);
     const completeLength = lastNewline + 1;
     if (completeLength < buf.length) truncateSync(this.file, completeLength);
     const text = buf.subarray(0, completeLength).toString('utf8');
-    const out: unknown[] = [];
+    const out: { line: number; value: unknown }[] = [];
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (line === '') continue;
       try {
-        out.push(JSON.parse(line));
+        out.push({ line: i + 1, value: JSON.parse(line) as unknown });
       } catch {
         throw new InputFileError(this.file, i + 1, 'not a complete JSON record; the run directory is damaged (delete the line or the directory)');
       }

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { InvalidValueError, SpecboundError } from '../core/errors.js';
+import { InputFileError, InvalidValueError, SpecboundError } from '../core/errors.js';
 import type { LanguageModel } from '../models/model.js';
 import { loadModel } from '../models/registry.js';
 import { chainStrategy } from '../tree/strategies/chain.js';
@@ -20,8 +20,9 @@ import type { DraftingStrategy } from '../tree/strategy.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
 import { CONFIG_FILE, ensureRunDir, readJsonFile, UnitLog, writeFileAtomic } from './run-dir.js';
-import { measureUnit, type UnitRecord } from './unit.js';
-import { measuredAcceptance, measureStaticUnit, staticTreePlans, type StaticUnitRecord } from './static-unit.js';
+import { parseMeasureRecord, type MeasureRecord, type StaticUnitRecord, type UnitRecord } from './records.js';
+import { measureUnit } from './unit.js';
+import { measuredAcceptance, measureStaticUnit, staticTreePlans } from './static-unit.js';
 import { budgetGrid } from './budget-grid.js';
 
 export interface MeasureProgress {
@@ -139,11 +140,10 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   const total = prompts.length * config.samples;
   const records = new Map<number, UnitRecord>();
   const statics = new Map<number, StaticUnitRecord>();
-  for (const r of log.readAll()) {
-    const rec = r as { kind?: unknown; unit?: unknown };
-    if (typeof rec.unit !== 'number' || rec.unit < 0 || rec.unit >= total) continue;
-    if (rec.kind === 'unit') records.set(rec.unit, r as UnitRecord);
-    else if (rec.kind === 'static') statics.set(rec.unit, r as StaticUnitRecord);
+  for (const rec of readRecords(log)) {
+    if (rec.unit >= total) continue;
+    if (rec.kind === 'unit') records.set(rec.unit, rec);
+    else statics.set(rec.unit, rec);
   }
   const unitsResumed = records.size;
   const todo = Array.from({ length: total }, (_, i) => i).filter((i) => !records.has(i));
@@ -222,14 +222,22 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   return { complete: true, unitsTotal: total, unitsResumed, unitsMeasured: measured };
 }
 
+/** The records of a unit log, validated (`MeasureRecordSchema`); a bad line is an InputFileError naming file:line. */
+function readRecords(log: UnitLog): MeasureRecord[] {
+  return log.readAll().map(({ line, value }) => {
+    const r = parseMeasureRecord(value);
+    if ('error' in r) throw new InputFileError(log.file, line, r.error);
+    return r.record;
+  });
+}
+
 /** The complete records of a run directory's unit log (units and static units), in unit order. */
 export function readRunRecords(outDir: string): { units: UnitRecord[]; statics: StaticUnitRecord[] } {
   const units: UnitRecord[] = [];
   const statics: StaticUnitRecord[] = [];
-  for (const r of new UnitLog(outDir).readAll()) {
-    const rec = r as { kind?: unknown };
-    if (rec.kind === 'unit') units.push(r as UnitRecord);
-    else if (rec.kind === 'static') statics.push(r as StaticUnitRecord);
+  for (const r of readRecords(new UnitLog(outDir))) {
+    if (r.kind === 'unit') units.push(r);
+    else statics.push(r);
   }
   units.sort((a, b) => a.unit - b.unit);
   statics.sort((a, b) => a.unit - b.unit);

@@ -16,15 +16,8 @@ import { expectedAcceptedLength, verifierDistributions } from '../tree/verificat
 import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
 import { cachingSession, subSession, temperatureSession } from './sessions.js';
-import { promptTokens, type UnitRecord } from './unit.js';
-
-/** Per-budget values of one strategy measured at the tree positions of a static (second-pass) unit. */
-export interface StaticUnitRecord {
-  readonly kind: 'static';
-  readonly unit: number;
-  /** strategy name → P (as a string key) → E[X] at each tree position, in position order. */
-  readonly values: Record<string, Record<string, number[]>>;
-}
+import { RECORD_VERSION, type StaticUnitRecord, type UnitRecord } from './records.js';
+import { promptTokens } from './unit.js';
 
 /** Medusa's default number of heads (Cai et al. 2024): drafted tokens reach at most this depth. */
 export const MEDUSA_HEADS = 4;
@@ -111,5 +104,5 @@ export async function measureStaticUnit(ctx: StaticUnitContext, record: UnitReco
     vSession.close();
     dSession.close();
   }
-  return { kind: 'static', unit: record.unit, values };
+  return { kind: 'static', version: RECORD_VERSION, unit: record.unit, values };
 }

@@ -3,8 +3,9 @@
  *
  * 1. Sample the verifier's continuation at temperature T (seeded from (seed, unit index)),
  *    following it in a tree session, and record at every position the verifier's p (and the
- *    drafter's q at the same prefix): entropy, second log-moment, cross-entropy terms, positional
- *    acceptance, and the distribution itself (for the i.i.d. bank, the trace and the sweep).
+ *    drafter's q at the same prefix): `positionStatistics(p, q)` of `stats/` (entropy, second
+ *    log-moment, cross-entropy terms), positional acceptance, and the distribution itself (for
+ *    the i.i.d. bank, the trace and the sweep).
  * 2. At every `treeEvery`-th position t: the real oracle (Lemma 1 on the verifier's true
  *    conditionals after prompt + x_<t) to P-max, giving E[X*](P) = Σ of the first P node
  *    probabilities, and the path of the sampled continuation x_t, x_t+1, … through that tree
@@ -15,11 +16,10 @@
  */
 import { createRng } from '../core/rng.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
-import { crossEntropyTerms } from '../distribution/cross-entropy.js';
-import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
 import { sampleToken } from '../distribution/sample-token.js';
 import { encodeText, type LanguageModel, type TreeSession } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
+import { positionStatistics } from '../stats/position-statistics.js';
 import type { DraftTree } from '../tree/draft-tree.js';
 import { buildOptimalTree } from '../tree/optimal-tree.js';
 import { positionalAcceptance } from '../tree/static/positional-acceptance.js';
@@ -27,6 +27,7 @@ import type { DraftingStrategy } from '../tree/strategy.js';
 import { pathProbabilities, verifierDistributions } from '../tree/verification.js';
 import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
+import { RECORD_VERSION, type TreePositionRecord, type UnitRecord } from './records.js';
 import { encodeDistribution, type EncodedDistribution } from './recorded-distribution.js';
 import { cachingSession, subSession, temperatureSession } from './sessions.js';
 
@@ -34,55 +35,6 @@ import { cachingSession, subSession, temperatureSession } from './sessions.js';
 export const ACCEPTANCE_RANKS = 16;
 /** Tokens of the drafter's q kept in the trace (q is only informative, not used for bounds). */
 export const DRAFTER_KEEP_TOP = 32;
-
-/** Per-position values of one generated sequence. Intervals are [low, high] (equal for complete distributions). */
-export interface PositionValues {
-  readonly entropyLow: number[];
-  readonly entropyHigh: number[];
-  readonly secondLogMomentLow: number[];
-  readonly secondLogMomentHigh: number[];
-  readonly tailMass: number[];
-  /** −Σ_{q>0} p ln q / Σ_{q>0} p (null when q covers none of p). */
-  readonly crossEntropy?: (number | null)[];
-  /** Σ p·1(q = 0). */
-  readonly missingMass?: number[];
-}
-
-/** Trees measured at one position t. Arrays hold values for P = 1, 2, …, (tree size). */
-export interface TreePositionRecord {
-  readonly t: number;
-  /** E[X*](P) of the real oracle: cumulative sums of the first P node probabilities. */
-  readonly oracle: number[];
-  /** Oracle-tree node indices along the sampled continuation x_t, x_t+1, … (root excluded). */
-  readonly oraclePath: number[];
-  /**
-   * Smallest budget P for which the continuation ran out (end of generation) while the walk could
-   * still go deeper in the P-node oracle tree, so X is only known to be ≥ the observed length;
-   * null when the walk left the tree before the continuation ended.
-   */
-  readonly censoredFrom: number | null;
-  /** Each drafting strategy's exact E[X](P) under the verifier, P = 1..size (nested trees). */
-  readonly drafters: Record<string, number[]>;
-}
-
-export interface UnitRecord {
-  readonly kind: 'unit';
-  readonly unit: number;
-  readonly prompt: number;
-  readonly sample: number;
-  readonly task: string;
-  readonly promptTokens: number;
-  readonly tokens: number[];
-  readonly stoppedAtEos: boolean;
-  readonly positions: PositionValues;
-  /** The verifier's p at each position (at temperature T). */
-  readonly distributions: EncodedDistribution[];
-  /** The drafter's q at each position (top tokens only). */
-  readonly drafterDistributions?: EncodedDistribution[];
-  /** Σ over positions of p(drafter's rank-k token), k < ACCEPTANCE_RANKS. */
-  readonly acceptanceSum?: number[];
-  readonly trees: TreePositionRecord[];
-}
 
 export interface UnitContext {
   readonly config: MeasureConfig;
@@ -156,30 +108,8 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
     }
     const n = tokens.length;
 
-    // Per-position values.
-    const positions: PositionValues = {
-      entropyLow: [],
-      entropyHigh: [],
-      secondLogMomentLow: [],
-      secondLogMomentHigh: [],
-      tailMass: [],
-      ...(dSession === undefined ? {} : { crossEntropy: [], missingMass: [] }),
-    };
-    for (let t = 0; t < n; t++) {
-      const p = pDists[t]!;
-      const [hLo, hHi] = entropyInterval(p);
-      const [mLo, mHi] = secondLogMomentInterval(p);
-      positions.entropyLow.push(hLo);
-      positions.entropyHigh.push(hHi);
-      positions.secondLogMomentLow.push(mLo);
-      positions.secondLogMomentHigh.push(mHi);
-      positions.tailMass.push(p.kind === 'sparse' ? p.tailMass : 0);
-      if (dSession !== undefined) {
-        const ce = crossEntropyTerms(p, qDists[t]!);
-        positions.crossEntropy!.push(Number.isFinite(ce.crossEntropy) ? ce.crossEntropy : null);
-        positions.missingMass!.push(ce.missingMass);
-      }
-    }
+    // Per-position statistics: the one estimator of stats/.
+    const positions = pDists.slice(0, n).map((p, t) => positionStatistics(p, dSession === undefined ? undefined : qDists[t]!));
     const keep = Math.max(config.keepTop, config.PMax);
     const distributions = pDists.slice(0, n).map((d) => encodeDistribution(d, keep, config.denseUpTo));
     let acceptanceSum: number[] | undefined;
@@ -214,6 +144,7 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
 
     return {
       kind: 'unit',
+      version: RECORD_VERSION,
       unit,
       prompt: promptIndex,
       sample,

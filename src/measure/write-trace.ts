@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createTraceWriter } from '../trace/trace-writer.js';
 import type { MeasureConfig } from './config.js';
 import { decodeDistribution } from './recorded-distribution.js';
-import type { UnitRecord } from './unit.js';
+import type { UnitRecord } from './records.js';
 
 export const TRACE_FILE = 'trace.jsonl.gz';
 

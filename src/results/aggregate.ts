@@ -10,8 +10,7 @@
 import type { Curve, Curves, StatsSummary } from './results-schema.js';
 import { StatsAccumulator } from '../stats/stats-accumulator.js';
 import { budgetGrid } from '../measure/budget-grid.js';
-import type { StaticUnitRecord } from '../measure/static-unit.js';
-import type { UnitRecord } from '../measure/unit.js';
+import type { StaticUnitRecord, UnitRecord } from '../measure/records.js';
 import { ClusteredMean } from './clustered-mean.js';
 import { theoryAtEstimates } from './theory-at-estimates.js';
 
@@ -19,19 +18,8 @@ import { theoryAtEstimates } from './theory-at-estimates.js';
 export function statsAccumulator(records: readonly UnitRecord[]): StatsAccumulator {
   const acc = new StatsAccumulator({ histogramBinWidth: 0.1 });
   for (const r of records) {
-    const v = r.positions;
     const key = { sequence: r.unit, task: r.task };
-    for (let i = 0; i < v.entropyLow.length; i++) {
-      const ce = v.crossEntropy?.[i];
-      acc.addTerms(key, {
-        entropy: v.entropyLow[i]!,
-        entropyHigh: v.entropyHigh[i]!,
-        secondLogMoment: v.secondLogMomentLow[i]!,
-        secondLogMomentHigh: v.secondLogMomentHigh[i]!,
-        tailMass: v.tailMass[i]!,
-        ...(v.missingMass === undefined ? {} : { missingMass: v.missingMass[i]!, crossEntropy: ce === null || ce === undefined ? Number.NaN : ce }),
-      });
-    }
+    for (const terms of r.positions) acc.addTerms(key, terms);
   }
   return acc;
 }

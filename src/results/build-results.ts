@@ -10,8 +10,8 @@ import type { TokenDistribution } from '../distribution/distribution.js';
 import { withTemperature } from '../distribution/temperature.js';
 import type { MeasureConfig } from '../measure/config.js';
 import { decodeDistribution } from '../measure/recorded-distribution.js';
-import { measuredAcceptance, type StaticUnitRecord } from '../measure/static-unit.js';
-import type { UnitRecord } from '../measure/unit.js';
+import type { MeasureRecord, StaticUnitRecord, UnitRecord } from '../measure/records.js';
+import { measuredAcceptance } from '../measure/static-unit.js';
 import { curvesOf, entropyHistogram } from './aggregate.js';
 import { simulateIidCurve, simulateIidRows, type Simulator } from './iid.js';
 import { REPORT_VERSION, ReportSchema, type Report } from './results-schema.js';
@@ -33,7 +33,7 @@ export interface BuildResultsOptions {
 }
 
 /** Every number of the results from the completed records (any order; sorted by unit here). */
-export async function buildResults(config: MeasureConfig, records: readonly (UnitRecord | StaticUnitRecord)[], options: BuildResultsOptions = {}): Promise<Report> {
+export async function buildResults(config: MeasureConfig, records: readonly MeasureRecord[], options: BuildResultsOptions = {}): Promise<Report> {
   const units = records.filter((r): r is UnitRecord => r.kind === 'unit').sort((a, b) => a.unit - b.unit);
   const statics = records.filter((r): r is StaticUnitRecord => r.kind === 'static').sort((a, b) => a.unit - b.unit);
   const { onProgress } = options;

@@ -6,8 +6,8 @@
  * The prefixes stay those sampled at T: the sweep shows how the same contexts would look at T'.
  */
 import type { TokenDistribution } from '../distribution/distribution.js';
-import { entropy, secondLogMoment } from '../distribution/moments.js';
 import { withTemperature } from '../distribution/temperature.js';
+import { positionStatistics } from '../stats/position-statistics.js';
 import { theoryAtEstimates } from './theory-at-estimates.js';
 
 export const SWEEP_TEMPERATURES = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5];
@@ -29,9 +29,9 @@ export function temperatureSweep(distributions: readonly TokenDistribution[], re
     let mu = 0;
     let mu2 = 0;
     for (const d of distributions) {
-      const dT = withTemperature(d, T / recordedAt);
-      mu += entropy(dT);
-      mu2 += secondLogMoment(dT);
+      const s = positionStatistics(withTemperature(d, T / recordedAt));
+      mu += s.entropy;
+      mu2 += s.secondLogMoment;
     }
     mu /= distributions.length;
     mu2 /= distributions.length;

@@ -2,6 +2,8 @@
  * `stats/`: streaming estimators of μ, μ₂, μ_CE and π₀ with sequence-bootstrap 95% intervals,
  * per-task summaries and the entropy histogram (SPEC.md, "The quantities").
  */
+export { positionStatistics, PositionStatisticsSchema } from './position-statistics.js';
+export type { PositionStatistics } from './position-statistics.js';
 export { StatsAccumulator } from './stats-accumulator.js';
 export type { PositionKey, PositionTerms, SummaryOptions, AccumulatorSnapshot } from './stats-accumulator.js';
 export { denseLogitMoments } from './dense-moments.js';

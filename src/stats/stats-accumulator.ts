@@ -22,11 +22,9 @@
  */
 import { createRng } from '../core/rng.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
-import { crossEntropyTerms } from '../distribution/cross-entropy.js';
-import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
 import type { StatsSummary } from './summary-schema.js';
 import { bootstrapRatioIntervals } from './bootstrap.js';
-import { denseLogitMoments } from './dense-moments.js';
+import { positionStatistics } from './position-statistics.js';
 import type { Histogram } from './entropy-histogram.js';
 import { EntropyHistogram } from './entropy-histogram.js';
 
@@ -49,10 +47,10 @@ export interface PositionTerms {
   readonly secondLogMomentHigh?: number;
   /** Mass not listed (top-k input); default 0. */
   readonly tailMass?: number;
-  /** With a drafter: −Σ_{q>0} p ln q / Σ_{q>0} p (NaN when undefined: skipped for μ_CE). */
-  readonly crossEntropy?: number;
+  /** With a drafter: −Σ_{q>0} p ln q / Σ_{q>0} p (null or NaN when undefined: skipped for μ_CE). */
+  readonly crossEntropy?: number | null | undefined;
   /** With a drafter: Σ p·1(q = 0). */
-  readonly missingMass?: number;
+  readonly missingMass?: number | undefined;
 }
 
 export interface SummaryOptions {
@@ -91,7 +89,6 @@ export class StatsAccumulator {
   private readonly taskHistograms = new Map<string, EntropyHistogram>();
   private readonly histogramBinWidth: number;
   private total = 0;
-  private readonly moments = { entropy: 0, secondLogMoment: 0 };
 
   /** `histogramBinWidth`: width in nats of the entropy histogram's bins (default 0.05). */
   constructor(options: { histogramBinWidth?: number } = {}) {
@@ -111,34 +108,12 @@ export class StatsAccumulator {
     return [...out].sort();
   }
 
-  /** Adds one position: the verifier's distribution `p` and, optionally, the drafter's `q`. */
+  /** Adds one position: the verifier's distribution `p` and, optionally, the drafter's `q` (`positionStatistics`). */
   add(key: PositionKey, p: TokenDistribution, q?: TokenDistribution): void {
-    let hLow: number, hHigh: number, mLow: number, mHigh: number;
-    if (p.kind === 'dense') {
-      // One pass (SIMD for float32) instead of one exp per token for each moment.
-      const m = denseLogitMoments(p.logProbs, 1, this.moments);
-      hLow = hHigh = m.entropy;
-      mLow = mHigh = m.secondLogMoment;
-    } else {
-      [hLow, hHigh] = entropyInterval(p);
-      [mLow, mHigh] = secondLogMomentInterval(p);
-    }
-    const terms: { -readonly [K in keyof PositionTerms]: PositionTerms[K] } = {
-      entropy: hLow,
-      entropyHigh: hHigh,
-      secondLogMoment: mLow,
-      secondLogMomentHigh: mHigh,
-      tailMass: p.kind === 'sparse' ? p.tailMass : 0,
-    };
-    if (q !== undefined) {
-      const ce = crossEntropyTerms(p, q);
-      terms.crossEntropy = ce.crossEntropy;
-      terms.missingMass = ce.missingMass;
-    }
-    this.addTerms(key, terms);
+    this.addTerms(key, positionStatistics(p, q));
   }
 
-  /** Adds one position from precomputed terms (e.g. `denseLogitMoments`). */
+  /** Adds one position from precomputed terms (what `positionStatistics` returned, e.g. stored in a unit record). */
   addTerms(key: PositionKey, t: PositionTerms): void {
     const s = this.sequenceOf(key);
     s.positions++;
@@ -150,7 +125,7 @@ export class StatsAccumulator {
     if (t.missingMass !== undefined) {
       s.draftPositions++;
       s.missingMass += t.missingMass;
-      if (t.crossEntropy !== undefined && !Number.isNaN(t.crossEntropy)) {
+      if (t.crossEntropy !== undefined && t.crossEntropy !== null && !Number.isNaN(t.crossEntropy)) {
         s.crossEntropy += t.crossEntropy;
         s.crossEntropyPositions++;
       }

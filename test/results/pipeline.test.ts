@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,5 +128,21 @@ describe('runMeasurement', () => {
     const a = await runMeasurement({ config: config(), outDir: mkdtempSync(path.join(tmpdir(), 'measure-')), models: models(), prompts });
     const b = await runMeasurement({ config: config({ seed: 2 }), outDir: mkdtempSync(path.join(tmpdir(), 'measure-')), models: models(), prompts });
     expect(a.report!.stats.overall.mu.estimate).not.toBe(b.report!.stats.overall.mu.estimate);
+  });
+});
+
+describe('unit log records (measure/records.ts)', () => {
+  it('a record of another format version or shape is refused naming units.jsonl:line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    await runMeasurement({ config: config(), outDir: dir, models: models(), prompts, stopAfterUnits: 2 });
+    const log = path.join(dir, 'units.jsonl');
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const { version: _version, ...old } = first;
+    writeFileSync(log, `${lines[0]}\n${JSON.stringify(old)}\n`);
+    await expect(runMeasurement({ config: config(), outDir: dir, models: models(), prompts })).rejects.toThrow(/units\.jsonl:2: .*format version 1, this specbound reads version 2/);
+    writeFileSync(log, `${lines[0]}\n${JSON.stringify({ ...first, tokens: 'abc' })}\n`);
+    await expect(runMeasurement({ config: config(), outDir: dir, models: models(), prompts })).rejects.toThrow(/units\.jsonl:2: not a valid measurement record \(tokens: /);
   });
 });

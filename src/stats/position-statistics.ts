@@ -1,0 +1,44 @@
+/**
+ * The one per-position estimator: what one position (the verifier's next-token distribution p
+ * and, with a drafter, its q at the same prefix) contributes to μ, μ₂, μ_CE and π₀ (SPEC.md,
+ * "The quantities"). Every path that estimates these quantities goes through
+ * `positionStatistics`: `measure` stores its result per position in the unit records
+ * (`measure/records.ts`), `StatsAccumulator.add` (and so `specbound stats` on a trace) and the
+ * temperature sweep call it. Change how μ is estimated here, and only here.
+ *
+ * Complete (dense) p gives points; top-k (sparse) p gives [tail concentrated, tail spread]
+ * intervals for H and Σ p (ln p)² (`distribution/tail-shapes.ts`), with the low end as the
+ * estimate. The result is JSON-safe (a cross-entropy that is undefined is null, not NaN), so the
+ * records hold exactly what this function returned.
+ */
+import { z } from 'zod';
+import { crossEntropyTerms } from '../distribution/cross-entropy.js';
+import type { TokenDistribution } from '../distribution/distribution.js';
+import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
+
+export const PositionStatisticsSchema = z.object({
+  /** H(p) = −Σ p ln p in nats (the low end, tail concentrated, for top-k p). */
+  entropy: z.number(),
+  /** High end of H(p) (tail spread evenly); = entropy for complete p. */
+  entropyHigh: z.number(),
+  /** Σ p (ln p)² in nats² (low end for top-k p). */
+  secondLogMoment: z.number(),
+  secondLogMomentHigh: z.number(),
+  /** Mass p does not list (top-k); 0 for complete p. */
+  tailMass: z.number(),
+  /** With a drafter: −Σ_{q>0} p ln q / Σ_{q>0} p; null when q covers none of p. */
+  crossEntropy: z.number().nullable().optional(),
+  /** With a drafter: Σ p·1(q = 0). */
+  missingMass: z.number().optional(),
+});
+export type PositionStatistics = z.infer<typeof PositionStatisticsSchema>;
+
+/** The statistics of one position: p the verifier's distribution, q the drafter's at the same prefix (optional). */
+export function positionStatistics(p: TokenDistribution, q?: TokenDistribution): PositionStatistics {
+  const [entropy, entropyHigh] = entropyInterval(p);
+  const [secondLogMoment, secondLogMomentHigh] = secondLogMomentInterval(p);
+  const out: PositionStatistics = { entropy, entropyHigh, secondLogMoment, secondLogMomentHigh, tailMass: p.kind === 'sparse' ? p.tailMass : 0 };
+  if (q === undefined) return out;
+  const ce = crossEntropyTerms(p, q);
+  return { ...out, crossEntropy: Number.isFinite(ce.crossEntropy) ? ce.crossEntropy : null, missingMass: ce.missingMass };
+}
