@@ -13,9 +13,7 @@ import path from 'node:path';
 import { InputFileError, InvalidValueError, SpecboundError } from '../core/errors.js';
 import type { LanguageModel } from '../models/model.js';
 import { loadModel } from '../models/registry.js';
-import { chainStrategy } from '../tree/strategies/chain.js';
-import { eagleDepthFor, eagleStrategy } from '../tree/strategies/eagle.js';
-import { qGreedyStrategy } from '../tree/strategies/lemma1.js';
+import { measuredDynamicStrategies } from '../tree/strategies/registry.js';
 import type { DraftingStrategy } from '../tree/strategy.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
@@ -67,9 +65,12 @@ function promptsDigest(prompts: readonly Prompt[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** The dynamic drafting strategies measured with a drafter (trees nested in P, built once at P-max). */
-export function dynamicStrategies(PMax: number, batchSize?: number): DraftingStrategy[] {
-  return [qGreedyStrategy(batchSize === undefined ? {} : { batchSize }), chainStrategy(), eagleStrategy({ depth: eagleDepthFor(PMax, {}) })];
+/**
+ * The dynamic drafting strategies measured with a drafter (the registry's `measured` ones; trees
+ * nested in P, built once at P-max, so EAGLE's automatic depth is the one for P-max).
+ */
+export function dynamicStrategies(batchSize?: number): DraftingStrategy[] {
+  return measuredDynamicStrategies(batchSize === undefined ? {} : { batchSize });
 }
 
 /**
@@ -168,7 +169,7 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
         config,
         verifier: models.verifier,
         drafter: models.drafter,
-        strategies: models.drafter === undefined ? [] : dynamicStrategies(config.PMax, lemma1BatchSize(models.drafter)),
+        strategies: models.drafter === undefined ? [] : dynamicStrategies(lemma1BatchSize(models.drafter)),
         oracleBatchSize: lemma1BatchSize(models.verifier),
         prompts,
         contextLength,

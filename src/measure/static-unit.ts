@@ -10,17 +10,13 @@ import type { LanguageModel } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
 import { treeDepth, type DraftTree } from '../tree/draft-tree.js';
 import { instantiateStaticTree } from '../tree/static/instantiate.js';
-import { medusaTree } from '../tree/static/medusa.js';
-import { sequoiaTree } from '../tree/static/sequoia.js';
+import { measuredStaticStrategies } from '../tree/strategies/registry.js';
 import { expectedAcceptedLength, verifierDistributions } from '../tree/verification.js';
 import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
 import { cachingSession, subSession, temperatureSession } from './sessions.js';
 import { RECORD_VERSION, type StaticUnitRecord, type UnitRecord } from './records.js';
 import { promptTokens } from './unit.js';
-
-/** Medusa's default number of heads (Cai et al. 2024): drafted tokens reach at most this depth. */
-export const MEDUSA_HEADS = 4;
 
 /** One static rank tree per (strategy, budget). */
 export interface StaticTreePlan {
@@ -45,13 +41,11 @@ export function measuredAcceptance(records: readonly UnitRecord[]): number[] | u
   return total > 1 ? a.map((x) => x / total) : a;
 }
 
-/** Sequoia (depth ≤ min(P − 1, 16), free root) and Medusa (depth ≤ 4) rank trees at each budget. */
+/** Each measured static strategy's rank tree at each budget, with the registry's defaults (Sequoia: depth ≤ min(P − 1, 16), free root; Medusa: 4 heads). */
 export function staticTreePlans(acceptance: readonly number[], budgets: readonly number[]): StaticTreePlan[] {
   const plans: StaticTreePlan[] = [];
-  for (const P of budgets) {
-    plans.push({ strategy: 'sequoia', P, rankTree: sequoiaTree(acceptance, P).tree });
-    plans.push({ strategy: 'medusa', P, rankTree: medusaTree(acceptance, P, { maxDepth: MEDUSA_HEADS }) });
-  }
+  const statics = measuredStaticStrategies();
+  for (const P of budgets) for (const s of statics) plans.push({ strategy: s.name, P, rankTree: s.rankTree(acceptance, P) });
   return plans;
 }
 

@@ -9,6 +9,7 @@
  */
 import { InvalidValueError } from '../core/errors.js';
 import type { Report } from '../results/results-schema.js';
+import type { StrategyName } from '../tree/strategies/registry.js';
 import { limitEstimate, reportedBound, type EntropyStats } from '../theory/index.js';
 import type { NumberKind } from './latency.js';
 import type { DrafterKind } from './drafter-latency.js';
@@ -45,10 +46,13 @@ export function theorem1Curve(stats: EntropyStats, budgets: readonly number[]): 
   };
 }
 
-/** Which measured curve of a run fits a drafter kind by default. */
-const RUN_CURVE_FOR_DRAFTER: Record<DrafterKind, readonly string[]> = {
+/**
+ * Which measured curve of a run fits a deployable drafter kind by default, best first: names of
+ * the strategy registry (tree/strategies/registry.ts), which are the names `measure` writes.
+ */
+const RUN_CURVE_FOR_DRAFTER: Record<DrafterKind, readonly StrategyName[]> = {
   chain: ['chain'],
-  eagle: ['eagle', 'eagle2', 'eagle-2', 'q-greedy'],
+  eagle: ['eagle', 'q-greedy'],
   'draft-model': ['q-greedy', 'sequoia', 'chain'],
   ngram: [],
 };

@@ -16,6 +16,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Curve, Curves, Report } from '../results/results-schema.js';
 import { renderPlotSvg, type PlotOptions } from './svg.js';
+import { strategyColor } from '../tree/strategies/registry.js';
 
 /** How one curve is drawn: its legend label, colour and optional dash pattern. */
 export interface SeriesStyle {
@@ -34,12 +35,9 @@ export const SERIES_STYLES: Readonly<Record<string, SeriesStyle>> = {
   lemma7: { label: 'Lemma 7 estimate min(1/π₀, ln P/μ_CE)', color: '#2ca02c', dash: '6,4' },
 };
 
-/** Colours of drafting strategies, in order of first appearance (Observable 10 without the reserved ones). */
-const DRAFTER_COLORS = ['#e15759', '#af7aa1', '#9c755f', '#edc948', '#76b7b2', '#ff9da7', '#59a14f', '#bab0ab'];
-
-/** Style of drafting strategy number `index` (`q-greedy`, `chain`, …). */
-export function drafterStyle(name: string, index: number): SeriesStyle {
-  return { label: `drafter: ${name}`, color: DRAFTER_COLORS[index % DRAFTER_COLORS.length]! };
+/** Style of the drafting strategy `name` (`q-greedy`, `chain`, …): its registry colour, the same in every figure. */
+export function drafterStyle(name: string): SeriesStyle {
+  return { label: `drafter: ${name}`, color: strategyColor(name) };
 }
 
 export interface FigureSize {
@@ -131,7 +129,7 @@ export function acceptedLengthFigure(curves: Partial<Curves>, options: FigureSiz
   add(curves.limit, SERIES_STYLES['limit']!, false);
   add(curves.lemma7, SERIES_STYLES['lemma7']!, false);
   add(curves.iid, SERIES_STYLES['iid']!, true);
-  Object.entries(curves.drafters ?? {}).forEach(([name, curve], i) => add(curve, drafterStyle(name, i), true));
+  Object.entries(curves.drafters ?? {}).forEach(([name, curve]) => add(curve, drafterStyle(name), true));
   add(curves.oracle, SERIES_STYLES['oracle']!, true);
   add(curves.oracleAncestral, SERIES_STYLES['oracleAncestral']!, false);
   const height = options.height ?? Math.max(400, 120 + 13 * legend.length);
@@ -190,7 +188,7 @@ export function lemma7Points(report: Pick<Report, 'tasks'>, P: number, drafters:
  */
 export function lemma7Figure(points: readonly Lemma7Point[], P: number, options: FigureSize = {}): PlotOptions {
   const drafters = [...new Set(points.map((p) => p.drafter))];
-  const styles = drafters.map((d, i) => drafterStyle(d, i));
+  const styles = drafters.map((d) => drafterStyle(d));
   const values = points.flatMap((p) => [p.estimate, p.measured]);
   const min = values.length === 0 ? 1 : Math.min(...values);
   const max = values.length === 0 ? 2 : Math.max(...values);

@@ -6,13 +6,14 @@
  */
 import type { Command } from 'commander';
 import { InvalidValueError } from '../../core/errors.js';
+import { MEDUSA_HEADS } from '../../tree/strategies/static.js';
+import { STRATEGIES, STRATEGY_NAMES, strategyNeeds } from '../../tree/strategies/registry.js';
 import type { LanguageModel, TreeSession } from '../../models/model.js';
 import type { TreeSummary } from '../../tree/tree-summary.js';
 import { parseInteger, parseNumber } from '../parse.js';
 
 const FORMATS = ['table', 'rank-paths', 'vllm', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-const STRATEGIES = 'oracle, q-greedy, chain, eagle, sequoia, medusa, confidence, entropy-gate, cost-aware';
 /** Largest budget the command builds. */
 export const MAX_TREE_BUDGET = 65_536;
 /** Ranks measured for the acceptance vector of static trees (capped by P − 1). */
@@ -56,15 +57,11 @@ export function register(program: Command): void {
         'prints it with E[X] = sum of P(v), the verifier\'s probability of each path (Lemma 1), next to the\n' +
         'oracle optimum E[X*](P) (the speed-of-light of any deterministic drafter at this position).\n\n' +
         'Strategies:\n' +
-        '  oracle    the P nodes of largest verifier path probability (Lemma 1 on p)\n' +
-        '  q-greedy  the P nodes of largest drafter path probability (Lemma 1 on q)\n' +
-        '  chain     the drafter\'s greedy chain of P - 1 tokens (vLLM num_speculative_tokens = P - 1)\n' +
-        '  eagle     EAGLE-2: the root\'s top_k tokens, then --depth times expand the top_k best nodes of\n' +
-        '            the newest layer into top_k children; keep the P - 1 best by drafter path probability\n' +
-        '            (EAGLE\'s total_token counts the root, as P does: its default 60 is P = 60; EAGLE\'s\n' +
-        '            depth counts expansion steps, so its trees have depth + 1 drafted layers)\n' +
-        '  sequoia   Sequoia\'s dynamic program: best static tree under positional acceptance a_k\n' +
-        '  medusa    Medusa\'s greedy static tree under positional acceptance a_k\n' +
+        STRATEGIES.map((st) => `  ${st.name.padEnd(12)} ${st.summary}\n`).join('') +
+        'EAGLE: the root\'s top_k tokens, then --depth times expand the top_k best nodes of the newest\n' +
+        'layer into top_k children; keep the P - 1 best by drafter path probability (EAGLE\'s total_token\n' +
+        'counts the root, as P does: its default 60 is P = 60; EAGLE\'s depth counts expansion steps, so\n' +
+        'its trees have depth + 1 drafted layers).\n' +
         'Static trees (sequoia, medusa) are chosen once from a_k = probability that the verifier\'s token\n' +
         'is the drafter\'s rank-k token (--acceptance, or measured: over the law, or along the verifier\'s\n' +
         'greedy continuation of the prompt), then filled with the drafter\'s ranked tokens.\n\n' +
@@ -83,7 +80,7 @@ export function register(program: Command): void {
         '  specbound tree --strategy eagle --P 60 --model llama2c:../shared/models/stories260K/stories260K.bin \\\n' +
         '      --prompt "Once upon a time" --json',
     )
-    .option('--strategy <name>', `drafting strategy: ${STRATEGIES}`, 'oracle')
+    .option('--strategy <name>', `drafting strategy: ${STRATEGY_NAMES.join(', ')}`, 'oracle')
     .option('--P <nodes>', 'budget P: tree nodes including the root (P = 1: no speculation)', (v) => parseInteger('--P', v, { min: 1, max: MAX_TREE_BUDGET }), 16)
     .option('--law <spec>', 'simulated law: zipf:S:V, dirichlet:ALPHA:V, mixture:W:EPS:S:V or calibrated:MU:MU2[:V]')
     .option('--preset <name>', "simulate the law calibrated to a row of the paper's Table 1 (see `specbound presets`)")
@@ -95,7 +92,7 @@ export function register(program: Command): void {
     .option('--depth <layers>', 'eagle: expansion steps after the first layer, as in EAGLE (default 5, raised until P - 1 tokens fit)', (v) => parseInteger('--depth', v, { min: 0 }))
     .option('--top-k <k>', 'eagle: children per expanded node and nodes expanded per layer (default 10)', (v) => parseInteger('--top-k', v, { min: 1 }))
     .option('--acceptance <a0,a1,...>', 'sequoia/medusa: positional acceptance a_k (default: measured)', parseAcceptance)
-    .option('--max-depth <l>', 'sequoia/medusa: deepest node allowed (sequoia default min(P - 1, 16); medusa unlimited)', (v) => parseInteger('--max-depth', v, { min: 1 }))
+    .option('--max-depth <l>', `sequoia/medusa: deepest node allowed (sequoia default min(P - 1, 16); medusa ${MEDUSA_HEADS}, its number of heads)`, (v) => parseInteger('--max-depth', v, { min: 1 }))
     .option('--root-children <b>', 'sequoia: exactly this many children at the root', (v) => parseInteger('--root-children', v, { min: 1 }))
     .option('--threshold <x>', 'adaptive strategies (P is then the cap): confidence: smallest Q(v) (default 0.1); entropy-gate: largest H(q) in nats (default 1); cost-aware: lambda in tokens per T(1) (default 1)', (v) => parseNumber('--threshold', v, { min: 0 }))
     .option('--latency <curve>', 'cost-aware: T(P), constant or linear:C (each drafted node costs C plain steps)', 'linear:0.05')
@@ -140,7 +137,7 @@ export async function runTreeCommand(opts: TreeOptions, format: Format): Promise
   const P = opts.P;
   const source = opts.model === undefined ? await lawSource(opts, P) : await modelSource(opts, P);
   try {
-    const needsAcceptance = (opts.strategy === 'sequoia' || opts.strategy === 'medusa') && opts.acceptance === undefined;
+    const needsAcceptance = strategyNeeds(opts.strategy, 'acceptance') && opts.acceptance === undefined;
     const acceptance = opts.acceptance ?? (needsAcceptance ? await source.acceptance(Math.max(1, Math.min(ACCEPTANCE_RANKS, P - 1))) : undefined);
     const strategy = tree.createStrategy(opts.strategy, {
       ...(acceptance === undefined ? {} : { acceptance }),
@@ -150,7 +147,7 @@ export async function runTreeCommand(opts: TreeOptions, format: Format): Promise
       ...(opts.rootChildren === undefined ? {} : { rootChildren: opts.rootChildren }),
       ...(opts.batch === undefined ? {} : { batchSize: opts.batch }),
       ...(opts.threshold === undefined ? {} : { threshold: opts.threshold }),
-      ...(opts.strategy === 'cost-aware' ? { costs: (await import('../../adaptive/latency-curve.js')).parseLatencySpec(opts.latency, P).costs } : {}),
+      ...(strategyNeeds(opts.strategy, 'latency') ? { costs: (await import('../../adaptive/latency-curve.js')).parseLatencySpec(opts.latency, P).costs } : {}),
     });
     const { createProgress } = await import('../progress.js');
     const progress = createProgress(`tree ${strategy.name}`, P);

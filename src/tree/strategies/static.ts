@@ -22,12 +22,17 @@ export function sequoiaStrategy(options: StaticStrategyOptions & SequoiaOptions)
   );
 }
 
+/**
+ * Medusa's default depth: head k drafts the token at depth k, and the default tree of Medusa's
+ * reference code (FasterDecoding/Medusa `medusa/model/medusa_choices.py`, `mc_sim_7b_63`) uses 4
+ * heads (its deepest paths, e.g. [0, 0, 0, 0], have 4 tokens). `tree` and `measure` both use it.
+ */
+export const MEDUSA_HEADS = 4;
+
+/** Medusa's greedy tree with depth <= `maxDepth` (default MEDUSA_HEADS). */
 export function medusaStrategy(options: StaticStrategyOptions & MedusaOptions): DraftingStrategy {
-  return staticStrategy(
-    'medusa',
-    `Medusa greedy choice on positional acceptance${options.maxDepth === undefined ? '' : ` (depth <= ${options.maxDepth})`}`,
-    (budget) => medusaTree(options.acceptance, budget, options),
-  );
+  const maxDepth = options.maxDepth ?? MEDUSA_HEADS;
+  return staticStrategy('medusa', `Medusa greedy choice on positional acceptance (depth <= ${maxDepth})`, (budget) => medusaTree(options.acceptance, budget, { maxDepth }));
 }
 
 function staticStrategy(name: string, description: string, rankTreeFor: (budget: number) => DraftTree): DraftingStrategy {
