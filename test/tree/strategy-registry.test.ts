@@ -5,7 +5,7 @@ import { renderPlotSvg } from '../../src/report/svg.js';
 import type { Curves } from '../../src/report/report-schema.js';
 import { toRankPaths } from '../../src/tree/rank-paths.js';
 import { MEDUSA_HEADS } from '../../src/tree/strategies/static.js';
-import { STRATEGIES, STRATEGY_NAMES, createStrategy, measuredDynamicStrategies, measuredStaticStrategies, strategyColor, strategyEntry } from '../../src/tree/strategies/registry.js';
+import { STRATEGIES, STRATEGY_NAMES, createStrategy, measuredDynamicStrategies, measuredStaticStrategies, strategyColor, strategyEntry, type StrategyNeed } from '../../src/tree/strategies/registry.js';
 import { dynamicStrategies } from '../../src/measure/run-measure.js';
 import { staticTreePlans } from '../../src/measure/static-unit.js';
 import { twoTokenModel } from './fake-models.js';
@@ -16,7 +16,7 @@ describe('the strategy registry', () => {
     for (const entry of STRATEGIES) {
       const strategy = entry.create({ acceptance: [0.6, 0.4], costs: [1, 1.05, 1.1] }, 'test');
       expect(strategy.name).toBe(entry.name);
-      expect(entry.needs.includes('acceptance'), entry.name).toBe(entry.kind === 'static');
+      expect((entry.needs as readonly StrategyNeed[]).includes('acceptance'), entry.name).toBe(entry.kind === 'static');
     }
   });
 
@@ -32,8 +32,8 @@ describe('the strategy registry', () => {
 
   it('colours EAGLE by name: the same colour whether it is the first or the third drafter of a figure', () => {
     const curve = (slope: number) => [1, 2, 4, 8].map((P) => ({ P, mean: 1 + slope * Math.log2(P) }));
-    const first: Curves = { oracle: curve(0.9), drafters: { eagle: curve(0.5) } };
-    const third: Curves = { oracle: curve(0.9), drafters: { 'q-greedy': curve(0.6), chain: curve(0.4), eagle: curve(0.5) } };
+    const first: Partial<Curves> = { oracle: curve(0.9), drafters: { eagle: curve(0.5) } };
+    const third: Partial<Curves> = { oracle: curve(0.9), drafters: { 'q-greedy': curve(0.6), chain: curve(0.4), eagle: curve(0.5) } };
     const eagle = drafterStyle('eagle').color;
     expect(eagle).toBe(strategyEntry('eagle').color);
     for (const svg of [renderPlotSvg(acceptedLengthFigure(first)), renderPlotSvg(acceptedLengthFigure(third))]) expect(svg).toContain(`stroke="${eagle}"`);
