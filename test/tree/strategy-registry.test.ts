@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openTreeSession } from '../../src/models/tree-session.js';
 import { SERIES_STYLES, acceptedLengthFigure, drafterStyle, lemma7Figure } from '../../src/report/figures.js';
 import { renderPlotSvg } from '../../src/report/svg.js';
-import type { Curves } from '../../src/report/report-schema.js';
+import type { Curves } from '../../src/results/results-schema.js';
 import { toRankPaths } from '../../src/tree/rank-paths.js';
 import { MEDUSA_HEADS } from '../../src/tree/strategies/static.js';
 import { STRATEGIES, STRATEGY_NAMES, createStrategy, measuredDynamicStrategies, measuredStaticStrategies, strategyColor, strategyEntry, type StrategyNeed } from '../../src/tree/strategies/registry.js';
