@@ -3,10 +3,10 @@
  * directory itself) that hold a `report.json` valid against ReportSchema. Plans written by
  * `specbound plan --json > DIR/plan.json` sit beside it and are listed too.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ReportSchema } from '../results/results-schema.js';
-import { resolveInside } from './safe-path.js';
+import { readRegularFile, resolveInside } from './safe-path.js';
 
 export interface RunSummary {
   /** URL-safe name: the directory name under the runs root ("." for the root itself). */
@@ -36,8 +36,9 @@ export async function listRuns(runsRoot: string): Promise<RunSummary[]> {
 
 async function summarizeRun(dir: string, name: string): Promise<RunSummary | null> {
   const file = path.join(dir, 'report.json');
-  const text = await readFile(file, 'utf8').catch(() => null);
-  if (text === null) return null;
+  const bytes = await readRegularFile(file);
+  if (bytes === null) return null;
+  const text = bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -47,7 +48,12 @@ async function summarizeRun(dir: string, name: string): Promise<RunSummary | nul
   const report = ReportSchema.safeParse(parsed);
   if (!report.success) return null;
   const info = await stat(file);
-  const files = (await readdir(dir)).filter((f) => /\.(json|svg|html|md)$/.test(f)).sort();
+  // FIFOs, sockets and devices named like report files are not offered (symlinks are, and are
+  // checked when served).
+  const files = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.(json|svg|html|md)$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
   const { config, stats } = report.data;
   return {
     name,

@@ -3,8 +3,13 @@
  * `..` segments (raw or percent-encoded, including `%2e%2e` and `..%2f`), backslashes, NUL bytes,
  * absolute paths, and symlinks whose target lies outside the root. Returns null when refused or
  * missing; the server answers 404 in both cases so a probe learns nothing.
+ *
+ * `readRegularFile` is the only way the server reads what it serves: it opens without blocking
+ * and reads only regular files, so a FIFO (which a shared run archive can unpack) or a device in
+ * the runs directory is a 404 instead of a read that never returns (issue 19 item 5).
  */
-import { realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export async function resolveInside(root: string, urlPath: string): Promise<string | null> {
@@ -39,4 +44,24 @@ export async function resolveInside(root: string, urlPath: string): Promise<stri
 export function isWithin(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The bytes of `file` when it is a regular file, else null (missing, a directory, a FIFO, a
+ * socket, a device). Opened with O_NONBLOCK, so opening a FIFO without a writer returns at once,
+ * and checked with fstat on the opened descriptor, so a file swapped for a FIFO after an earlier
+ * stat is caught too.
+ */
+export async function readRegularFile(file: string): Promise<Buffer | null> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
+  if (handle === null) return null;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return null;
+    return await handle.readFile();
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
 }

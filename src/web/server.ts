@@ -2,20 +2,23 @@
  * The local web server behind `specbound serve`: the single-page app's own assets, a read-only
  * view of the run directories it was given, and nothing else.
  *
- * Security (issue 9): binds 127.0.0.1 unless a host is given explicitly; only GET and HEAD;
- * request bodies are refused beyond `maxBodyBytes` (413) and no endpoint accepts one; files are
- * served only from the asset directory and the runs root through `resolveInside` (traversal,
- * encoded traversal, absolute paths and symlinks out of the root → 404); no endpoint runs
- * commands. Responses carry a strict Content-Security-Policy and nosniff.
+ * Security (issues 9 and 19): binds 127.0.0.1 unless a host is given explicitly; answers only
+ * requests whose Host is a loopback name or the configured host (core/allowed-host.ts; else 403,
+ * against DNS rebinding); only GET and HEAD; request bodies are refused beyond `maxBodyBytes`
+ * (413) and no endpoint accepts one; files are served only from the asset directory and the runs
+ * root through `resolveInside` (traversal, encoded traversal, absolute paths and symlinks out of
+ * the root → 404) and read only when they are regular files (`readRegularFile`: a FIFO or device
+ * → 404 without blocking); no endpoint runs commands. Responses carry a strict
+ * Content-Security-Policy and nosniff.
  */
 
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hostAllowed, hostRefusal } from '../core/allowed-host.js';
 import { SpecboundError } from '../core/errors.js';
 import { listRuns } from './runs.js';
-import { resolveInside } from './safe-path.js';
+import { readRegularFile, resolveInside } from './safe-path.js';
 
 export interface WebServerOptions {
   /** Built single-page app (Vite output). Defaults to the package's `web-dist/`. */
@@ -24,6 +27,10 @@ export interface WebServerOptions {
   readonly runsDir?: string;
   /** Largest request body accepted before answering 413 (bytes). */
   readonly maxBodyBytes?: number;
+  /** The address the server binds (its Host is accepted); default 127.0.0.1. */
+  readonly host?: string;
+  /** Host names accepted besides loopback names and `host` (see core/allowed-host.ts). */
+  readonly allowedHosts?: readonly string[];
 }
 
 export const DEFAULT_ASSETS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web-dist');
@@ -50,7 +57,13 @@ const SECURITY_HEADERS = {
 export function createWebServer(options: WebServerOptions = {}): http.Server {
   const assetsDir = options.assetsDir ?? DEFAULT_ASSETS_DIR;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const policy = { bindHost: options.host ?? '127.0.0.1', ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }) };
   return http.createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, policy)) {
+      send(res, 403, 'text/plain; charset=utf-8', `${hostRefusal(req.headers.host)}\n`, { Connection: 'close' });
+      req.resume();
+      return;
+    }
     handle(req, res, assetsDir, options.runsDir, maxBody).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
@@ -112,7 +125,7 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
 
 async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, file: string): Promise<void> {
   const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const body = await readFile(file).catch(() => null);
+  const body = await readRegularFile(file);
   if (body === null) return notFound(res);
   res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
   if (req.method === 'HEAD') res.end();

@@ -159,9 +159,9 @@ describe('POST /v1/completions rejects bad requests with OpenAI-style error bodi
 describe('POST /tokenize and /detokenize', () => {
   it('tokenize and detokenize in vLLM shapes at the root', async () => {
     const root = base.replace(/\/v1$/, '');
-    const tok = (await (await fetch(`${root}/tokenize`, { method: 'POST', body: JSON.stringify({ prompt: 'a c', return_token_strs: true }) })).json()) as { count: number; tokens: number[]; token_strs: string[] };
+    const tok = (await (await fetch(`${root}/tokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'a c', return_token_strs: true }) })).json()) as { count: number; tokens: number[]; token_strs: string[] };
     expect(tok).toMatchObject({ count: 3, tokens: [0, 2, 4], token_strs: ['<s>', 'a', 'c'] });
-    const detok = (await (await fetch(`${root}/detokenize`, { method: 'POST', body: JSON.stringify({ tokens: [2, 4] }) })).json()) as { prompt: string };
+    const detok = (await (await fetch(`${root}/detokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tokens: [2, 4] }) })).json()) as { prompt: string };
     expect(detok.prompt).toBe(' a c');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdtemp, mkdir, symlink, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,9 +13,9 @@ let server: http.Server;
 let port: number;
 
 /** Raw request: the path is sent byte for byte (fetch would normalise `..`). */
-function raw(method: string, rawPath: string, body?: string): Promise<{ status: number; body: string }> {
+function raw(method: string, rawPath: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: rawPath, headers: body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: rawPath, headers: { ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }), ...headers } }, (res) => {
       let data = '';
       res.on('data', (c: Buffer) => (data += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
@@ -39,6 +40,10 @@ beforeAll(async () => {
   await writeFile(path.join(outside, 'report.json'), JSON.stringify(fixtureReport()));
   await symlink(outside, path.join(runs, 'link-out'));
   await symlink(path.join(tmp, 'secret.txt'), path.join(runs, 'run-a', 'secret-link.txt'));
+  // FIFOs, as unpacking a shared run archive can create (issue 19 item 5): a file beside a report,
+  // a run whose report.json is one, and an asset.
+  await mkdir(path.join(runs, 'run-fifo'));
+  for (const fifo of [path.join(runs, 'run-a', 'pipe.json'), path.join(runs, 'run-fifo', 'report.json'), path.join(assets, 'app.js')]) execFileSync('mkfifo', [fifo]);
   server = createWebServer({ assetsDir: assets, runsDir: runs, maxBodyBytes: 1024 });
   await listen(server, 0, '127.0.0.1');
   port = (server.address() as AddressInfo).port;
@@ -90,6 +95,56 @@ describe('createWebServer({assetsDir, runsDir})', () => {
     expect((await raw('DELETE', '/runs/run-a/report.json')).status).toBe(405);
     expect((await raw('POST', '/api/runs', 'x'.repeat(5000))).status).toBe(413);
     expect((await raw('HEAD', '/runs/run-a/report.json')).status).toBe(200);
+  });
+});
+
+describe('createWebServer: FIFOs in the served directories (issue 19 item 5)', () => {
+  it('answers 404 for a FIFO at once, and keeps serving files while many FIFO requests are refused', async () => {
+    const fifoRequests = Array.from({ length: 12 }, (_, i) => raw('GET', i % 2 === 0 ? '/runs/run-a/pipe.json' : '/app.js'));
+    const file = raw('GET', '/runs/run-a/report.json');
+    const answers = await Promise.all(fifoRequests);
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 12 }, () => 404));
+    expect((await file).status).toBe(200);
+    // Before the fix, readFile blocked a libuv thread per FIFO (4 in the pool), so this hung too.
+    expect((await raw('GET', '/runs/run-a/report.json')).status).toBe(200);
+  });
+  it('lists neither a run whose report.json is a FIFO nor a FIFO among a run\'s files', async () => {
+    const { runs } = JSON.parse((await raw('GET', '/api/runs')).body) as { runs: { name: string; files: string[] }[] };
+    expect(runs.map((r) => r.name)).toEqual(['run-a']);
+    expect(runs[0]!.files).toEqual(['report.json']); // pipe.json is a FIFO
+  });
+});
+
+describe('createWebServer: Host header (issue 19 item 2)', () => {
+  it.each(['attacker.example:8790', 'attacker.example', '127.0.0.1.nip.io', '192.168.1.10:8790'])('refuses Host %j with 403 on every route', async (host) => {
+    for (const p of ['/api/runs', '/runs/run-a/report.json', '/']) {
+      const r = await raw('GET', p, undefined, { Host: host });
+      expect(r.status).toBe(403);
+      expect(r.body).toContain('is not allowed');
+      expect(r.body).not.toContain('builtin');
+    }
+  });
+  it.each(['localhost:8790', '127.0.0.1', '[::1]:8790', 'runs.localhost'])('answers Host %j', async (host) => {
+    expect((await raw('GET', '/api/runs', undefined, { Host: host })).status).toBe(200);
+  });
+  it('answers a host named in allowedHosts, and any IP literal when bound to every interface', async () => {
+    const wide = createWebServer({ assetsDir: tmp, runsDir: tmp, host: '0.0.0.0', allowedHosts: ['runs.internal'] });
+    await listen(wide, 0, '127.0.0.1');
+    const widePort = (wide.address() as AddressInfo).port;
+    const get = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: widePort, path: '/api/runs', headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      });
+    try {
+      expect(await get('runs.internal:8790')).toBe(200);
+      expect(await get('192.168.1.10:8790')).toBe(200);
+      expect(await get('attacker.example')).toBe(403);
+    } finally {
+      await new Promise((r) => wide.close(r));
+    }
   });
 });
 

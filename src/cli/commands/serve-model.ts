@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { InvalidValueError } from '../../core/errors.js';
 import { printJson } from '../output.js';
 import { parseInteger } from '../parse.js';
+import { DEFAULT_LIMITS } from '../../models/server/limits.js';
 
 interface ServeModelOptions {
   model: string;
@@ -15,6 +16,9 @@ interface ServeModelOptions {
   maxLogprobs: number;
   maxTokens: number;
   maxBodyBytes: number;
+  maxRequestTokens: number;
+  maxResponseLogprobs: number;
+  allowedHosts?: string;
   json?: boolean;
 }
 
@@ -35,7 +39,11 @@ export function register(program: Command): void {
         '(vLLM\'s default logprobs mode). Bad requests get OpenAI-style error bodies\n' +
         '{"error": {"message", "type", "param", "code"}} with 400/404/405/413.\n\n' +
         'It listens on 127.0.0.1 unless --host says otherwise, prints its URL, and stops cleanly on\n' +
-        'Ctrl-C (SIGINT) or SIGTERM.\n\n' +
+        'Ctrl-C (SIGINT) or SIGTERM. It answers only requests whose Host is a loopback name, the\n' +
+        '--host or an --allowed-hosts name (403 otherwise), takes POST bodies only as\n' +
+        'application/json (415 otherwise), and refuses with 400 any completion whose work or\n' +
+        'response exceeds a limit below, before doing it. Requests take turns on the model token\n' +
+        'by token; a client that disconnects stops its request.\n\n' +
         'Examples:\n' +
         '  specbound serve-model --model builtin --port 8000\n' +
         '  specbound serve-model --model llama2c:stories260K.bin --port 0 --json\n' +
@@ -48,6 +56,19 @@ export function register(program: Command): void {
     .option('--max-logprobs <k>', 'largest logprobs / prompt_logprobs a request may ask (vLLM default 20)', (v) => parseInteger('--max-logprobs', v, { min: 0, max: 1_000_000 }), 20)
     .option('--max-tokens <n>', 'largest max_tokens a request may ask', (v) => parseInteger('--max-tokens', v, { min: 1 }), 4096)
     .option('--max-body-bytes <n>', 'largest request body; larger requests get 413', (v) => parseInteger('--max-body-bytes', v, { min: 1024 }), 1 << 20)
+    .option(
+      '--max-request-tokens <n>',
+      'most token positions (prompt tokens + max_tokens, summed over the prompts) one request may ask',
+      (v) => parseInteger('--max-request-tokens', v, { min: 1 }),
+      DEFAULT_LIMITS.maxRequestTokens,
+    )
+    .option(
+      '--max-response-logprobs <n>',
+      'most logprob entries (scored positions × (logprobs + 1)) one response may carry',
+      (v) => parseInteger('--max-response-logprobs', v, { min: 1 }),
+      DEFAULT_LIMITS.maxResponseLogprobs,
+    )
+    .option('--allowed-hosts <names>', 'comma-separated host names accepted in the Host header besides loopback names and --host')
     .option('--json', 'print {"url", "model", "host", "port"} as JSON on start instead of a sentence')
     .action(async (opts: ServeModelOptions) => {
       if (opts.host.trim() === '') throw new InvalidValueError('--host', opts.host, 'empty');
@@ -55,7 +76,17 @@ export function register(program: Command): void {
       const { createModelServer } = await import('../../models/server/model-server.js');
       const model = await loadModel(opts.model);
       const modelName = opts.name ?? model.name;
-      const server = createModelServer({ model, modelName, maxLogprobs: opts.maxLogprobs, maxTokens: opts.maxTokens, maxBodyBytes: opts.maxBodyBytes });
+      const allowedHosts = (opts.allowedHosts ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
+      const server = createModelServer({
+        model,
+        modelName,
+        maxLogprobs: opts.maxLogprobs,
+        maxTokens: opts.maxTokens,
+        maxBodyBytes: opts.maxBodyBytes,
+        maxRequestTokens: opts.maxRequestTokens,
+        maxResponseLogprobs: opts.maxResponseLogprobs,
+        allowedHosts,
+      });
       let url: string;
       try {
         url = await server.listen(opts.port, opts.host);

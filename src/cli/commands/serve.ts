@@ -8,6 +8,7 @@ interface ServeOptions {
   port: number;
   host?: string;
   runs?: string;
+  allowedHosts?: string;
 }
 
 export function register(program: Command): void {
@@ -20,21 +21,29 @@ export function register(program: Command): void {
         '            Theorem 1, ln P/mu, ln P/mu_CE and the simulated i.i.d. optimum; shareable URL\n' +
         '  Runs      the run directories under --runs (made by `specbound measure`/`report`), with\n' +
         '            the figures of report.html and a plan view for plan.json files beside them\n' +
-        'It serves only its own assets and the --runs directory, read-only; it runs no commands.',
+        'It serves only its own assets and the regular files of the --runs directory, read-only; it\n' +
+        'runs no commands, and answers only requests whose Host is a loopback name, the --host or an\n' +
+        '--allowed-hosts name (403 otherwise, against DNS rebinding).',
     )
     .option('--port <n>', 'TCP port (0 = any free port)', (v) => parseInteger('--port', v, { min: 0, max: 65535 }), 8790)
     .option('--host <host>', 'interface to bind; give 0.0.0.0 only if you mean to expose the page (default 127.0.0.1)')
     .option('--runs <dir>', 'directory of run directories (each holding report.json) to show')
+    .option('--allowed-hosts <names>', 'comma-separated host names accepted in the Host header besides loopback names and --host')
     .action(async (opts: ServeOptions) => {
       if (opts.runs !== undefined && !(existsSync(opts.runs) && statSync(opts.runs).isDirectory())) {
         throw new InvalidValueError('--runs', opts.runs, 'not a directory');
       }
       const { createWebServer, listen } = await import('../../web/server.js');
-      const server = createWebServer(opts.runs === undefined ? {} : { runsDir: opts.runs });
-      const url = await listen(server, opts.port, opts.host ?? '127.0.0.1');
+      const host = opts.host ?? '127.0.0.1';
+      const allowedHosts = (opts.allowedHosts ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
+      const server = createWebServer({ host, allowedHosts, ...(opts.runs === undefined ? {} : { runsDir: opts.runs }) });
+      const url = await listen(server, opts.port, host);
       process.stdout.write(`specbound: serving on ${url}  (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
-        const stop = () => server.close(() => resolve());
+        const stop = () => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

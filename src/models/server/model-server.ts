@@ -6,16 +6,28 @@
  * `POST /detokenize`, `GET /health`, and one specbound extension, `GET /v1/specbound/vocabulary`
  * (vocabulary size, BOS/EOS and every token's text) that lets a specbound client show tokens
  * without a tokenizer of its own. Bad requests get OpenAI-style error bodies with vLLM's status
- * codes. Model work runs one request at a time (backends are not re-entrant).
+ * codes.
+ *
+ * Hostile clients (issue 19): every request's Host must be a loopback name or the configured
+ * host (core/allowed-host.ts; else 403, against DNS rebinding); bodies must be
+ * `application/json` (else 415, so no page can post cross-site without a CORS preflight,
+ * which is never granted); a completion is checked against every limit — prompts, tokens,
+ * context, total token positions, logprob entries of the response — before any model work
+ * (400 naming the limit); its model calls take turns with other requests' (work-queue.ts:
+ * backends are not re-entrant, but no request holds the model for its whole length); and a
+ * client that disconnects stops its request's work before the next model call.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
+import { hostAllowed, hostRefusal } from '../../core/allowed-host.js';
 import type { LanguageModel } from '../model.js';
 import { completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema } from './completion-request.js';
-import { CompletionEngine, type CompletionLimits } from './completions.js';
+import { CompletionEngine } from './completions.js';
+import { DEFAULT_LIMITS, type CompletionLimits } from './limits.js';
 import type { Fault, FaultPlan } from './faults.js';
 import { HttpError, badRequest, notFound } from './openai-errors.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface ModelServerOptions extends Partial<CompletionLimits> {
   readonly model: LanguageModel;
@@ -23,8 +35,10 @@ export interface ModelServerOptions extends Partial<CompletionLimits> {
   readonly modelName?: string;
   /** Largest request body in bytes (default 1 MiB); larger → 413. */
   readonly maxBodyBytes?: number;
-  /** Context length reported as `max_model_len` (default: maxPromptTokens + maxTokens). */
-  readonly maxModelLen?: number;
+  /** Requests doing model work at once, taking turns call by call (default 4); the rest wait in line. */
+  readonly maxActiveRequests?: number;
+  /** Host names accepted besides loopback names and the listen host (see core/allowed-host.ts). */
+  readonly allowedHosts?: readonly string[];
   /** TESTS ONLY: misbehaviour per completion request (delays, 429s, drops…). */
   readonly faults?: FaultPlan;
 }
@@ -39,35 +53,36 @@ export interface ModelServer {
   readonly completionRequests: number;
 }
 
-const DEFAULT_LIMITS: CompletionLimits = { maxLogprobs: 20, maxTokens: 4096, maxPromptTokens: 8192, maxPrompts: 256 };
-
 export function createModelServer(options: ModelServerOptions): ModelServer {
   const { model } = options;
   const modelName = options.modelName ?? model.name;
+  const maxTokens = options.maxTokens ?? DEFAULT_LIMITS.maxTokens;
+  const maxPromptTokens = options.maxPromptTokens ?? DEFAULT_LIMITS.maxPromptTokens;
   const limits: CompletionLimits = {
     maxLogprobs: options.maxLogprobs ?? DEFAULT_LIMITS.maxLogprobs,
-    maxTokens: options.maxTokens ?? DEFAULT_LIMITS.maxTokens,
-    maxPromptTokens: options.maxPromptTokens ?? DEFAULT_LIMITS.maxPromptTokens,
+    maxTokens,
+    maxPromptTokens,
     maxPrompts: options.maxPrompts ?? DEFAULT_LIMITS.maxPrompts,
+    maxModelLen: options.maxModelLen ?? maxPromptTokens + maxTokens,
+    maxRequestTokens: options.maxRequestTokens ?? DEFAULT_LIMITS.maxRequestTokens,
+    maxResponseLogprobs: options.maxResponseLogprobs ?? DEFAULT_LIMITS.maxResponseLogprobs,
   };
   const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
-  const maxModelLen = options.maxModelLen ?? limits.maxPromptTokens + limits.maxTokens;
+  const maxModelLen = limits.maxModelLen;
   const engine = new CompletionEngine(model, limits);
   const created = Math.floor(Date.now() / 1000);
   let completionRequests = 0;
-  // One model call at a time: a promise chain.
-  let queue: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const work = new WorkQueue(options.maxActiveRequests ?? 4);
+  let bindHost = '127.0.0.1';
 
   const checkModel = (name: string | null | undefined): void => {
     if (typeof name === 'string' && name !== modelName) throw notFound(`The model \`${name}\` does not exist.`, 'model');
   };
 
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal): Promise<void> => {
+    if (!hostAllowed(req.headers.host, { bindHost, ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }) })) {
+      throw new HttpError(403, 'ForbiddenError', hostRefusal(req.headers.host));
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
     switch (route) {
@@ -96,7 +111,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         });
       }
       case 'POST /tokenize': {
-        const body = parseBody(tokenizeRequestSchema, await readJson(req, maxBodyBytes));
+        const body = parseBody(tokenizeRequestSchema, await readJsonBody(req, maxBodyBytes));
         checkModel(body.model);
         const tokens = model.tokenizer.encode(body.prompt, { bos: body.add_special_tokens ?? true });
         return sendJson(res, 200, {
@@ -107,7 +122,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         });
       }
       case 'POST /detokenize': {
-        const body = parseBody(detokenizeRequestSchema, await readJson(req, maxBodyBytes));
+        const body = parseBody(detokenizeRequestSchema, await readJsonBody(req, maxBodyBytes));
         checkModel(body.model);
         for (const id of body.tokens) if (id >= model.vocabSize) throw badRequest(`token id ${id} is out of vocabulary (size ${model.vocabSize})`, 'tokens');
         return sendJson(res, 200, { prompt: model.tokenizer.decode(body.tokens) });
@@ -115,11 +130,18 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       case 'POST /v1/completions': {
         const fault = options.faults?.(completionRequests);
         completionRequests++;
-        const raw = await readJson(req, maxBodyBytes);
+        const raw = await readJsonBody(req, maxBodyBytes);
         if (fault !== undefined && (await applyFault(fault, res))) return;
         const body = parseBody(completionRequestSchema, raw);
         checkModel(body.model);
-        let answer = (await exclusive(() => engine.complete(body, modelName))) as Record<string, unknown>;
+        const prepared = await engine.prepare(body);
+        const release = await work.admit(signal);
+        let answer: Record<string, unknown>;
+        try {
+          answer = (await engine.complete(prepared, modelName, (call) => work.turn(signal, call), signal)) as Record<string, unknown>;
+        } finally {
+          release();
+        }
         if (fault !== undefined) answer = distort(answer, fault);
         return sendJson(res, 200, answer);
       }
@@ -132,11 +154,26 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   };
 
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent || res.destroyed) return;
+    // The client going away (socket closed before the answer was sent) stops the request's work.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort(new HttpError(499, 'ClientClosedRequest', 'the client closed the connection'));
+    });
+    handle(req, res, gone.signal).catch((err: unknown) => {
+      if (res.headersSent || res.destroyed || gone.signal.aborted) return;
       const e = err instanceof HttpError ? err : new HttpError(500, 'InternalServerError', err instanceof Error ? err.message : String(err));
-      sendJson(res, e.status, e.body());
-      if (e.status === 413) res.once('finish', () => req.socket.destroy());
+      if (e.status === 413) {
+        sendJson(res, e.status, e.body());
+        res.once('finish', () => req.socket.destroy());
+      } else if (!req.complete) {
+        // Refused before the body was read (403, 415): answer, close the connection after it, and
+        // read no more than maxBodyBytes of the unread body meanwhile.
+        res.setHeader('connection', 'close');
+        sendJson(res, e.status, e.body());
+        discardBody(req, maxBodyBytes);
+      } else {
+        sendJson(res, e.status, e.body());
+      }
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -147,6 +184,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       return completionRequests;
     },
     listen(port = 0, host = '127.0.0.1') {
+      bindHost = host;
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -170,6 +208,35 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * 415 unless the body is declared `application/json` (parameters such as charset allowed): the
+ * other types a page may post cross-site without a CORS preflight (text/plain, form encodings)
+ * are refused before the body is read.
+ */
+function requireJson(req: http.IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(415, 'UnsupportedMediaTypeError', `Content-Type must be application/json, got ${type === '' ? 'none' : JSON.stringify(type)}`);
+  }
+}
+
+/** Reads and drops the rest of a refused request's body, destroying the socket past `limit` bytes. */
+function discardBody(req: http.IncomingMessage, limit: number): void {
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) req.socket.destroy();
+  });
+  req.on('error', () => undefined);
+  req.resume();
+}
+
+/** `requireJson`, then `readJson`. */
+function readJsonBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  requireJson(req);
+  return readJson(req, limit);
 }
 
 /** Reads the whole body (413 past `limit` bytes) and parses it as JSON (400 when malformed). */
