@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputFileError, InvalidValueError } from '../../src/core/errors.js';
 import { readLlama2cCheckpoint } from '../../src/models/llama2c/checkpoint.js';
+import { Llama2cTransformer } from '../../src/models/llama2c/transformer.js';
 import { loadLlama2c, parseLayerList } from '../../src/models/llama2c/load.js';
 import type { Llama2cModel } from '../../src/models/llama2c/model.js';
 import { readLlama2cTokenizer } from '../../src/models/llama2c/tokenizer.js';
@@ -483,4 +484,54 @@ describe('Llama2cTokenizer without byte pieces', () => {
     // "aZ": [BOS, " ", "a", byte 0x5A → 0x5A + 3 = 93 is not "<0x5A>" here → <unk>]
     expect(t.encode('aZ')).toEqual([1, 3, 4, 0]);
   });
+});
+
+describe('Llama2cTransformer attention for head sizes that are not multiples of 4', () => {
+  // Random legacy checkpoints (header of 7 int32, then float32 weights and RoPE tables, the
+  // layout readLegacyReference documents) with head size 6 and 2: the attention kernel sweeps
+  // four coordinates at a time and has a separate path for a last pair; stories260K (head size
+  // 8) never reaches it. Checked against the independent float64 reference at every position.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'llama2c-hs-'));
+  function writeRandom(file: string, dim: number, heads: number, kvHeads: number): void {
+    const [hidden, layers, vocab, seqLen] = [10, 2, 12, 16];
+    const hs = dim / heads;
+    const kvDim = hs * kvHeads;
+    const floats = vocab * dim + layers * (2 * dim + 2 * dim * dim + 2 * kvDim * dim + 3 * hidden * dim) + dim + seqLen * hs;
+    const buf = Buffer.alloc(28 + 4 * floats);
+    [dim, hidden, layers, heads, kvHeads, vocab, seqLen].forEach((v, i) => buf.writeInt32LE(v, 4 * i));
+    let s = 12345;
+    for (let i = 0; i < floats; i++) {
+      s = (s * 1103515245 + 12345) % 2147483648; // a fixed LCG: the test needs any weights, deterministically
+      buf.writeFloatLE((s / 2147483648 - 0.5) * 1.5, 28 + 4 * i);
+    }
+    writeFileSync(file, buf);
+  }
+  for (const [dim, heads, kvHeads] of [
+    [12, 2, 1],
+    [8, 4, 2],
+  ] as const) {
+    it(`head size ${dim / heads} matches the float64 reference to 1e-9`, async () => {
+      const file = path.join(dir, `hs${dim / heads}.bin`);
+      writeRandom(file, dim, heads, kvHeads);
+      const ck = await readLlama2cCheckpoint(file);
+      const transformer = new Llama2cTransformer(ck.config, ck.weights);
+      const tokens = [1, 5, 7, 2, 11, 3, 0, 9];
+      const cache = transformer.newCache();
+      const n = tokens.length;
+      const out = transformer.forward(
+        cache,
+        {
+          count: n,
+          tokens: Int32Array.from(tokens),
+          positions: Int32Array.from(tokens, (_, i) => i),
+          contextEnd: Int32Array.from(tokens, (_, i) => i + 1),
+          extraStart: new Int32Array(n + 1),
+          extraSlots: new Int32Array(0),
+        },
+        tokens.map((_, i) => i),
+      );
+      const ref = referenceProbabilities(readLegacyReference(file), tokens);
+      for (let i = 0; i < n; i++) expect(maxAbsDiff(out[i]!.map(Math.exp), ref[i]!)).toBeLessThan(1e-9);
+    });
+  }
 });

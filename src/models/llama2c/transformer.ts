@@ -17,6 +17,7 @@
  * Layer skipping (self-drafting, LayerSkip / Draft & Verify): `activeLayers` lists the blocks
  * that run; skipped blocks pass the residual stream through unchanged and keep no cache.
  */
+import { expNonPositive } from '../../core/exp-nonpositive.js';
 import { logSoftmax } from '../../distribution/log-softmax.js';
 import type { Llama2cConfig, Llama2cWeights, Llama2cLayerWeights } from './checkpoint.js';
 import { KvCache } from './kv-cache.js';
@@ -59,6 +60,7 @@ export class Llama2cTransformer {
   private hb2 = new Float64Array(0);
   private logits = new Float64Array(0);
   private att = new Float64Array(0);
+  private even = new Float64Array(0);
   private slots = new Int32Array(0);
 
   constructor(config: Llama2cConfig, weights: Llama2cWeights, activeLayers?: readonly number[]) {
@@ -153,7 +155,7 @@ export class Llama2cTransformer {
       // Attention: each token over its visible slots (its row of the mask).
       for (let b = 0; b < B; b++) {
         const visible = this.visibleSlots(batch, b);
-        attend(xb, b * dim, q, b * dim, keyCache, valueCache, this.slots, visible, att, nHeads, hs, kvDim, kvPerHead, scale);
+        attend(xb, b * dim, q, b * dim, keyCache, valueCache, this.slots, visible, att, this.even, nHeads, hs, kvDim, kvPerHead, scale);
       }
       matmul(xb2, xb, w.wo, dim, dim, B);
       for (let i = 0; i < B * dim; i++) x[i] = x[i]! + xb2[i]!;
@@ -202,6 +204,7 @@ export class Llama2cTransformer {
       const cap = Math.max(slots, this.slots.length * 2);
       this.slots = new Int32Array(cap);
       this.att = new Float64Array(cap * this.config.nHeads);
+      this.even = new Float64Array(cap);
     }
   }
 
@@ -220,8 +223,15 @@ export class Llama2cTransformer {
 
 /**
  * Multi-head attention of one token over `count` cache slots: out[outOff + h·hs + i] =
- * Σ_t softmax_t(q_h · k_t / √hs) · v_t[i], heads grouped onto KV heads (GQA). Slot-major: each
- * slot's key and value rows (kvDim contiguous floats) are read once for all heads.
+ * Σ_t softmax_t(q_h · k_t / √hs) · v_t[i], heads grouped onto KV heads (GQA).
+ *
+ * Each sweep over the slots handles four coordinates of the head with their q_i (scores) or
+ * running sums (values) held in locals, instead of a loop of head size (8 for stories260K) per
+ * slot: the sums are the same expressions in the same order as the plain loops (even and odd
+ * coordinates summed separately for the scores; slots in order for each output coordinate), so
+ * the result does not depend on the sweep width. The softmax weights use expNonPositive (within
+ * 2 ulp of Math.exp, ~4x faster; ~20,000 per token at context 500). Together ~1.6x faster at
+ * context 448–512 than one slot (or one coordinate) at a time.
  */
 function attend(
   out: Float64Array,
@@ -233,43 +243,89 @@ function attend(
   slots: Int32Array,
   count: number,
   att: Float64Array,
+  even: Float64Array,
   nHeads: number,
   hs: number,
   kvDim: number,
   kvPerHead: number,
   scale: number,
 ): void {
-  // Scores, head by head: att[h·count + t] = q_h · k_t / √hs.
   for (let h = 0; h < nHeads; h++) {
     const kvOff = ((h / kvPerHead) | 0) * hs;
     const qh = qOff + h * hs;
     const a0 = h * count;
+    // Scores att[a0 + t] = (Σ_even q_i k_ti + Σ_odd q_i k_ti) / √hs, four coordinates per sweep over
+    // the slots (q_i held in locals): the even and odd partial sums run in even[] and att[].
+    let i = 0;
+    for (; i + 3 < hs; i += 4) {
+      const q0 = q[qh + i]!;
+      const q1 = q[qh + i + 1]!;
+      const q2 = q[qh + i + 2]!;
+      const q3 = q[qh + i + 3]!;
+      const c = kvOff + i;
+      if (i === 0) {
+        for (let t = 0; t < count; t++) {
+          const k = slots[t]! * kvDim + c;
+          even[t] = q0 * keys[k]! + q2 * keys[k + 2]!;
+          att[a0 + t] = q1 * keys[k + 1]! + q3 * keys[k + 3]!;
+        }
+      } else {
+        for (let t = 0; t < count; t++) {
+          const k = slots[t]! * kvDim + c;
+          even[t] = even[t]! + q0 * keys[k]! + q2 * keys[k + 2]!;
+          att[a0 + t] = att[a0 + t]! + q1 * keys[k + 1]! + q3 * keys[k + 3]!;
+        }
+      }
+    }
+    if (i < hs) {
+      // A last pair of coordinates (head size 4n + 2; it is even for RoPE).
+      const q0 = q[qh + i]!;
+      const q1 = q[qh + i + 1]!;
+      const c = kvOff + i;
+      for (let t = 0; t < count; t++) {
+        const k = slots[t]! * kvDim + c;
+        even[t] = (i === 0 ? 0 : even[t]!) + q0 * keys[k]!;
+        att[a0 + t] = (i === 0 ? 0 : att[a0 + t]!) + q1 * keys[k + 1]!;
+      }
+    }
     let max = -Infinity;
     for (let t = 0; t < count; t++) {
-      const kOff = slots[t]! * kvDim + kvOff;
-      let s0 = 0;
-      let s1 = 0;
-      for (let i = 0; i < hs; i += 2) {
-        s0 += q[qh + i]! * keys[kOff + i]!;
-        s1 += q[qh + i + 1]! * keys[kOff + i + 1]!;
-      }
-      const sc = (s0 + s1) * scale;
+      const sc = (even[t]! + att[a0 + t]!) * scale;
       att[a0 + t] = sc;
       if (sc > max) max = sc;
     }
     let sum = 0;
     for (let t = 0; t < count; t++) {
-      const e = Math.exp(att[a0 + t]! - max);
+      const e = expNonPositive(att[a0 + t]! - max);
       att[a0 + t] = e;
       sum += e;
     }
     const inv = 1 / sum;
-    // Output, one coordinate at a time over all slots (a long loop, one running sum).
+    // Output, four coordinates per sweep over the slots, each a running sum in slot order.
     const o = outOff + h * hs;
-    for (let i = 0; i < hs; i++) {
-      const vOff = kvOff + i;
+    for (i = 0; i + 3 < hs; i += 4) {
+      const c = kvOff + i;
+      let o0 = 0;
+      let o1 = 0;
+      let o2 = 0;
+      let o3 = 0;
+      for (let t = 0; t < count; t++) {
+        const v = slots[t]! * kvDim + c;
+        const e = att[a0 + t]!;
+        o0 += e * values[v]!;
+        o1 += e * values[v + 1]!;
+        o2 += e * values[v + 2]!;
+        o3 += e * values[v + 3]!;
+      }
+      out[o + i] = o0 * inv;
+      out[o + i + 1] = o1 * inv;
+      out[o + i + 2] = o2 * inv;
+      out[o + i + 3] = o3 * inv;
+    }
+    for (; i < hs; i++) {
+      const c = kvOff + i;
       let acc = 0;
-      for (let t = 0; t < count; t++) acc += att[a0 + t]! * values[slots[t]! * kvDim + vOff]!;
+      for (let t = 0; t < count; t++) acc += att[a0 + t]! * values[slots[t]! * kvDim + c]!;
       out[o + i] = acc * inv;
     }
   }
