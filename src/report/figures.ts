@@ -22,15 +22,18 @@ import { strategyColor } from '../tree/strategies/registry.js';
 export interface SeriesStyle {
   readonly label: string;
   readonly color: string;
+  /** Dashed: theory (bounds and estimates). */
   readonly dash?: string;
+  /** A thin solid line: a second estimate of a curve drawn thick. */
+  readonly thin?: boolean;
 }
 
 /** Fixed styles of the standard curves, so colours mean the same thing in every figure. */
 export const SERIES_STYLES: Readonly<Record<string, SeriesStyle>> = {
   oracle: { label: 'oracle E[X*] (real model, Lemma 1)', color: '#111111' },
-  oracleAncestral: { label: 'oracle, ancestral-sample estimate', color: '#777777', dash: '2,3' },
+  oracleAncestral: { label: 'oracle, ancestral-sample estimate', color: '#999999', thin: true },
   iid: { label: 'i.i.d. optimum (branching random walk)', color: '#1f77b4' },
-  theorem1: { label: 'Theorem 1 bound', color: '#1f77b4', dash: '6,4' },
+  theorem1: { label: 'Theorem 1 bound', color: '#08306b', dash: '6,4' },
   limit: { label: 'ln P / μ (Corollary 1)', color: '#ff7f0e', dash: '6,4' },
   lemma7: { label: 'Lemma 7 estimate min(1/π₀, ln P/μ_CE)', color: '#2ca02c', dash: '6,4' },
 };
@@ -77,7 +80,7 @@ export function legendMarks(entries: readonly SeriesStyle[], anchor: 'top-left' 
   return marks;
 }
 
-interface CurveRow {
+export interface CurveRow {
   readonly P: number;
   readonly mean: number;
   readonly lo: number;
@@ -93,8 +96,46 @@ function curveRows(curve: Curve): CurveRow[] {
     });
 }
 
-function seriesMarks(curve: Curve, style: SeriesStyle, band: boolean): Plot.Markish[] {
-  const rows = curveRows(curve);
+/** The point between a and b (in log P, the figures' x scale) where the curve reaches y. */
+function crossing(a: CurveRow, b: CurveRow, y: number): CurveRow {
+  const t = (y - a.mean) / (b.mean - a.mean);
+  const P = Math.exp(Math.log(a.P) + t * (Math.log(b.P) - Math.log(a.P)));
+  return { P, mean: y, lo: y, hi: y };
+}
+
+/**
+ * The rows of a curve inside [yMin, yMax]: starting where it enters from below (an estimate
+ * such as ln P/μ starts at 0) and ending where it leaves at the top, both points interpolated
+ * onto the edge. Cutting the data instead of clipping the mark keeps the SVG free of clip-path
+ * ids, which Plot numbers with a global counter, so the same data always gives the same bytes.
+ */
+export function cutToRange(rows: readonly CurveRow[], yMin: number, yMax: number): CurveRow[] {
+  const out: CurveRow[] = [];
+  let prev: CurveRow | undefined;
+  for (const r of rows) {
+    if (r.mean < yMin) {
+      prev = r;
+      continue;
+    }
+    if (out.length === 0 && prev !== undefined && prev.mean < yMin) out.push(crossing(prev, r, yMin));
+    if (r.mean > yMax) {
+      const last = out[out.length - 1];
+      if (last !== undefined) out.push(crossing(last, r, yMax));
+      break;
+    }
+    out.push(r);
+    prev = r;
+  }
+  return out;
+}
+
+/** `cutToRange` with no lower edge. */
+export function cutAtTop(rows: readonly CurveRow[], yMax: number): CurveRow[] {
+  return cutToRange(rows, -Infinity, yMax);
+}
+
+function seriesMarks(curve: Curve, style: SeriesStyle, band: boolean, yMin = -Infinity, yMax = Infinity): Plot.Markish[] {
+  const rows = cutToRange(curveRows(curve), yMin, yMax);
   if (rows.length === 0) return [];
   const marks: Plot.Markish[] = [];
   if (band && rows.some((r) => r.hi > r.lo)) {
@@ -105,44 +146,128 @@ function seriesMarks(curve: Curve, style: SeriesStyle, band: boolean): Plot.Mark
       x: 'P',
       y: 'mean',
       stroke: style.color,
-      strokeWidth: style.dash === undefined ? 2 : 1.5,
+      strokeWidth: style.thin === true ? 1.2 : style.dash === undefined ? 2 : 1.5,
       ...(style.dash === undefined ? {} : { strokeDasharray: style.dash }),
     }),
   );
   return marks;
 }
 
+/** Default width of the report's figures: the report's text column (980 px) less its padding. */
+export const FIGURE_WIDTH = 920;
+/** Font size of every figure's text (Plot's default is 10 px, too small at 100% zoom). */
+export const FIGURE_FONT = '12px';
+const LABEL_SPACING_PX = 14;
+
+/** A label placed at the right end of a line. */
+interface EndLabel {
+  readonly text: string;
+  readonly color: string;
+  /** Where the line ends (data units). */
+  readonly y: number;
+  /** Where the label is drawn after separating it from its neighbours (data units). */
+  labelY: number;
+}
+
+/**
+ * Spreads end-of-line labels vertically so no two are closer than `spacing` (data units),
+ * keeping their order and staying as close to their lines as that allows (a one-dimensional
+ * "dodge": pushed apart upwards from the lowest, then shifted back down where they overshoot).
+ */
+export function dodgeLabels<T extends { y: number; labelY: number }>(labels: T[], spacing: number, lo: number, hi: number): T[] {
+  const sorted = [...labels].sort((a, b) => a.y - b.y);
+  let floor = lo;
+  for (const l of sorted) {
+    l.labelY = Math.max(l.y, floor);
+    floor = l.labelY + spacing;
+  }
+  let ceiling = hi;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const l = sorted[i]!;
+    l.labelY = Math.min(l.labelY, ceiling);
+    ceiling = l.labelY - spacing;
+  }
+  return sorted;
+}
+
 /**
  * The Figure 2 analog: tokens per verifier pass E[X] against the budget P (nodes including the
  * root, log axis). Solid lines are measured or simulated optima and drafters (with 95% bands
- * from their standard errors); dashed lines are the theory (Theorem 1, ln P/μ, Lemma 7).
+ * from their standard errors; the thin grey line is the oracle's ancestral-sample estimate);
+ * dashed lines are theory (Theorem 1, ln P/μ, Lemma 7). Every line is labelled at its right end.
+ *
+ * The y axis is set by the measured and simulated curves, not by the theory: Theorem 1 is loose
+ * (2–3× the optimum), and scaling to it squeezes every measured curve into the bottom third.
+ * Where a theory line leaves the plot its label says so and gives its value at the largest
+ * budget.
  */
 export function acceptedLengthFigure(curves: Partial<Curves>, options: FigureSize & { readonly title?: string } = {}): PlotOptions {
-  const marks: Plot.Markish[] = [];
-  const legend: SeriesStyle[] = [];
-  const add = (curve: Curve | undefined, style: SeriesStyle, band: boolean) => {
+  const width = options.width ?? FIGURE_WIDTH;
+  const height = options.height ?? 460;
+  const marginTop = 24;
+  const marginBottom = 40;
+  const series: { curve: Curve; style: SeriesStyle; band: boolean; theory: boolean }[] = [];
+  const add = (curve: Curve | undefined, style: SeriesStyle, band: boolean, theory = false) => {
     if (curve === undefined || curveRows(curve).length === 0) return;
-    marks.push(...seriesMarks(curve, style, band));
-    legend.push(style);
+    series.push({ curve, style, band, theory });
   };
-  add(curves.theorem1, SERIES_STYLES['theorem1']!, false);
-  add(curves.limit, SERIES_STYLES['limit']!, false);
-  add(curves.lemma7, SERIES_STYLES['lemma7']!, false);
+  add(curves.theorem1, SERIES_STYLES['theorem1']!, false, true);
+  add(curves.limit, SERIES_STYLES['limit']!, false, true);
+  add(curves.lemma7, SERIES_STYLES['lemma7']!, false, true);
   add(curves.iid, SERIES_STYLES['iid']!, true);
   Object.entries(curves.drafters ?? {}).forEach(([name, curve]) => add(curve, drafterStyle(name), true));
   add(curves.oracle, SERIES_STYLES['oracle']!, true);
   add(curves.oracleAncestral, SERIES_STYLES['oracleAncestral']!, false);
-  const height = options.height ?? Math.max(400, 120 + 13 * legend.length);
+
+  // The y domain: the measured and simulated curves (band edges included), not the theory.
+  const scaled = series.filter((s) => !s.theory).flatMap((s) => curveRows(s.curve).flatMap((r) => (s.band ? [r.hi, r.lo] : [r.mean])));
+  const all = series.flatMap((s) => curveRows(s.curve).map((r) => r.mean));
+  const basis = scaled.length > 0 ? scaled : all;
+  const yLo = Math.min(1, ...basis);
+  const yHi = Math.max(...basis) * 1.06 + 0.05;
+  const PMax = Math.max(...series.flatMap((s) => curveRows(s.curve).map((r) => r.P)));
+
+  const marks: Plot.Markish[] = [
+    Plot.ruleY([1], { stroke: '#bbbbbb' }),
+    Plot.text(['1 token per pass: no speculation'], { frameAnchor: 'bottom-right', dy: -4, dx: -4, textAnchor: 'end', fill: '#888888', y: () => 1, lineAnchor: 'bottom' }),
+  ];
+  const labels: EndLabel[] = [];
+  for (const s of series) {
+    marks.push(...seriesMarks(s.curve, s.style, s.band, yLo, yHi));
+    const rows = curveRows(s.curve);
+    const last = rows[rows.length - 1]!;
+    const off = last.mean > yHi;
+    labels.push({
+      text: off ? `${s.style.label} ↑ (off scale: ${formatFigureNumber(last.mean)} at P = ${last.P})` : s.style.label,
+      color: s.style.color,
+      y: Math.min(last.mean, yHi),
+      labelY: 0,
+    });
+  }
+  const spacing = (LABEL_SPACING_PX * (yHi - yLo)) / (height - marginTop - marginBottom);
+  dodgeLabels(labels, spacing, yLo, yHi);
+  marks.push(
+    Plot.text(labels, { x: () => PMax, y: 'labelY', text: 'text', fill: 'color', dx: 8, textAnchor: 'start' }),
+  );
   return {
-    width: options.width ?? 640,
+    width,
     height,
+    marginTop,
+    marginBottom,
     marginLeft: 48,
-    marginRight: 20,
-    x: { type: 'log', label: 'budget P (draft-tree nodes incl. root) →', grid: true },
-    y: { label: '↑ E[X] tokens per verifier pass', grid: true, zero: false },
-    marks: [Plot.ruleY([1], { stroke: '#cccccc' }), ...marks, ...legendMarks(legend)],
+    // Room for the end labels (the longest is the off-scale bound's).
+    marginRight: Math.min(360, Math.max(150, 6.6 * Math.max(...labels.map((l) => l.text.length)))),
+    style: { fontSize: FIGURE_FONT },
+    x: { type: 'log', label: 'budget P (draft-tree nodes incl. root) →', labelAnchor: 'center', grid: true },
+    y: { label: '↑ E[X] tokens per verifier pass', grid: true, domain: [yLo, yHi] },
+    marks,
     ...(options.title === undefined ? {} : { ariaLabel: options.title }),
   };
+}
+
+/** A figure's number: 3 significant digits. */
+function formatFigureNumber(v: number): string {
+  return Number(v.toPrecision(3)).toString();
 }
 
 /** One point of the Figure 1 analog: a drafter on a task, measured and estimated at budget P. */
@@ -183,34 +308,65 @@ export function lemma7Points(report: Pick<Report, 'tasks'>, P: number, drafters:
 
 /**
  * The Figure 1 analog: each drafter's measured E[X] at budget P against the Lemma 7 estimate,
- * one point per task (named beside the first drafter's points), with the diagonal y = x (points
- * above it beat the estimate). The axes share one domain, padded around the points.
+ * one panel per drafter and one labelled point per task, with the diagonal y = x (points above
+ * it beat the estimate). Each axis is fitted to its own values (padded), so the points spread
+ * over the panel; the diagonal is drawn where it crosses the panel. Task labels are dodged
+ * vertically so they never overlap each other or sit on a point.
  */
 export function lemma7Figure(points: readonly Lemma7Point[], P: number, options: FigureSize = {}): PlotOptions {
   const drafters = [...new Set(points.map((p) => p.drafter))];
   const styles = drafters.map((d) => drafterStyle(d));
-  const values = points.flatMap((p) => [p.estimate, p.measured]);
-  const min = values.length === 0 ? 1 : Math.min(...values);
-  const max = values.length === 0 ? 2 : Math.max(...values);
-  const pad = Math.max(0.05, 0.1 * (max - min));
-  const lo = Math.max(0, min - pad);
-  const hi = max + pad;
-  const marks: Plot.Markish[] = [Plot.line([{ v: lo }, { v: hi }], { x: 'v', y: 'v', stroke: '#999999', strokeDasharray: '4,4' })];
-  drafters.forEach((drafter, i) => {
-    const rows = points.filter((p) => p.drafter === drafter);
-    const color = styles[i]!.color;
-    marks.push(Plot.dot(rows, { x: 'estimate', y: 'measured', fill: color, r: 4 }));
-    // Task names once (beside the first drafter's points), so labels do not pile up.
-    if (i === 0) marks.push(Plot.text(rows, { x: 'estimate', y: 'measured', text: 'task', dx: 7, textAnchor: 'start', fill: color }));
-  });
+  const padded = (values: number[]): [number, number] => {
+    const min = values.length === 0 ? 1 : Math.min(...values);
+    const max = values.length === 0 ? 2 : Math.max(...values);
+    const pad = Math.max(0.05, 0.15 * (max - min));
+    return [Math.max(0, min - pad), max + pad];
+  };
+  const [xLo, xHi] = padded(points.map((p) => p.estimate));
+  const [yLo, yHi] = padded(points.map((p) => p.measured));
+  const height = options.height ?? 380;
+  const marginTop = 30;
+  const marginBottom = 44;
+  const spacing = (LABEL_SPACING_PX * (yHi - yLo)) / (height - marginTop - marginBottom);
+  const colour = new Map(drafters.map((d, i) => [d, styles[i]!.color]));
+  const rows = points.map((p) => ({ ...p, y: p.measured, labelY: p.measured }));
+  for (const drafter of drafters) dodgeLabels(rows.filter((r) => r.drafter === drafter), spacing, yLo, yHi);
+  // The diagonal inside the panel: from the larger of the two lower ends to the smaller upper end.
+  const d0 = Math.max(xLo, yLo);
+  const d1 = Math.min(xHi, yHi);
+  const diagonal = d1 > d0 ? drafters.flatMap((drafter) => [{ drafter, v: d0 }, { drafter, v: d1 }]) : [];
+  const width = options.width ?? Math.min(FIGURE_WIDTH, 120 + 300 * Math.max(1, drafters.length));
   return {
-    width: options.width ?? 640,
-    height: options.height ?? 400,
-    marginLeft: 48,
-    marginRight: 60,
-    x: { label: `Lemma 7 estimate at P = ${P} →`, grid: true, domain: [lo, hi], nice: true },
-    y: { label: `↑ measured E[X] at P = ${P}`, grid: true, domain: [lo, hi], nice: true },
-    marks: [...marks, ...legendMarks([...styles, { label: 'y = x', color: '#999999', dash: '4,4' }])],
+    width,
+    height,
+    marginTop,
+    marginBottom,
+    marginLeft: 52,
+    marginRight: 20,
+    style: { fontSize: FIGURE_FONT },
+    fx: { label: null, domain: drafters, axis: null },
+    x: { label: `Lemma 7 estimate min(1/π₀, ln P/μ_CE) at P = ${P} →`, labelAnchor: 'center', grid: true, domain: [xLo, xHi] },
+    y: { label: `↑ measured E[X] at P = ${P}`, grid: true, domain: [yLo, yHi] },
+    marks: [
+      Plot.frame({ stroke: '#dddddd' }),
+      Plot.text(drafters, { fx: (d: string) => d, text: (d: string) => `drafter: ${d}`, frameAnchor: 'top', dy: 6, lineAnchor: 'top', fontWeight: 'bold', fill: (d: string) => colour.get(d)! }),
+      ...(diagonal.length > 0
+        ? []
+        : [
+            Plot.text(drafters, {
+              fx: (d: string) => d,
+              text: () => (yLo > xHi ? 'all points above y = x (off this panel)' : 'all points below y = x (off this panel)'),
+              frameAnchor: 'bottom',
+              dy: -6,
+              fill: '#888888',
+            }),
+          ]),
+      Plot.line(diagonal, { fx: 'drafter', x: 'v', y: 'v', z: 'drafter', stroke: '#999999', strokeDasharray: '4,4' }),
+      ...(diagonal.length === 0 ? [] : [Plot.text(drafters.map((drafter) => ({ drafter, v: d1 })), { fx: 'drafter', x: 'v', y: 'v', text: () => 'y = x', dx: -4, dy: -8, textAnchor: 'end', fill: '#888888' })]),
+      Plot.dot(rows, { fx: 'drafter', x: 'estimate', y: 'measured', fill: (r: Lemma7Point) => colour.get(r.drafter)!, r: 4 }),
+      Plot.link(rows, { fx: 'drafter', x1: 'estimate', y1: 'measured', x2: 'estimate', y2: 'labelY', stroke: '#cccccc' }),
+      Plot.text(rows, { fx: 'drafter', x: 'estimate', y: 'labelY', text: 'task', dx: 8, textAnchor: 'start', fill: '#333333' }),
+    ],
   };
 }
 
@@ -233,11 +389,12 @@ export function entropyHistogramFigure(
     );
   }
   return {
-    width: options.width ?? 640,
+    width: options.width ?? FIGURE_WIDTH,
+    style: { fontSize: FIGURE_FONT },
     height: options.height ?? 300,
     marginLeft: 48,
-    x: { label: 'entropy of the next-token distribution (nats) →' },
-    y: { label: '↑ share of positions', grid: true, percent: true },
+    x: { label: 'entropy of the next-token distribution (nats) →', labelAnchor: 'center' },
+    y: { label: '↑ share of positions (%)', grid: true, percent: true },
     marks,
   };
 }
@@ -258,10 +415,11 @@ export function temperatureEntropyFigure(sweep: readonly TemperatureSweepRow[], 
   const mu: SeriesStyle = { label: 'μ = E[H(p)] (nats)', color: '#4e79a7' };
   const mu2: SeriesStyle = { label: 'μ₂ = E[Σ p ln² p] (nats²)', color: '#f28e2b' };
   return {
-    width: options.width ?? 640,
+    width: options.width ?? FIGURE_WIDTH,
+    style: { fontSize: FIGURE_FONT },
     height: options.height ?? 300,
     marginLeft: 48,
-    x: { label: 'temperature T →', grid: true },
+    x: { label: 'temperature T →', labelAnchor: 'center', grid: true },
     y: { label: '↑ nats', grid: true },
     marks: [
       Plot.lineY(sweep, { x: 'temperature', y: 'mu', stroke: mu.color, strokeWidth: 2 }),
@@ -288,10 +446,11 @@ export function temperatureBoundsFigure(sweep: readonly TemperatureSweepRow[], o
   add('limit', SERIES_STYLES['limit']!);
   add('iid', SERIES_STYLES['iid']!);
   return {
-    width: options.width ?? 640,
+    width: options.width ?? FIGURE_WIDTH,
+    style: { fontSize: FIGURE_FONT },
     height: options.height ?? 300,
     marginLeft: 48,
-    x: { label: 'temperature T →', grid: true },
+    x: { label: 'temperature T →', labelAnchor: 'center', grid: true },
     y: { label: `↑ E[X] at P = ${P}`, grid: true, zero: false },
     marks: [...marks, ...legendMarks(legend, 'top-right')],
   };

@@ -2,7 +2,7 @@
 import type { ReportFigures } from './figures.js';
 import { findings } from './narrative.js';
 import type { Report } from '../results/results-schema.js';
-import { curvesTable, statsTable, sweepTable, type Table } from './tables.js';
+import { curvesTable, PLUS_MINUS_NOTE, statsTable, sweepTable, type Table } from './tables.js';
 
 /** Escapes text for HTML. */
 export function escapeHtml(s: string): string {
@@ -19,7 +19,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:980px;margin:2em 
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:0.85em;margin:1em 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
-figure{margin:1em 0}figcaption,.note{color:#555;font-size:0.9em}code{background:#f4f4f4;padding:0 3px}`;
+figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption,.note{color:#555;font-size:0.9em}code{background:#f4f4f4;padding:0 3px}`;
 
 export function renderHtml(report: Report, figures: ReportFigures): string {
   const c = report.config;
@@ -35,18 +35,19 @@ export function renderHtml(report: Report, figures: ReportFigures): string {
   for (const f of findings(report)) parts.push(`<li>${escapeHtml(f)}</li>`);
   parts.push('</ul>');
   parts.push('<h2>Tokens per verifier pass against the budget P (Figure 2 analog)</h2>');
-  parts.push(figure(figures.acceptedLength, 'Solid: measured or simulated, with 95% bands; dashed: theory (Theorem 1, ln P/μ, Lemma 7). Log x axis.'));
+  parts.push(figure(figures.acceptedLength, 'Solid: measured or simulated, with 95% bands (mean ± 1.96 standard errors); thin grey: the oracle estimated from ancestral samples; dashed: theory (Theorem 1, ln P/μ, Lemma 7). Log x axis. The y axis follows the measured curves; a bound beyond it is labelled with its value.'));
   parts.push(htmlTable(curvesTable(report)));
+  parts.push(`<p class="note">${escapeHtml(PLUS_MINUS_NOTE)}</p>`);
   parts.push('<h2>Entropy per task (Table 1 analog)</h2>');
   parts.push(htmlTable(statsTable(report)));
   parts.push('<p class="note">CIs treat sequences, not positions, as independent. For top-k distributions μ and μ₂ are intervals over the unknown tail shape.</p>');
   if (figures.lemma7 !== undefined) {
     parts.push('<h2>Drafters against the Lemma 7 estimate (Figure 1 analog)</h2>');
-    parts.push(figure(figures.lemma7, 'Each point is a task: the drafter\'s measured E[X] at P against min(1/π₀, ln P/μ_CE).'));
+    parts.push(figure(figures.lemma7, 'One panel per drafter, one point per task: the drafter\'s measured E[X] at P against the Lemma 7 estimate min(1/π₀, ln P/μ_CE); the dashed diagonal is y = x.'));
   }
   if (figures.entropyHistogram !== undefined) {
     parts.push('<h2>Entropy of the next-token distribution</h2>');
-    parts.push(figure(figures.entropyHistogram, 'Share of positions by entropy (nats); the line marks μ.'));
+    parts.push(figure(figures.entropyHistogram, 'Share of positions (%) by the entropy of the verifier\'s next-token distribution (nats); the red line marks μ.'));
   }
   const sweep = sweepTable(report);
   if (sweep !== undefined) {

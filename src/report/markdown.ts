@@ -1,4 +1,5 @@
 /** `report.md`: the report as Markdown, with the figures as SVG files beside it. */
+import { PLUS_MINUS_NOTE } from './tables.js';
 import { findings } from './narrative.js';
 import type { Report } from '../results/results-schema.js';
 import { curvesTable, statsTable, sweepTable, type Table } from './tables.js';
@@ -39,9 +40,11 @@ export function renderMarkdown(report: Report, figures: FigureFiles): string {
   lines.push('');
   lines.push(`![E[X] against P](${figures.acceptedLength})`);
   lines.push('');
-  lines.push('Solid: measured or simulated (95% bands); dashed: theory. The oracle is Lemma 1 on the real model (exact Σ P(v) at sampled positions; its ancestral-sample estimate beside it); the i.i.d. optimum simulates the paper\'s branching random walk from the recorded distributions; drafters are evaluated exactly under the verifier.');
+  lines.push('Solid: measured or simulated (95% bands); thin grey: the oracle\u2019s ancestral-sample estimate; dashed: theory. The oracle is Lemma 1 on the real model (exact Σ P(v) at sampled positions; its ancestral-sample estimate beside it); the i.i.d. optimum simulates the paper\'s branching random walk from the recorded distributions; drafters are evaluated exactly under the verifier.');
   lines.push('');
   lines.push(markdownTable(curvesTable(report)));
+  lines.push('');
+  lines.push(PLUS_MINUS_NOTE);
   lines.push('');
   lines.push('## Entropy per task (Table 1 analog)');
   lines.push('');

@@ -51,6 +51,9 @@ function withSe(curve: Curve | undefined, P: number): string {
   return point.se === undefined || !(point.se > 0) ? formatValue(point.mean) : `${formatValue(point.mean)} ± ${formatValue(1.96 * point.se, 2)}`;
 }
 
+/** What "±" means in every table of the report. */
+export const PLUS_MINUS_NOTE = '± is 1.96 standard errors: the 95% confidence interval of the mean (sequences, not positions, are resampled).';
+
 /** E[X](P) of every curve at every reported budget (± is 1.96 standard errors). */
 export function curvesTable(report: Pick<Report, 'curves'>): Table {
   const c = report.curves;

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptedLengthFigure,
   curveValueAt,
+  cutAtTop,
+  cutToRange,
+  dodgeLabels,
+  FIGURE_WIDTH,
   entropyHistogramFigure,
   lemma7Figure,
   lemma7Points,
@@ -116,5 +120,64 @@ describe('temperature sweep figures', () => {
     expect(svg).toContain('E[X] at P = 64');
     expect(svg.match(/aria-label="line"/g)?.length).toBe(2);
     await expect(svg).toMatchFileSnapshot('__snapshots__/temperature-bounds.svg');
+  });
+});
+
+describe('figure layout (readable at 100% zoom)', () => {
+  it('the y axis follows the measured curves, and an off-scale bound says so with its value', () => {
+    const options = acceptedLengthFigure(curves);
+    const domain = (options.y as { domain: [number, number] }).domain;
+    // The largest measured value is the oracle's upper band edge at P = 64: 1 + 0.9·6 + 1.96·0.05.
+    const top = 1 + 0.9 * 6 + 1.96 * 0.05;
+    expect(domain[1]).toBeCloseTo(top * 1.06 + 0.05, 12);
+    // ln P/0.5 at P = 64 is 8.32 > the top: the estimate's curve is cut there and labelled with its value.
+    const svg = renderPlotSvg(options);
+    expect(svg).toContain(`ln P / μ (Corollary 1) ↑ (off scale: ${Number((Math.log(64) / 0.5).toPrecision(3))} at P = 64)`);
+    expect(svg).toContain('font-size:12px');
+    expect(options.width).toBe(FIGURE_WIDTH);
+  });
+
+  it('cutAtTop ends a curve exactly on the top edge, interpolated in log P', () => {
+    const rows = [1, 2, 4].map((P) => ({ P, mean: P, lo: P, hi: P }));
+    const cut = cutAtTop(rows, 3);
+    expect(cut).toHaveLength(3);
+    // Between (2, 2) and (4, 4): the value 3 is reached at t = 1/2 of the log step, P = 2·√2.
+    expect(cut[2]!.P).toBeCloseTo(2 * Math.SQRT2, 12);
+    expect(cut[2]!.mean).toBe(3);
+  });
+
+  it('dodgeLabels keeps order, spacing and the frame', () => {
+    const labels = [5, 5.05, 5.1, 1, 9.99].map((y) => ({ y, labelY: 0 }));
+    const out = dodgeLabels(labels, 0.5, 0, 10);
+    const ys = out.map((l) => l.labelY);
+    for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(0.5 - 1e-12);
+    expect(Math.max(...ys)).toBeLessThanOrEqual(10);
+    expect(ys[0]).toBe(1); // an isolated label stays on its line
+  });
+
+  it('the Lemma 7 figure has one panel per drafter and labels every point with its task', () => {
+    const points = ['q-greedy', 'eagle', 'sequoia'].flatMap((drafter, d) => ['code', 'math', 'qa'].map((task, t) => ({ task, drafter, estimate: 2.4 + 0.05 * t, measured: 3 + 0.1 * t + 0.05 * d })));
+    const svg = renderPlotSvg(lemma7Figure(points, 60));
+    for (const d of ['q-greedy', 'eagle', 'sequoia']) expect(svg).toContain(`drafter: ${d}`);
+    // 3 drafters × 3 tasks, each named at its point.
+    expect(svg.match(/>(code|math|qa)</g)?.length).toBe(9);
+    // Each axis fitted to its own values: the estimates (2.4–2.5) and the measurements (3.0–3.3) do not share a domain.
+    const options = lemma7Figure(points, 60);
+    expect((options.x as { domain: number[] }).domain[1]).toBeLessThan((options.y as { domain: number[] }).domain[0]!);
+  });
+
+  it('the histogram names its unit', () => {
+    expect(renderPlotSvg(entropyHistogramFigure({ edges: [0, 1, 2], counts: [1, 1] }))).toContain('share of positions (%)');
+  });
+});
+
+describe('cutToRange', () => {
+  it('starts a curve where it enters from below, on the edge', () => {
+    // ln P / 0.5 is 0 at P = 1 and 2·ln 2 ≈ 1.386 at P = 2: it reaches 1 at ln P = 0.5, P = e^0.5.
+    const rows = [1, 2, 4].map((P) => ({ P, mean: Math.log(P) / 0.5, lo: 0, hi: 0 }));
+    const cut = cutToRange(rows, 1, 10);
+    expect(cut[0]!.P).toBeCloseTo(Math.exp(0.5), 12);
+    expect(cut[0]!.mean).toBe(1);
+    expect(cut.slice(1).map((r) => r.P)).toEqual([2, 4]);
   });
 });
