@@ -3,7 +3,9 @@
 #   1. Debian's chromium for the browser tests, installed with apt-get when it is missing
 #      (as root, or through sudo);
 #   2. npm ci (which also builds dist/ and web-dist/ through `prepare`);
-#   3. npm test: type-check, lint, and every test (Vitest).
+#   3. node-llama-cpp's CPU build for the gguf: tests (scripts/install-node-llama-cpp.sh, ~83 MB);
+#   4. npm test: type-check, lint, and every test (Vitest); SPECBOUND_REQUIRE_GGUF=1 makes the
+#      gguf: tests fail rather than skip when node-llama-cpp is missing.
 # The README's second command and CI's .ci/run both run exactly this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +23,5 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
 fi
 
 npm ci --no-audit --no-fund
-npm test
+bash scripts/install-node-llama-cpp.sh
+SPECBOUND_REQUIRE_GGUF=1 npm test

@@ -13,6 +13,7 @@ const loaders: Record<string, Loader> = {
   builtin: async (spec) => (await import('./builtin/load.js')).loadBuiltinModel(spec),
   'builtin-draft': async (spec) => (await import('./builtin/load.js')).loadBuiltinModel(spec),
   openai: async (spec) => (await import('./openai/load.js')).loadOpenAIModel(spec),
+  gguf: async (spec) => (await import('./gguf/load.js')).loadGgufModel(spec),
 };
 
 export async function loadModel(text: string, source = '--model'): Promise<LanguageModel> {

@@ -2,13 +2,14 @@
  * Model spellings, the same in every command that takes a model:
  *   llama2c:PATH[#tokenizer=PATH]      llama2c-skip:PATH#layers=0,1,3[&tokenizer=PATH]
  *   builtin | builtin-draft            openai:URL[,URL…]#model=NAME[&logprobs=K]
+ *   gguf:PATH[#threads=N&gpu-layers=N&context=N&sequences=N&mode=exact|fast]
  */
 import { InvalidValueError } from '../core/errors.js';
 
 export interface ModelSpec {
   /** What the user typed. */
   readonly text: string;
-  /** The backend: `llama2c`, `llama2c-skip`, `builtin`, `builtin-draft`, `openai`. */
+  /** The backend: `llama2c`, `llama2c-skip`, `builtin`, `builtin-draft`, `openai`, `gguf`. */
   readonly scheme: string;
   /** What follows `scheme:` up to `#` (a path or URLs); empty for `builtin`. */
   readonly location: string;
@@ -16,7 +17,7 @@ export interface ModelSpec {
   readonly params: ReadonlyMap<string, string>;
 }
 
-export const MODEL_SCHEMES = ['llama2c', 'llama2c-skip', 'builtin', 'builtin-draft', 'openai'] as const;
+export const MODEL_SCHEMES = ['llama2c', 'llama2c-skip', 'builtin', 'builtin-draft', 'openai', 'gguf'] as const;
 
 export function parseModelSpec(text: string, source = '--model'): ModelSpec {
   const trimmed = text.trim();

@@ -13,6 +13,7 @@ import { register as report } from './report.js';
 import { register as plan } from './plan.js';
 import { register as profile } from './profile.js';
 import { register as serve } from './serve.js';
+import { register as convert } from './convert.js';
 
 export const commands: readonly ((program: Command) => void)[] = [
   bound,
@@ -28,4 +29,5 @@ export const commands: readonly ((program: Command) => void)[] = [
   plan,
   profile,
   serve,
+  convert,
 ];

@@ -96,6 +96,12 @@ export class Llama2cTokenizer implements Tokenizer {
     return Buffer.from(this.pieces[id]!, 'latin1').toString('utf8');
   }
 
+  /** The piece's merge score (the SentencePiece log-probability run.c merges by). */
+  score(id: number): number {
+    this.checkId(id);
+    return this.scores[id]!;
+  }
+
   /** The raw piece (as run.c stores it), e.g. `" the"` or `"<0x0A>"`. */
   piece(id: number): string {
     this.checkId(id);
