@@ -46,6 +46,16 @@ export function theorem1Curve(stats: EntropyStats, budgets: readonly number[]): 
   };
 }
 
+/** Theorem 1's bound only at the budgets where it applies (P ≥ 1 + μ₂/μ²); below, the theorem says nothing. */
+export function theorem1Where(stats: EntropyStats, budgets: readonly number[]): AcceptedCurve {
+  const points: AcceptedPoint[] = [];
+  for (const P of budgets) {
+    const b = reportedBound(stats, P);
+    if (b.theoremApplies) points.push({ P, expectedAccepted: b.value, kind: 'bound' });
+  }
+  return { name: 'theorem1', description: `Theorem 1 bound a ln((P-b)/a) + a + b where it applies (P >= 1 + mu2/mu^2 = ${Number((1 + stats.mu2 / stats.mu ** 2).toPrecision(4))})`, points };
+}
+
 /**
  * Which measured curve of a run fits a deployable drafter kind by default, best first: names of
  * the strategy registry (tree/strategies/registry.ts), which are the names `measure` writes.

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { InputFileError, InvalidValueError } from '../core/errors.js';
 import { ReportSchema, type Report } from '../results/results-schema.js';
 import { getPreset, validateEntropyStats, type EntropyStats } from '../theory/index.js';
-import { deploymentChainCurve, limitCurve, runCurve, theorem1Curve, type AcceptedCurve } from './accepted-curve.js';
+import { deploymentChainCurve, limitCurve, runCurve, theorem1Curve, theorem1Where, type AcceptedCurve } from './accepted-curve.js';
+import { deploymentDrafterModel, drafterCurve, drafterRankProbabilities, muCeDrafterModel, publishedDrafterModel } from './drafter-model.js';
+import { iidCeiling } from './iid-ceiling.js';
 import { architectureFromConfig, eagleHeadArchitecture, getArchitecturePreset, type ModelArchitecture } from './architecture-presets.js';
 import { deploymentMetricsFromText, type DeploymentMetrics } from './deployment-metrics.js';
 import { compareDeployment, type DeploymentComparison } from './deployment-comparison.js';
@@ -17,7 +19,7 @@ import type { EngineConfigs } from './engine-configs.js';
 import { getGpuPreset, type GpuSpec } from './gpu-presets.js';
 import type { LatencyModel, NumberKind } from './latency.js';
 import { measuredLatency, parseLatencyCsv, type MeasuredLatency } from './measured-latency.js';
-import { plan, type CostSummary, type Plan, type PlanPoint } from './planner.js';
+import { ceilingLabelOf, plan, type ChainPlan, type CostSummary, type Plan, type PlanPoint } from './planner.js';
 import { readTextSource, type ReadTextOptions } from './read-text-source.js';
 import { rooflineLatency } from './roofline.js';
 import type { TreeShape } from './tree-shape.js';
@@ -48,6 +50,8 @@ export interface PlanOptions {
   readonly parameters?: number;
   readonly draftModel?: string;
   readonly eagleHead?: string;
+  /** The drafter's μ_CE (nats), for the Lemma 7 drafter model with --preset/--mu. */
+  readonly muCE?: number;
   readonly read?: ReadTextOptions;
 }
 
@@ -62,6 +66,7 @@ export interface PlanPointJson {
   speedupKind: NumberKind;
   ceiling?: number;
   ceilingSpeedup?: number;
+  theorem1?: number;
 }
 
 export interface PlanResult {
@@ -69,7 +74,9 @@ export interface PlanResult {
     source: { kind: 'run' | 'preset' | 'entropy' | 'metrics'; name: string; mu?: number; mu2?: number };
     curve: { name: string; description: string };
     verifier: { architecture: string; gpu: string; devices: number; latency: string; kind: NumberKind; T1Ms: number };
-    drafter: { kind: DrafterKind; latency: string };
+    drafter: { kind: DrafterKind; latency: string; model?: string };
+    /** What the ceiling column is (the simulated i.i.d. optimum, the run's oracle, or Theorem 1). */
+    ceiling?: { name: string; label: string; description: string };
   };
   best: PlanPointJson & { kinds: { expectedAccepted: NumberKind; speedup: NumberKind; tokensPerSecond: NumberKind } };
   baseline: { verifierMs: number; tokensPerSecond: number; kind: NumberKind };
@@ -77,6 +84,8 @@ export interface PlanResult {
   tree: TreeShape & { kind: NumberKind; basis: string };
   cost?: CostSummary & { savingFraction: number };
   configs: EngineConfigs;
+  /** The best chain for engines that draft chains only (vLLM main, llama.cpp, TensorRT-LLM). */
+  chain?: ChainPlan;
   deployment?: DeploymentComparison & { speedupAtBudget?: number; plannedSpeedup?: number };
   notes: string[];
 }
@@ -143,6 +152,7 @@ function pointJson(p: PlanPoint): PlanPointJson {
     speedupKind: p.speedupKind,
     ...(p.ceiling === undefined ? {} : { ceiling: p.ceiling }),
     ...(p.ceilingSpeedup === undefined ? {} : { ceilingSpeedup: p.ceilingSpeedup }),
+    ...(p.theorem1 === undefined ? {} : { theorem1: p.theorem1 }),
   };
 }
 
@@ -165,6 +175,8 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
   let stats: EntropyStats | undefined;
   let sourceInfo: PlanResult['input']['source'];
   let defaultArch: string | undefined;
+  let presetModelId: string | undefined;
+  let drafterBasis: string | undefined;
   if (options.run !== undefined) {
     ({ report, file: reportFile } = await readRunReport(options.run));
     stats = { mu: report.stats.overall.mu.estimate, mu2: report.stats.overall.mu2.estimate };
@@ -172,6 +184,7 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     sourceInfo = { kind: 'run', name: reportFile, mu: stats.mu, mu2: stats.mu2 };
   } else if (options.preset !== undefined) {
     const preset = getPreset(options.preset);
+    presetModelId = preset.name.split('/')[0];
     stats = { mu: preset.mu, mu2: preset.mu2 };
     sourceInfo = { kind: 'preset', name: preset.name, mu: preset.mu, mu2: preset.mu2 };
     try {
@@ -242,20 +255,44 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     }
   }
 
-  // The curve to optimise.
+  // The curve to optimise, the ceiling above it, and the drafter's chain for chain-only engines.
   let curve: AcceptedCurve;
+  let ceiling: AcceptedCurve | undefined;
+  let chainCurve: AcceptedCurve | undefined;
+  let shapeRanks: { probabilities: Float64Array; label: string } | undefined;
+  const PMaxDefault = options.PMax ?? 1024;
   if (report !== undefined) {
     curve = runCurve(report, options.curve, drafter, options.PMax ?? Number.MAX_SAFE_INTEGER, reportFile ?? 'run');
     if (options.curve === undefined && curve.name === 'oracle') {
       notes.push(`the run has no measured curve for a ${drafter} drafter: planning on the oracle, the ceiling no real drafter reaches`);
     }
+    const maxP = curve.points.reduce((m, p) => Math.max(m, p.P), 1);
+    if (curve.name !== 'oracle' && report.curves.oracle.length > 0) ceiling = runCurve(report, 'oracle', drafter, maxP, reportFile ?? 'run');
+    if (report.curves.drafters['chain'] !== undefined && report.curves.drafters['chain'].length > 0 && curve.name !== 'chain') chainCurve = runCurve(report, 'chain', drafter, maxP, reportFile ?? 'run');
   } else if (stats !== undefined) {
-    const PMax = options.PMax ?? 1024;
-    const which = options.curve ?? 'limit';
-    if (which === 'limit') curve = limitCurve(stats, PMax);
+    const PMax = PMaxDefault;
+    ceiling = await iidCeiling(stats, PMax);
+    if (ceiling === undefined) notes.push('no law of the calibrated family has these mu and mu2, so there is no simulated i.i.d. ceiling; Theorem 1 (where it applies) is the only reference');
+    const which = options.curve ?? 'drafter';
+    // The drafter: a deployment's per-position acceptance, else mu_CE (Lemma 7), else published measurements.
+    const model =
+      deployment !== undefined && deployment.perPositionAcceptance.length > 0
+        ? deploymentDrafterModel(deployment.perPositionAcceptance, `${deployment.engine} ${deployment.source}`)
+        : options.muCE !== undefined
+          ? muCeDrafterModel(options.muCE, '--mu-ce')
+          : publishedDrafterModel(presetModelId);
+    if (which === 'drafter') curve = drafterCurve(model, drafter, PMax, ceiling);
+    else if (which === 'iid') {
+      if (ceiling === undefined) throw new InvalidValueError('curve', which, 'no simulated i.i.d. optimum for these mu and mu2', '--curve');
+      curve = ceiling;
+      notes.push('planning on the i.i.d. optimum: the speed-of-light, which no real drafter reaches');
+    } else if (which === 'limit') curve = limitCurve(stats, PMax);
     else if (which === 'theorem1') curve = theorem1Curve(stats, Array.from({ length: PMax }, (_, i) => i + 1));
-    else throw new InvalidValueError('curve', which, 'with --preset or --mu/--mu2 the curves are "limit" (estimate) and "theorem1" (bound)', '--curve');
-    if (drafter === 'chain' || drafter === 'ngram') notes.push(`ln P / mu describes the best tree; ${drafter === 'ngram' ? 'an' : 'a'} ${drafter} drafter proposes a chain, which reaches less`);
+    else throw new InvalidValueError('curve', which, 'with --preset or --mu/--mu2 the curves are "drafter" (default: a drafter model capped at the i.i.d. optimum), "iid" (the optimum), "limit" (ln P/mu) and "theorem1" (bound)', '--curve');
+    chainCurve = drafterCurve(model, 'chain-of', PMax, ceiling);
+    shapeRanks = { probabilities: drafterRankProbabilities(model), label: `alpha = ${model.alpha.toFixed(4)}` };
+    drafterBasis = model.basis;
+    if (ceiling === undefined) ceiling = theorem1Curve(stats, curve.points.map((p) => p.P));
   } else if (deployment !== undefined) {
     if (deployment.perPositionAcceptance.length > 0) {
       curve = deploymentChainCurve(deployment.perPositionAcceptance, options.PMax ?? Math.max(16, 2 * (deployment.budget ?? 1)), `${deployment.engine} ${deployment.source}`);
@@ -271,18 +308,23 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     } else {
       throw new InputFileError(deployment.source, undefined, 'neither per-position acceptance nor the budget is known: nothing to plan from');
     }
+    chainCurve = curve;
   } else {
     throw new Error('unreachable: no curve source');
   }
-  const ceiling = stats === undefined ? undefined : theorem1Curve(stats, curve.points.map((p) => p.P));
+  // Theorem 1 only where it applies (below 1 + mu2/mu^2 it is the trivial bound P and says nothing).
+  const theorem1 = stats === undefined ? undefined : theorem1Where(stats, curve.points.map((p) => p.P));
   // With a run, calibrate the tree shape to its measured oracle at the largest budget planned.
   const maxPlanned = curve.points.reduce((m, p) => Math.max(m, p.P), 1);
   const oraclePoint = report?.curves.oracle.filter((p) => p.P <= maxPlanned).sort((a, b) => b.P - a.P)[0];
   const shapeTarget = oraclePoint === undefined ? undefined : { P: oraclePoint.P, expectedAccepted: oraclePoint.mean, label: "the run's oracle E[X*]" };
 
-  const result = plan({
+  const planInput = {
     curve,
     ...(ceiling === undefined ? {} : { ceiling }),
+    ...(theorem1 === undefined ? {} : { theorem1 }),
+    ...(chainCurve === undefined ? {} : { chainCurve }),
+    ...(shapeRanks === undefined ? {} : { shapeRanks }),
     ...(stats === undefined ? {} : { stats }),
     ...(shapeTarget === undefined ? {} : { shapeTarget }),
     verifier,
@@ -292,7 +334,8 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     devices,
     draftModel: draftModelName,
     eagleHead,
-  });
+  };
+  const result = plan(planInput);
 
   if (verifierTable?.extrapolates(result.best.P) === true) {
     // Beyond the table the latency is a guess (the last slope, never decreasing), so the chosen P may be an artefact of it.
@@ -305,6 +348,7 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
   if (deployment !== undefined) {
     const comparison = compareDeployment(deployment, {
       ...(report === undefined ? {} : { report }),
+      ...(ceiling !== undefined && ceiling.name === 'iid' ? { iid: ceiling } : {}),
       ...(stats === undefined ? {} : { stats }),
       ...(reportFile === undefined ? {} : { runLabel: reportFile }),
     });
@@ -322,7 +366,8 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
       source: sourceInfo,
       curve: { name: curve.name, description: curve.description },
       verifier: { architecture: arch.name, gpu: gpu.name, devices, latency: verifier.description, kind: verifier.kind, T1Ms: result.baseline.verifierMs },
-      drafter: { kind: drafter, latency: drafter === 'ngram' ? 'n-gram lookup, taken as free' : (draftPass?.description ?? '') },
+      drafter: { kind: drafter, latency: drafter === 'ngram' ? 'n-gram lookup, taken as free' : (draftPass?.description ?? ''), ...(drafterBasis === undefined ? {} : { model: drafterBasis }) },
+      ...(ceiling === undefined ? {} : { ceiling: { name: ceiling.name, label: ceilingLabelOf(ceiling), description: ceiling.description } }),
     },
     best: { ...best, kinds: { expectedAccepted: best.kind, speedup: best.speedupKind, tokensPerSecond: best.speedupKind } },
     baseline: { ...result.baseline },
@@ -330,6 +375,7 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     tree: { ...result.tree, rankPaths: result.tree.rankPaths },
     ...(result.cost === undefined ? {} : { cost: { ...result.cost, savingFraction: 1 - result.cost.withSpeculation / result.cost.withoutSpeculation } }),
     configs: result.configs,
+    ...(result.chain === undefined ? {} : { chain: result.chain }),
     ...(deploymentJson === undefined ? {} : { deployment: deploymentJson }),
     notes: [...notes, ...result.notes, ...result.configs.notes],
   };

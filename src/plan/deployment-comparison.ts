@@ -3,10 +3,12 @@
  * budget P, beside the run's measured oracle E[X*](P) (the most any drafter could reach on that
  * model and workload), the i.i.d. optimum, Theorem 1's bound and the ln P/μ estimate. The
  * headline is measured / speed-of-light, where the speed-of-light is the oracle when a run is
- * given, else Theorem 1's reported value, else the trivial bound P (and the text says which).
+ * given, else the i.i.d. optimum (the run's, or simulated from μ, μ₂), else Theorem 1 where it
+ * applies, else the trivial bound P (and the text says which).
  */
 import type { Report } from '../results/results-schema.js';
 import { limitEstimate, reportedBound, type EntropyStats } from '../theory/index.js';
+import type { AcceptedCurve } from './accepted-curve.js';
 import type { DeploymentMetrics } from './deployment-metrics.js';
 import type { NumberKind } from './latency.js';
 
@@ -60,7 +62,7 @@ export function curveValueAt(points: readonly { P: number; mean: number }[] | un
   return undefined;
 }
 
-export function compareDeployment(metrics: DeploymentMetrics, context: { report?: Report; stats?: EntropyStats; runLabel?: string }): DeploymentComparison {
+export function compareDeployment(metrics: DeploymentMetrics, context: { report?: Report; stats?: EntropyStats; runLabel?: string; iid?: AcceptedCurve }): DeploymentComparison {
   const notes = [...metrics.notes];
   const P = metrics.budget;
   const measured: LabelledValue = {
@@ -85,21 +87,34 @@ export function compareDeployment(metrics: DeploymentMetrics, context: { report?
       const iid = curveValueAt(run.curves.iid, P);
       if (iid !== undefined) atBudget.iid = { value: iid.value, kind: 'measured', label: `i.i.d. optimum at P = ${P}${iid.interpolated ? ' (interpolated in ln P)' : ''}` };
     }
+    if (atBudget.iid === undefined && context.iid !== undefined) {
+      const pt = context.iid.points.find((p) => p.P === P);
+      if (pt !== undefined) atBudget.iid = { value: pt.expectedAccepted, kind: 'estimate', label: `simulated i.i.d. optimum E[X*](${P}) of the calibrated law` };
+    }
     if (context.stats !== undefined) {
       const b = reportedBound(context.stats, P);
-      atBudget.theorem1 = { value: b.value, kind: 'bound', label: b.theoremApplies ? `Theorem 1 bound at P = ${P}` : `trivial bound P (Theorem 1 applies only from P = 1 + mu2/mu^2)` };
+      // Below P = 1 + mu2/mu^2 Theorem 1 says nothing (its value is the trivial bound): not a reference then.
+      if (b.theoremApplies) atBudget.theorem1 = { value: b.value, kind: 'bound', label: `Theorem 1 bound at P = ${P}` };
+      else notes.push(`Theorem 1 applies only from P = 1 + mu2/mu^2 = ${fmt(1 + context.stats.mu2 / context.stats.mu ** 2)}; at P = ${P} the only bound is the trivial E[X] <= P`);
       atBudget.limit = { value: Math.min(P, Math.max(1, limitEstimate(context.stats.mu, P))), kind: 'estimate', label: `ln P / mu at P = ${P}` };
     }
   } else {
     notes.push('the deployment does not say its budget, so it cannot be placed against the bounds');
   }
-  const speedOfLight = atBudget.oracle ?? atBudget.theorem1 ?? atBudget.trivial;
+  const speedOfLight = atBudget.oracle ?? atBudget.iid ?? atBudget.theorem1 ?? atBudget.trivial;
   const fraction = speedOfLight === undefined ? undefined : measured.value / speedOfLight.value;
   let summary: string;
   if (speedOfLight === undefined || fraction === undefined || P === undefined) {
     summary = `this deployment accepts ${fmt(measured.value)} tokens per verifier pass (measured); its budget is unknown`;
   } else {
-    const which = atBudget.oracle !== undefined ? 'the measured oracle' : atBudget.theorem1 !== undefined ? 'the Theorem 1 bound' : 'the trivial bound E[X] <= P (give --run or --preset for a real speed-of-light)';
+    const which =
+      atBudget.oracle !== undefined
+        ? 'the measured oracle'
+        : atBudget.iid !== undefined
+          ? `the ${atBudget.iid.kind === 'measured' ? "run's" : 'simulated'} i.i.d. optimum`
+          : atBudget.theorem1 !== undefined
+            ? 'the Theorem 1 bound'
+            : 'the trivial bound E[X] <= P (give --run or --preset for a real speed-of-light)';
     summary =
       `this deployment reaches ${Math.round(fraction * 100)}% of the speed-of-light at its budget P = ${P}: ` +
       `${fmt(measured.value)} tokens per pass measured vs ${fmt(speedOfLight.value)} from ${which}`;

@@ -1,6 +1,7 @@
 /**
  * The planner's figure: speedup against P (log axis when the budgets span more than a factor
- * of 16), the planned curve solid, the Theorem 1 ceiling dashed when known, a deployment's
+ * of 16), the planned curve solid, the ceiling dashed when known (the simulated i.i.d. optimum, a
+ * run's oracle, or Theorem 1), a deployment's
  * measured point when given, and the chosen P marked with a dot and its label. Rendered with the
  * report layer's headless Plot (`renderPlotSvg`), so it is one standalone SVG.
  */
@@ -28,7 +29,7 @@ export function planFigureSvg(result: Plan, options: PlanFigureOptions = {}): st
     Plot.line(points, { x: 'P', y: 'speedup', stroke: '#e15759', strokeWidth: 2 }),
   ];
   if (ceiling.length > 0) {
-    legend.push({ label: 'Theorem 1 ceiling (bound)', color: '#1f77b4', dash: '6,4' });
+    legend.push({ label: result.ceilingLabel ?? 'Theorem 1 ceiling (bound)', color: '#1f77b4', dash: '6,4' });
     marks.push(Plot.line(ceiling, { x: 'P', y: 'speedup', stroke: '#1f77b4', strokeDasharray: '6,4' }));
   }
   if (options.deployment !== undefined) {

@@ -26,11 +26,15 @@ export function formatPlan(result: PlanResult): string {
     `E[X](P):   ${input.curve.description}`,
     `verifier:  ${input.verifier.latency} [${input.verifier.kind}]`,
     `drafter:   ${input.drafter.kind}: ${input.drafter.latency}`,
+    ...(input.drafter.model === undefined ? [] : [`drafter model: ${input.drafter.model} [estimate]`]),
+    ...(input.ceiling === undefined ? [] : [`ceiling:   ${input.ceiling.description}`]),
     '',
   );
   const keep = tableBudgets(result);
   const hasCeiling = result.curve.some((p) => p.ceiling !== undefined);
-  const headers = ['P', 'E[X]', 'kind', 'T_v ms', 'T_d ms', 'speedup', 'tokens/s', ...(hasCeiling ? ['Thm 1 E[X]', 'Thm 1 speedup'] : []), 'choice'];
+  const hasTheorem1 = result.curve.some((p) => p.theorem1 !== undefined) && input.ceiling?.name !== 'theorem1';
+  const ceilingName = input.ceiling?.name === 'iid' ? 'iid opt' : input.ceiling?.name === 'oracle' ? 'oracle' : 'Thm 1';
+  const headers = ['P', 'E[X]', 'kind', 'T_v ms', 'T_d ms', 'speedup', 'tokens/s', ...(hasCeiling ? [`${ceilingName} E[X]`, `${ceilingName} speedup`] : []), ...(hasTheorem1 ? ['Thm 1 E[X]'] : []), 'choice'];
   const rows = result.curve
     .filter((p) => keep.has(p.P))
     .map((p) => [
@@ -42,6 +46,7 @@ export function formatPlan(result: PlanResult): string {
       p.speedup,
       p.tokensPerSecond,
       ...(hasCeiling ? [p.ceiling, p.ceilingSpeedup] : []),
+      ...(hasTheorem1 ? [p.theorem1 ?? ''] : []),
       p.P === best.P ? '<- best' : p.P === result.deployment?.budget ? '<- deployment' : '',
     ]);
   out.push(formatTable(headers, rows), '');
@@ -52,7 +57,16 @@ export function formatPlan(result: PlanResult): string {
       `E[X] = ${formatNumber(best.expectedAccepted, 4)} [${best.kinds.expectedAccepted}]`,
   );
   if (best.ceiling !== undefined && best.ceilingSpeedup !== undefined) {
-    out.push(`speed-of-light at P = ${best.P}: E[X] <= ${formatNumber(best.ceiling, 4)}, speedup <= ${formatNumber(best.ceilingSpeedup, 3)}x [bound]`);
+    const label = input.ceiling?.label ?? 'ceiling';
+    const kind = input.ceiling?.name === 'theorem1' ? 'bound' : input.ceiling?.name === 'oracle' ? 'measured' : 'estimate';
+    out.push(`speed-of-light at P = ${best.P} (${label}): E[X] <= ${formatNumber(best.ceiling, 4)}, speedup <= ${formatNumber(best.ceilingSpeedup, 3)}x [${kind}]`);
+  }
+  if (best.theorem1 !== undefined && input.ceiling?.name !== 'theorem1') out.push(`Theorem 1 at P = ${best.P}: E[X] <= ${formatNumber(best.theorem1, 4)} [bound]`);
+  const ch = result.chain;
+  if (ch !== undefined && ch.k >= 1) {
+    out.push(`chain engines (vLLM main, llama.cpp, TensorRT-LLM linear): best chain k = ${ch.k} (P = ${ch.P}) -> E[X] = ${formatNumber(ch.expectedAccepted, 4)}, speedup ${formatNumber(ch.speedup, 3)}x [${ch.kind}]`);
+  } else if (ch !== undefined) {
+    out.push('chain engines (vLLM main, llama.cpp, TensorRT-LLM linear): a chain does not pay here (k = 0)');
   }
   const t = result.tree;
   out.push(

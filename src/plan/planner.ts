@@ -5,13 +5,17 @@
  *
  * with tokens per second, cost per million tokens with and without speculation, the tree shape
  * and engine settings at that P, and every number labelled measured / bound / estimate.
+ *
+ * Engines that draft chains only (vLLM main, llama.cpp, TensorRT-LLM's linear mode) get their own
+ * optimum over the drafter's chain curve (`chainCurve`), so their lines carry the best chain length
+ * rather than the depth of a tree they cannot run.
  */
 import { speedup as theorySpeedup, type EntropyStats } from '../theory/index.js';
 import type { AcceptedCurve, AcceptedPoint } from './accepted-curve.js';
 import { drafterIsChainOnly, drafterLatency, type DrafterKind } from './drafter-latency.js';
-import { engineConfigs, type EngineConfigs } from './engine-configs.js';
+import { engineConfigs, type BatchChainLength, type EngineConfigs } from './engine-configs.js';
 import { combineKinds, type LatencyModel, type NumberKind } from './latency.js';
-import { chainSequence, treeSequenceForEntropy, treeSequenceForTarget, type TreeShape, type TreeShapeSequence } from './tree-shape.js';
+import { chainSequence, staticTreeSequence, treeSequenceForEntropy, treeSequenceForTarget, type TreeShape, type TreeShapeSequence } from './tree-shape.js';
 
 export interface PlanPoint {
   readonly P: number;
@@ -24,9 +28,22 @@ export interface PlanPoint {
   /** Kind of speedup and tokensPerSecond (E[X]'s kind combined with the latencies'). */
   readonly speedupKind: NumberKind;
   readonly tokensPerSecond: number;
-  /** Theorem 1's reported value at P and the speedup it allows (when μ, μ₂ are known). */
+  /** The ceiling's E[X] at P (the simulated i.i.d. optimum, a run's oracle, or Theorem 1) and the speedup it allows. */
   readonly ceiling?: number;
   readonly ceilingSpeedup?: number;
+  /** Theorem 1's bound at P, only where it applies (P ≥ 1 + μ₂/μ²). */
+  readonly theorem1?: number;
+}
+
+/** The best chain for engines that draft chains only. */
+export interface ChainPlan {
+  /** Drafted tokens k = P − 1. */
+  readonly k: number;
+  readonly P: number;
+  readonly expectedAccepted: number;
+  readonly speedup: number;
+  readonly tokensPerSecond: number;
+  readonly kind: NumberKind;
 }
 
 export interface CostSummary {
@@ -39,8 +56,14 @@ export interface CostSummary {
 
 export interface PlanInput {
   readonly curve: AcceptedCurve;
-  /** Theorem 1 curve (bounds) at the same or more budgets; optional. */
+  /** The ceiling curve (the simulated i.i.d. optimum, or a bound) at the same or more budgets; optional. */
   readonly ceiling?: AcceptedCurve;
+  /** Theorem 1's bound at the budgets where it applies; optional. */
+  readonly theorem1?: AcceptedCurve;
+  /** The drafter's chain curve, for the engines that draft chains only; optional. */
+  readonly chainCurve?: AcceptedCurve;
+  /** Rank probabilities of the drafter (geometric rank law) to shape the tree by; preferred over shapeTarget and μ. */
+  readonly shapeRanks?: { readonly probabilities: Float64Array; readonly label: string };
   /** μ, μ₂ when known (tree shape, ceilings). */
   readonly stats?: EntropyStats;
   /**
@@ -57,6 +80,9 @@ export interface PlanInput {
   readonly devices?: number;
   readonly draftModel: string;
   readonly eagleHead: string;
+  /** Per-batch-size chain lengths and the break-even batch (from `planBatches`), written into the engine settings. */
+  readonly batchSchedule?: readonly BatchChainLength[];
+  readonly breakEvenBatch?: number;
 }
 
 export interface Plan {
@@ -66,6 +92,10 @@ export interface Plan {
   readonly tree: TreeShape & { readonly kind: NumberKind; readonly basis: string };
   readonly cost?: CostSummary;
   readonly configs: EngineConfigs;
+  /** The best chain (chain-only engines), when a chain curve was given. */
+  readonly chain?: ChainPlan;
+  /** How the ceiling column is labelled. */
+  readonly ceilingLabel?: string;
   readonly draftProbabilityMin: number;
   readonly notes: readonly string[];
   /** Speedup, tokens/s and latencies of any (P, E[X]) under the same latency models (e.g. a deployment's point). */
@@ -80,8 +110,17 @@ export function bestPoint(points: readonly PlanPoint[]): PlanPoint {
   return best;
 }
 
-function ceilingAt(ceiling: AcceptedCurve | undefined, P: number): AcceptedPoint | undefined {
-  return ceiling?.points.find((p) => p.P === P);
+function curveAt(curve: AcceptedCurve | undefined): (P: number) => AcceptedPoint | undefined {
+  const byP = new Map(curve?.points.map((p) => [p.P, p]) ?? []);
+  return (P) => byP.get(P);
+}
+
+/** How a ceiling curve is named in tables and figures. */
+export function ceilingLabelOf(curve: AcceptedCurve): string {
+  if (curve.name === 'theorem1') return 'Theorem 1 ceiling (bound)';
+  if (curve.name === 'iid') return 'i.i.d. optimum (ceiling, estimate)';
+  if (curve.name === 'oracle') return 'oracle (ceiling, measured)';
+  return `${curve.name} (ceiling)`;
 }
 
 /** Builds the whole plan. */
@@ -92,28 +131,34 @@ export function plan(input: PlanInput): Plan {
   const maxBudget = input.curve.points.reduce((m, p) => Math.max(m, p.P), 1);
   const target = input.shapeTarget;
   const useTarget = !chainOnly && target !== undefined && target.expectedAccepted > 1 && target.expectedAccepted < target.P;
+  const ranks = input.shapeRanks;
   const sequence = (budget: number): TreeShapeSequence =>
     chainOnly
       ? chainSequence(budget)
-      : useTarget
+      : ranks !== undefined
+        ? staticTreeSequence(budget, ranks.probabilities)
+        : useTarget
         ? treeSequenceForTarget(budget, target.P, target.expectedAccepted)
         : stats === undefined
           ? chainSequence(budget)
           : treeSequenceForEntropy(budget, stats.mu);
   const shapes = sequence(maxBudget);
   const shapeAt = (P: number) => (P <= shapes.maxBudget ? shapes.summaryAt(P) : sequence(P).summaryAt(P));
-  if (!chainOnly && !useTarget && stats === undefined) notes.push('mu is unknown, so the tree shape is taken as a chain');
+  if (!chainOnly && ranks === undefined && !useTarget && stats === undefined) notes.push('mu is unknown, so the tree shape is taken as a chain');
   const draft = drafterLatency(drafter, input.draftPass, shapeAt);
   const t1 = verifier.milliseconds(1);
   const latencyKind = combineKinds(verifier.kind, draft.kind);
   const latency = { verifier: (k: number) => verifier.milliseconds(k), drafter: (P: number) => draft.milliseconds(P) };
 
+  const ceilingAt = curveAt(input.ceiling);
+  const theorem1At = curveAt(input.theorem1);
   const points: PlanPoint[] = input.curve.points.map((pt) => {
     const verifierMs = verifier.milliseconds(pt.P);
     const drafterMs = draft.milliseconds(pt.P);
     const expectedAccepted = Math.min(pt.P, Math.max(1, pt.expectedAccepted));
     const s = theorySpeedup(pt.P, expectedAccepted, latency);
-    const c = ceilingAt(input.ceiling, pt.P);
+    const c = ceilingAt(pt.P);
+    const t1 = theorem1At(pt.P);
     return {
       P: pt.P,
       expectedAccepted,
@@ -124,6 +169,7 @@ export function plan(input: PlanInput): Plan {
       speedupKind: combineKinds(pt.kind, latencyKind),
       tokensPerSecond: (1000 * expectedAccepted) / (verifierMs + drafterMs),
       ...(c === undefined ? {} : { ceiling: c.expectedAccepted, ceilingSpeedup: theorySpeedup(pt.P, Math.min(pt.P, c.expectedAccepted), latency) }),
+      ...(t1 === undefined ? {} : { theorem1: t1.expectedAccepted }),
     };
   });
   const best = bestPoint(points);
@@ -132,7 +178,9 @@ export function plan(input: PlanInput): Plan {
   const shape: TreeShape = shapes.shapeAt(best.P);
   const basis = chainOnly
     ? `${drafter} drafters propose chains`
-    : useTarget
+    : ranks !== undefined
+      ? `best static tree under the drafter's rank law (${ranks.label})`
+      : useTarget
       ? `best static tree under a geometric rank law calibrated to ${target.label} = ${Number(target.expectedAccepted.toPrecision(4))} at P = ${target.P}`
       : stats === undefined
       ? 'no mu known: chain'
@@ -164,13 +212,40 @@ export function plan(input: PlanInput): Plan {
   if (best.P === input.curve.points[input.curve.points.length - 1]?.P && input.curve.points.length > 1) {
     notes.push(`the best P is the largest budget considered (${best.P}); raise --P-max to look further`);
   }
+  // The best chain, for the engines that cannot draft trees.
+  let chain: ChainPlan | undefined;
+  if (input.chainCurve !== undefined) {
+    const chainDraft = drafterLatency(drafter === 'ngram' ? 'ngram' : 'chain', input.draftPass, (P) => chainSequence(P).summaryAt(P));
+    const chainLatency = { verifier: latency.verifier, drafter: (P: number) => chainDraft.milliseconds(P) };
+    for (const pt of input.chainCurve.points) {
+      const x = Math.min(pt.P, Math.max(1, pt.expectedAccepted));
+      const s = theorySpeedup(pt.P, x, chainLatency);
+      if (chain === undefined || s > chain.speedup) {
+        const ms = verifier.milliseconds(pt.P) + chainDraft.milliseconds(pt.P);
+        chain = { k: pt.P - 1, P: pt.P, expectedAccepted: x, speedup: s, tokensPerSecond: (1000 * x) / ms, kind: combineKinds(pt.kind, verifier.kind, chainDraft.kind) };
+      }
+    }
+  }
+
   return {
     best,
     curve: points,
     baseline: { verifierMs: t1, tokensPerSecond: baselineTps, kind: verifier.kind },
     tree: { ...shape, kind: 'estimate', basis },
     ...(cost === undefined ? {} : { cost }),
-    configs: engineConfigs({ drafter, P: best.P, shape, draftModel: input.draftModel, eagleHead: input.eagleHead, draftProbabilityMin: pMin }),
+    configs: engineConfigs({
+      drafter,
+      P: best.P,
+      shape,
+      ...(chain === undefined || chain.k < 1 ? {} : { chainLength: chain.k }),
+      draftModel: input.draftModel,
+      eagleHead: input.eagleHead,
+      draftProbabilityMin: pMin,
+      ...(input.batchSchedule === undefined ? {} : { batchSchedule: input.batchSchedule }),
+      ...(input.breakEvenBatch === undefined ? {} : { breakEvenBatch: input.breakEvenBatch }),
+    }),
+    ...(chain === undefined ? {} : { chain }),
+    ...(input.ceiling === undefined ? {} : { ceilingLabel: ceilingLabelOf(input.ceiling) }),
     draftProbabilityMin: pMin,
     notes,
     evaluate: (P, expectedAccepted) => {

@@ -14,7 +14,7 @@ const VERIFIER_CSV = path.join(FIXTURES, 'verifier-latency.csv');
 
 interface PlanJson {
   best: { P: number; speedup: number; tokensPerSecond: number; kinds: Record<string, string> };
-  curve: { P: number; expectedAccepted: number; speedup: number; kind: string }[];
+  curve: { P: number; expectedAccepted: number; speedup: number; kind: string; ceiling?: number; theorem1?: number }[];
   configs: { vllm: Record<string, unknown>; sglang: string; eagle: Record<string, number>; llamacpp: string };
   input: { curve: { name: string } };
   deployment?: { summary: string; fractionOfSpeedOfLight?: number; budget?: number };
@@ -136,12 +136,19 @@ describe('specbound plan --metrics', () => {
       server.close();
     }
   });
-  it('reads SGLang server info and places it against a preset\'s Theorem 1 bound', async () => {
+  it('reads SGLang server info and places it against the simulated i.i.d. optimum at its budget, and Theorem 1 where valid', async () => {
     const r = await runCli(['plan', '--metrics', SGLANG, '--preset', 'llama3.1-8b', '--json']);
-    const j = JSON.parse(r.stdout) as PlanJson;
-    // avg 3.2 at P = 8; Theorem 1 at P = 8 for (0.683, 2.96) is 7.974 (Table 1 mean row).
+    const j = JSON.parse(r.stdout) as PlanJson & { deployment: { atBudget: Record<string, { value: number; kind: string }> } };
+    // avg 3.2 at P = 8. The i.i.d. optimum of the calibrated Llama-3.1-8B law at P = 8 is about 4.9
+    // (README: simulate --preset llama3.1-8b --trees 20000 gives 4.923 ± 0.015); 2000 trees here.
     expect(j.deployment!.budget).toBe(8);
-    expect(j.deployment!.fractionOfSpeedOfLight).toBeCloseTo(3.2 / 7.974, 3);
+    const iid = j.deployment.atBudget['iid']!;
+    expect(iid.kind).toBe('estimate');
+    expect(iid.value).toBeGreaterThan(4.923 - 0.25);
+    expect(iid.value).toBeLessThan(4.923 + 0.25);
+    expect(j.deployment!.fractionOfSpeedOfLight).toBeCloseTo(3.2 / iid.value, 12);
+    // Theorem 1 applies at P = 8 (1 + mu2/mu^2 = 7.35): 7.974 (Table 1 mean row), listed as a bound beside it.
+    expect(j.deployment.atBudget['theorem1']!.value).toBeCloseTo(7.974, 3);
   });
 });
 
@@ -165,5 +172,30 @@ describe('specbound plan: bad input', () => {
     const r = await runCli(['plan']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('give --run RUN_DIR, --preset NAME, --mu X --mu2 Y, or --metrics FILE_OR_URL');
+  });
+});
+
+describe('specbound plan --preset: the drafter model under the simulated i.i.d. ceiling', () => {
+  it('plans on a drafter calibrated to published acceptance, never above the i.i.d. optimum', async () => {
+    const r = await runCli(['plan', '--preset', 'llama3.1-8b', '--gpu', 'h100-sxm', '--drafter', 'eagle', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as PlanJson & { input: { ceiling: { name: string }; drafter: { model: string } }; chain: { k: number } };
+    expect(j.input.curve.name).toBe('drafter');
+    expect(j.input.ceiling.name).toBe('iid');
+    expect(j.input.drafter.model).toMatch(/vLLM CI baseline .*alpha = 0\.7183/);
+    const at = (P: number) => j.curve.find((p) => p.P === P)!;
+    // P = 2: the old ln P/mu clamp said 1.015; the i.i.d. optimum is 1.856 (simulate, 1000 trees: 1.856 ± 0.010),
+    // and the drafter's top token is accepted with alpha = 0.7183: 1.7183.
+    expect(at(2).expectedAccepted).toBeCloseTo(1.7183, 4);
+    expect(at(2).ceiling!).toBeGreaterThan(1.856 - 0.05);
+    expect(at(2).ceiling!).toBeLessThan(1.856 + 0.05);
+    // P = 4 as a tree: at least the chain's 2.6049 (vLLM CI), at most the ceiling.
+    expect(at(4).expectedAccepted).toBeGreaterThanOrEqual(2.6049 - 1e-9);
+    for (const p of j.curve) expect(p.expectedAccepted).toBeLessThanOrEqual(p.ceiling! + 1e-12);
+    // Theorem 1 is listed only from P = 1 + mu2/mu^2 = 7.35 on.
+    expect(at(7).theorem1).toBeUndefined();
+    expect(at(8).theorem1).toBeCloseTo(7.974, 3);
+    // vLLM main runs chains: its line carries the best chain length, not the tree's depth.
+    expect(j.configs.vllm['num_speculative_tokens']).toBe(j.chain.k);
   });
 });

@@ -111,14 +111,25 @@ describe('compareDeployment(metrics, {report, stats})', () => {
     expect(c.speedOfLight).toMatchObject({ value: 2.9, kind: 'measured' });
     expect(c.fractionOfSpeedOfLight).toBeCloseTo(2.6 / 2.9, 12);
     expect(c.summary).toMatch(/^this deployment reaches 90% of the speed-of-light at its budget P = 4/);
-    expect(c.atBudget.theorem1).toMatchObject({ value: reportedBound(FIXTURE_STATS, 4).value, kind: 'bound' });
+    // P = 4 < 1 + μ₂/μ² = 7.35: Theorem 1 says nothing there (its reported value is the trivial P), so it is not listed.
+    expect(reportedBound(FIXTURE_STATS, 4).theoremApplies).toBe(false);
+    expect(c.atBudget.theorem1).toBeUndefined();
+    expect(c.notes.join(' ')).toMatch(/Theorem 1 applies only from P = 1 \+ mu2\/mu\^2 = 7\.35; at P = 4 the only bound is the trivial E\[X\] <= P/);
     expect(c.atBudget.iid).toMatchObject({ value: 2.7, kind: 'measured' });
   });
-  it('falls back to Theorem 1, then to the trivial bound, and says which', () => {
+  it('falls back to the simulated i.i.d. optimum, to Theorem 1 only where it applies, then to the trivial bound', () => {
+    const iid = { name: 'iid', description: 'test', points: [{ P: 4, expectedAccepted: 3.2, kind: 'estimate' as const }] };
+    const withIid = compareDeployment(metrics, { stats: FIXTURE_STATS, iid });
+    expect(withIid.speedOfLight).toMatchObject({ value: 3.2, kind: 'estimate' });
+    expect(withIid.summary).toMatch(/from the simulated i\.i\.d\. optimum$/);
+    // Without the simulation: P = 4 < 7.35, Theorem 1 does not apply, so the trivial bound P = 4 is the reference.
     const withStats = compareDeployment(metrics, { stats: FIXTURE_STATS });
-    // P = 4 < 1 + μ₂/μ² = 7.35: Theorem 1 does not apply, the reported value is P = 4.
-    expect(withStats.speedOfLight).toMatchObject({ value: 4, kind: 'bound' });
-    expect(withStats.summary).toMatch(/Theorem 1 bound/);
+    expect(withStats.speedOfLight).toMatchObject({ value: 4, kind: 'bound', label: 'trivial bound E[X] <= P' });
+    expect(withStats.summary).toMatch(/trivial bound/);
+    // Above the validity point Theorem 1 is the reference: the same counters read as a P = 9 deployment.
+    const at9 = compareDeployment({ ...metrics, budget: 9 }, { stats: FIXTURE_STATS });
+    expect(at9.speedOfLight).toMatchObject({ value: reportedBound(FIXTURE_STATS, 9).value, kind: 'bound', label: 'Theorem 1 bound at P = 9' });
+    expect(at9.summary).toMatch(/Theorem 1 bound/);
     const bare = compareDeployment(metrics, {});
     expect(bare.fractionOfSpeedOfLight).toBeCloseTo(2.6 / 4, 12);
     expect(bare.summary).toMatch(/trivial bound/);

@@ -34,6 +34,7 @@ interface PlanCliOptions {
   overheadMs?: number;
   draftModel?: string;
   eagleHead?: string;
+  muCe?: number;
   svg?: string;
   json?: boolean;
 }
@@ -60,8 +61,13 @@ export function register(program: Command): void {
         'E[X](P) comes from one of:\n' +
         '  --run DIR          a run directory (its report.json): a measured drafter curve, else the\n' +
         '                     measured oracle (choose with --curve oracle|iid|chain|eagle|...)\n' +
-        '  --preset NAME      a row of the paper\'s Table 1: ln P/mu as the estimate (--curve limit),\n' +
-        '                     or Theorem 1 as a bound (--curve theorem1)\n' +
+        '  --preset NAME      a row of the paper\'s Table 1. The ceiling is the simulated i.i.d.\n' +
+        '                     optimum E[X*](P) of the law calibrated to its (mu, mu2); the planned curve\n' +
+        '                     is a drafter model capped at it (--curve drafter, the default): a drafter\n' +
+        '                     whose top token is accepted with probability alpha per position, alpha\n' +
+        '                     from --metrics (a deployment\'s per-position acceptance), else --mu-ce\n' +
+        '                     (Lemma 7), else published measurements (vLLM\'s CI EAGLE-3 baselines).\n' +
+        '                     Other curves: iid (the optimum), limit (ln P/mu), theorem1 (bound).\n' +
         '  --mu X --mu2 Y     your own entropy statistics (nats, nats^2), as for --preset\n' +
         '  --metrics SRC      alone: a live vLLM deployment\'s per-position acceptance (measured up to\n' +
         '                     its budget, extended beyond with its last conditional rate)\n' +
@@ -94,7 +100,8 @@ export function register(program: Command): void {
     .option('--arch <name-or-config.json>', "the verifier's architecture (default: the preset's model, else llama-3.1-8b)")
     .option('--draft-arch <name-or-config.json>', 'the draft model of chain / draft-model drafters (default: the family\'s small model)')
     .option('--drafter <kind>', 'chain (draft model, chain), eagle (EAGLE-3 head, tree), draft-model (draft model, tree), ngram (prompt lookup, free)', 'eagle')
-    .option('--curve <name>', 'which E[X](P) to plan on: run: oracle, iid, a drafter name; preset/mu: limit (default) or theorem1')
+    .option('--curve <name>', 'which E[X](P) to plan on: run: oracle, iid, a drafter name; preset/mu: drafter (default), iid, limit or theorem1')
+    .option('--mu-ce <nats>', "the drafter's cross-entropy mu_CE against the verifier: with --preset/--mu, the drafter model of Lemma 7", (v) => parseNumber('--mu-ce', v, { min: 0 }))
     .option('--usd-per-gpu-hour <usd>', 'price of one GPU-hour, for cost per million tokens', positiveNumber('--usd-per-gpu-hour', 'a price in USD'))
     .option('--latency-csv <file>', 'measured verifier latency table "k,ms" (replaces the roofline)')
     .option('--drafter-latency-csv <file>', 'measured draft-network latency table "k,ms" for one pass of k tokens')
@@ -138,6 +145,7 @@ export function register(program: Command): void {
         ...(opts.overheadMs === undefined ? {} : { overheadMs: opts.overheadMs }),
         ...(opts.draftModel === undefined ? {} : { draftModel: opts.draftModel }),
         ...(opts.eagleHead === undefined ? {} : { eagleHead: opts.eagleHead }),
+        ...(opts.muCe === undefined ? {} : { muCE: opts.muCe }),
       });
       if (opts.svg !== undefined) {
         const { planFigureSvg } = await import('../../plan/figure.js');

@@ -26,6 +26,15 @@ export interface SequoiaOptions {
   readonly maxDepth?: number;
   /** Exactly this many children at the root (Sequoia's b); unconstrained by default. */
   readonly rootChildren?: number;
+  /**
+   * Which acceptance the k-th child of a node gets. `value` (default): the ranks sorted by
+   * decreasing acceptance, so a better rank is never left unused while a worse one is drafted (our
+   * convention: the drafter's rank-k token is whichever rank the acceptance vector says is k-th
+   * best). `rank`: child k gets a_k in the vector's own order, as Sequoia's tree_search.py does
+   * (`T[m][l][b] = T[y][l][b-1] + p[b]·max T[m-y][l-1]`: the b-th child takes p[b]). The two agree
+   * when the vector is non-increasing; a measured vector often is not at its noisy tail.
+   */
+  readonly order?: 'value' | 'rank';
 }
 
 export const SEQUOIA_DEFAULT_MAX_DEPTH = 16;
@@ -63,7 +72,8 @@ export function sequoiaTree(acceptance: readonly number[], m: number, options: S
   if (b !== undefined && b > m - 1) throw new InvalidValueError('root children', b, `a tree of ${m} nodes has at most ${m - 1} root children`);
   if (m === 1) return { tree: createDraftTree([]), value: 1 };
 
-  const sigma = Array.from({ length: K }, (_, k) => k).sort((x, y) => acceptance[y]! - acceptance[x]! || x - y);
+  const identity = Array.from({ length: K }, (_, k) => k);
+  const sigma = options.order === 'rank' ? identity : identity.sort((x, y) => acceptance[y]! - acceptance[x]! || x - y);
   const W = Math.min(K, m - 1);
   const a = sigma.slice(0, W).map((r) => acceptance[r]!);
   const stride = m; // n = 0..m−1 in forests
