@@ -2,20 +2,55 @@
  * The results of a run directory: the records of `units.jsonl` → `buildResults` → `results.json`
  * (and the run's trace), and the chain measure → results used by `specbound measure` and
  * `specbound report`.
+ *
+ * Results are cached: `results.json` carries the sha256 of what it was computed from (the
+ * results version, `config.json` and `units.jsonl`). When the run directory's files still have
+ * that digest, the results are read back instead of computed again, so `report RUN_DIR` on a
+ * finished run does no simulation, writes nothing into RUN_DIR and renders byte-identical files.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MeasureConfig } from '../measure/config.js';
-import { RESULTS_FILE, writeFileAtomic } from '../measure/run-dir.js';
+import { CONFIG_FILE, readJsonFile, RESULTS_FILE, UNITS_FILE, writeFileAtomic } from '../measure/run-dir.js';
 import { readRunRecords, runMeasurement, type MeasureOptions, type MeasureOutcome } from '../measure/run-measure.js';
 import { writeMeasurementTrace } from '../measure/write-trace.js';
-import { buildResults, type BuildResultsOptions } from './build-results.js';
-import type { Report } from './results-schema.js';
+import { buildResults, GENERATOR, type BuildResultsOptions } from './build-results.js';
+import { REPORT_VERSION, ReportSchema, type Report } from './results-schema.js';
 
-/** The results of a finished run directory, written to `results.json` (and its trace). */
+/** sha256 of the inputs of a run's results: the results version and the bytes of config.json and units.jsonl. */
+export function runDigest(runDir: string): string {
+  const h = createHash('sha256');
+  h.update(`${GENERATOR}\u0000results ${REPORT_VERSION}\u0000`);
+  for (const name of [CONFIG_FILE, UNITS_FILE]) {
+    const file = path.join(runDir, name);
+    h.update(`${name}\u0000`);
+    if (existsSync(file)) h.update(readFileSync(file));
+    h.update('\u0000');
+  }
+  return h.digest('hex');
+}
+
+/** The results stored in a run directory when they were computed from its current files, else undefined. */
+export function cachedResults(runDir: string, digest: string = runDigest(runDir)): Report | undefined {
+  const stored = readJsonFile(path.join(runDir, RESULTS_FILE));
+  if (typeof stored !== 'object' || stored === null || (stored as { digest?: unknown }).digest !== digest) return undefined;
+  const parsed = ReportSchema.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The results of a finished run directory: read from `results.json` when its digest matches the
+ * directory's files, else computed from the log (and written, with the run's trace).
+ */
 export async function resultsOfRun(runDir: string, config: MeasureConfig, options: BuildResultsOptions = {}): Promise<Report> {
+  const digest = runDigest(runDir);
+  const cached = cachedResults(runDir, digest);
+  if (cached !== undefined) return cached;
   // Results come from the log alone (what a resumed run would read), in unit order.
   const { units, statics } = readRunRecords(runDir);
-  const report = await buildResults(config, [...units, ...statics], options);
+  const built = await buildResults(config, [...units, ...statics], options);
+  const report = ReportSchema.parse({ ...built, digest });
   await writeMeasurementTrace(runDir, config, units);
   writeFileAtomic(path.join(runDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
   return report;
@@ -26,7 +61,7 @@ export interface MeasuredResults extends MeasureOutcome {
   readonly report: Report | undefined;
 }
 
-/** Measures (or continues) `options.config` in `options.outDir`, then computes the results when complete. */
+/** Measures (or continues) `options.config` in `options.outDir`, then computes (or reads) the results when complete. */
 export async function measureAndBuildResults(options: MeasureOptions & Pick<BuildResultsOptions, 'simulate'>): Promise<MeasuredResults> {
   const outcome = await runMeasurement(options);
   if (!outcome.complete) return { ...outcome, report: undefined };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,10 +72,15 @@ describe('specbound report (real CLI)', () => {
     expect(report.stats.overall.sequences).toBe(4);
     expect(report.stats.overall.tailMass).toBe(0); // 512-token vocabulary: distributions recorded complete
     expectPaperProperties(report);
+    const bytes = readFileSync(path.join(dir, 'report.json'), 'utf8');
+    const results = statSync(path.join(dir, 'results.json')).mtimeMs;
     // Rerunning on the finished run directory measures nothing and rewrites the same report.
     const again = await runCli(['report', dir]);
     expect(again.code).toBe(0);
     expect(readReport(dir)).toEqual(report);
+    // The results are read back (results.json untouched), so report.json is byte-identical.
+    expect(readFileSync(path.join(dir, 'report.json'), 'utf8')).toBe(bytes);
+    expect(statSync(path.join(dir, 'results.json')).mtimeMs).toBe(results);
   }, 300_000);
 
   it('report on a directory that holds no measurement exits 2 with one line', async () => {

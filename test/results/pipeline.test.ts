@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { Prompt } from '../../src/measure/prompts/prompt.js';
 import { ReportSchema } from '../../src/results/results-schema.js';
 import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
 import { openTrace } from '../../src/trace/trace-reader.js';
+import { simulateIid } from '../../src/sim/simulate-iid.js';
 import { fakeModel } from '../measure/fake-model.js';
 
 const prompts: Prompt[] = [
@@ -144,5 +145,34 @@ describe('unit log records (measure/records.ts)', () => {
     await expect(runMeasurement({ config: config(), outDir: dir, models: models(), prompts })).rejects.toThrow(/units\.jsonl:2: .*format version 1, this specbound reads version 2/);
     writeFileSync(log, `${lines[0]}\n${JSON.stringify({ ...first, tokens: 'abc' })}\n`);
     await expect(runMeasurement({ config: config(), outDir: dir, models: models(), prompts })).rejects.toThrow(/units\.jsonl:2: not a valid measurement record \(tokens: /);
+  });
+});
+
+describe('results cache (results/run-results.ts)', () => {
+  it('a finished run is read back: no simulation, the same results, results.json untouched; another digest recomputes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    const calls = { n: 0 };
+    const simulate: typeof simulateIid = (o) => {
+      calls.n++;
+      return simulateIid(o);
+    };
+    const first = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts, simulate });
+    // One simulation for the i.i.d. curve and one per row of the 13-temperature sweep.
+    expect(calls.n).toBe(1 + first.report!.temperatureSweep!.length);
+    const file = path.join(dir, 'results.json');
+    const bytes = readFileSync(file, 'utf8');
+    const mtime = statSync(file).mtimeMs;
+    const again = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts, simulate });
+    expect(calls.n).toBe(1 + first.report!.temperatureSweep!.length);
+    expect(again.unitsMeasured).toBe(0);
+    expect(again.report).toEqual(first.report);
+    expect(statSync(file).mtimeMs).toBe(mtime);
+    expect(`${JSON.stringify(again.report, null, 1)}\n`).toBe(bytes);
+    // results.json of other inputs (here: a digest that does not match) is recomputed, to the same numbers.
+    writeFileSync(file, bytes.replace(/"digest": "[0-9a-f]+"/, '"digest": "0"'));
+    const recomputed = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts, simulate });
+    expect(calls.n).toBe(2 * (1 + first.report!.temperatureSweep!.length));
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
+    expect(recomputed.report).toEqual(first.report);
   });
 });
