@@ -6,7 +6,7 @@
  * (throughput against mean budget as λ sweeps) for the figure.
  */
 import type { Rng } from '../core/rng.js';
-import { bootstrapWeightedIntervals } from '../stats/bootstrap.js';
+import { bootstrapWeightedIntervals, type RatioColumns } from '../stats/bootstrap.js';
 import { pointOf, type AdaptiveProblem, type PolicyPoint } from './dinkelbach.js';
 
 export interface IntervalEstimate {
@@ -30,6 +30,8 @@ export interface AdaptiveGain {
   readonly gain: IntervalEstimate;
   /** The adaptive oracle's policies at λ = R*·2^(k/4), k = −16..16, and λ = 0: throughput against mean budget. */
   readonly frontier: FrontierPoint[];
+  /** Intervals of the extra ratios Σ numerators / Σ denominators, from the same resamples (paired). */
+  readonly extraCi95: [number, number][];
 }
 
 /** λ values of the frontier: R*·2^(k/4) for k = −16..16, plus 0 (the largest useful budgets). */
@@ -40,16 +42,16 @@ export function frontierLambdas(lambdaStar: number): number[] {
 }
 
 /** The gain of adaptivity with sequence-bootstrap intervals (`resamples` draws from `rng`). */
-export function adaptiveGain(problem: AdaptiveProblem, rng: Rng, resamples = 1000): AdaptiveGain {
+export function adaptiveGain(problem: AdaptiveProblem, rng: Rng, resamples = 1000, extraRatios: readonly RatioColumns[] = []): AdaptiveGain {
   const star = problem.dinkelbach();
   const fixed = problem.bestFixed();
   const starPoint = pointOf(star.policy);
-  const [fixedCi, adaptiveCi, gainCi] = bootstrapWeightedIntervals(
+  const [fixedCi, adaptiveCi, gainCi, ...extraCi95] = bootstrapWeightedIntervals(
     problem.sequences,
     (weights) => {
       const a = problem.dinkelbach(weights).lambda;
       const b = problem.bestFixed(weights).throughput;
-      return [b, a, a / b];
+      return [b, a, a / b, ...extraRatios.map((c) => weightedRatio(c, weights))];
     },
     rng,
     resamples,
@@ -62,5 +64,18 @@ export function adaptiveGain(problem: AdaptiveProblem, rng: Rng, resamples = 100
     adaptive: { meanBudget: starPoint.meanBudget, meanTokens: starPoint.meanTokens, iterations: star.iterations, throughput: { estimate: star.lambda, ci95: adaptiveCi! } },
     gain: { estimate: star.lambda / fixed.throughput, ci95: gainCi! },
     frontier,
+    extraCi95,
   };
+}
+
+function weightedRatio(c: RatioColumns, weights: Float64Array): number {
+  let a = 0;
+  let b = 0;
+  for (let s = 0; s < weights.length; s++) {
+    const w = weights[s]!;
+    if (w === 0) continue;
+    a += w * c.numerators[s]!;
+    b += w * c.denominators[s]!;
+  }
+  return b > 0 ? a / b : Number.NaN;
 }

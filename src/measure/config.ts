@@ -24,7 +24,10 @@ export interface MeasureConfig {
   readonly maxNewTokens: number;
   /** Prompts longer than this keep their last tokens (BOS kept), so small-context models fit. */
   readonly maxPromptTokens: number;
-  /** Sampling temperature of the verifier (and the drafter), T > 0. */
+  /**
+   * Sampling temperature of the verifier (and the drafter), T ≥ 0. T = 0 is greedy verification:
+   * the verifier's next token is its argmax, E[X*](P) = P, and the drafter drafts from its q at T = 1.
+   */
   readonly temperature: number;
   /** Largest draft budget P (nodes including the root). */
   readonly PMax: number;
@@ -67,8 +70,8 @@ export function validateMeasureConfig(config: MeasureConfig): void {
   int('--keep-top', config.keepTop, 1);
   int('--iid-trees', config.iidTrees, 2);
   int('--seed', config.seed, -(2 ** 31), 2 ** 31 - 1);
-  if (!(config.temperature > 0 && Number.isFinite(config.temperature))) {
-    throw new InvalidValueError('--temperature', config.temperature, 'must be a finite number > 0 (sampling at T = 0 is greedy: no entropy to measure)');
+  if (!(config.temperature >= 0 && Number.isFinite(config.temperature))) {
+    throw new InvalidValueError('--temperature', config.temperature, 'must be a finite number >= 0 (0 = greedy verification)');
   }
   if (config.keepTop < config.PMax - 1) {
     throw new InvalidValueError('--keep-top', config.keepTop, `must be >= P-max - 1 = ${config.PMax - 1} so the i.i.d. simulation is exact up to P-max`);

@@ -29,6 +29,13 @@ export const TreePositionRecordSchema = z.object({
   censoredFrom: int.positive().nullable(),
   /** Each drafting strategy's exact E[X](P) under the verifier, P = 1..size (nested trees). */
   drafters: z.record(z.string(), z.array(z.number())),
+  /**
+   * What the drafter itself knows along its trees, for the adaptive drafters (`adaptive/`):
+   * `qGreedyQ[i]` = Q(v) of the q-greedy tree's node i (tree order, 1 at the root), and
+   * `chainEntropy[i]` = H(q) in nats at node i of the greedy chain (i = 0 the root). Absent in
+   * records written before issue 16 (the adaptive drafters are then not scored).
+   */
+  drafterOwn: z.object({ qGreedyQ: z.array(z.number()), chainEntropy: z.array(z.number().nonnegative()) }).optional(),
 });
 export type TreePositionRecord = z.infer<typeof TreePositionRecordSchema>;
 

@@ -16,8 +16,9 @@
  */
 import { createRng } from '../core/rng.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
+import { entropy } from '../distribution/moments.js';
 import { sampleToken } from '../distribution/sample-token.js';
-import { encodeText, type LanguageModel, type TreeSession } from '../models/model.js';
+import { encodeText, type DistributionCallOptions, type LanguageModel, type TreeSession } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
 import { positionStatistics } from '../stats/position-statistics.js';
 import type { DraftTree } from '../tree/draft-tree.js';
@@ -78,7 +79,9 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
 
   // Trees at one position overlap heavily (oracle, drafters, their verification): cache nodes by (parent, token).
   const vSession = cachingSession(temperatureSession(await openTreeSession(verifier, prefix, callOptions), T));
-  const dSession = drafter === undefined ? undefined : cachingSession(temperatureSession(await openTreeSession(drafter, prefix, callOptions), T));
+  // Greedy verification (T = 0): the drafter still drafts from its own q at temperature 1, as
+  // engines do (its argmax, hence its chain, is the same at any temperature).
+  const dSession = drafter === undefined ? undefined : cachingSession(temperatureSession(await openTreeSession(drafter, prefix, callOptions), T === 0 ? 1 : T));
   try {
     // 1. Generation along the verifier's own sample.
     const tokens: number[] = [];
@@ -131,15 +134,20 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
       const oracle = await buildOptimalTree(vAt, config.PMax, { maxDepth, ...(ctx.oracleBatchSize === undefined ? {} : { batchSize: ctx.oracleBatchSize }), ...callOptions });
       const { path, censoredFrom } = continuationPath(oracle.tree, tokens, t);
       const drafters: Record<string, number[]> = {};
+      let drafterOwn: TreePositionRecord['drafterOwn'];
       if (dSession !== undefined) {
         const dAt = subSession(dSession, dNodes[t]!, qDists[t]!);
+        const own = { qGreedyQ: [] as number[], chainEntropy: [] as number[] };
         for (const strategy of ctx.strategies) {
           const tree = await strategy.build({ drafter: dAt, budget: config.PMax, ...callOptions });
           const dists = await verifierDistributions(tree, subSession(vSession, vNodes[t]!, pDists[t]!), callOptions);
           drafters[strategy.name] = cumulative(pathProbabilities(tree, dists));
+          if (strategy.name === 'q-greedy') own.qGreedyQ = Array.from(tree.score, (lq) => Math.exp(lq));
+          if (strategy.name === 'chain') own.chainEntropy = await chainEntropies(tree, dAt, callOptions);
         }
+        if (own.qGreedyQ.length > 0 && own.chainEntropy.length > 0) drafterOwn = own;
       }
-      trees.push({ t, oracle: Array.from(oracle.expectedAcceptedLengths), oraclePath: path, censoredFrom, drafters });
+      trees.push({ t, oracle: Array.from(oracle.expectedAcceptedLengths), oraclePath: path, censoredFrom, drafters, ...(drafterOwn === undefined ? {} : { drafterOwn }) });
     }
 
     return {
@@ -161,6 +169,22 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
     vSession.close();
     dSession?.close();
   }
+}
+
+/** H(q) in nats at chain nodes 0 .. size − 2 (the nodes the chain drafted from), through the (caching) drafter session. */
+async function chainEntropies(chain: DraftTree, drafter: TreeSession, options: DistributionCallOptions): Promise<number[]> {
+  const out: number[] = [];
+  let distribution = drafter.root;
+  let node = 0;
+  for (let i = 1; i < chain.size; i++) {
+    out.push(entropy(distribution));
+    if (i + 1 >= chain.size) break;
+    const [r] = await drafter.expand([{ parent: node, token: chain.token[i]! }], options);
+    if (r === undefined) throw new Error('tree session returned no node');
+    node = r.node;
+    distribution = r.distribution;
+  }
+  return out;
 }
 
 /** Running sums: out[i] = Σ_{j ≤ i} values[j] (E[X](P = i + 1) for nodes in tree order). */

@@ -16,6 +16,9 @@ import { curvesOf, entropyHistogram } from './aggregate.js';
 import { simulateIidCurve, simulateIidRows, type Simulator } from './iid.js';
 import { REPORT_VERSION, ReportSchema, type Report } from './results-schema.js';
 import { temperatureSweep } from './temperature-sweep.js';
+import { adaptiveSection } from './adaptive.js';
+import { greedySection } from './greedy.js';
+import { DEFAULT_LATENCY_SPEC, parseLatencySpec, type LatencyCurve } from '../adaptive/latency-curve.js';
 
 export const GENERATOR = 'specbound 0.1.0';
 
@@ -28,6 +31,8 @@ export interface StageProgress {
 
 export interface BuildResultsOptions {
   readonly onProgress?: ((p: StageProgress) => void) | undefined;
+  /** T(P) of the adaptive-budget analysis (default `linear:0.05`, DEFAULT_LATENCY_SPEC). */
+  readonly latency?: LatencyCurve | undefined;
   /** The i.i.d. simulator (default `sim/simulateIid`); tests pass a counting wrapper. */
   readonly simulate?: Simulator | undefined;
 }
@@ -55,7 +60,8 @@ export async function buildResults(config: MeasureConfig, records: readonly Meas
   const bank: TokenDistribution[] = [];
   for (const r of units) for (const e of r.distributions) bank.push(decodeDistribution(e));
   const sweepP = Math.min(config.PMax, 64);
-  const sweep = temperatureSweep(bank, config.temperature, sweepP);
+  // Greedy verification (T = 0) recorded one-hot distributions: no other temperature can be recovered from them.
+  const sweep = config.temperature === 0 ? [] : temperatureSweep(bank, config.temperature, sweepP);
   const simulate = options.simulate;
   onProgress?.({ phase: 'simulating i.i.d.', done: 0, total: 1 + sweep.length });
   const iid = await simulateIidCurve(bank, config, simulate);
@@ -68,6 +74,8 @@ export async function buildResults(config: MeasureConfig, records: readonly Meas
     row.iid = rows[sweepP - 1]!.mean;
   }
   onProgress?.({ phase: 'simulating i.i.d.', done: 1 + sweep.length, total: 1 + sweep.length });
+  const adaptive = adaptiveSection(units, options.latency ?? parseLatencySpec(DEFAULT_LATENCY_SPEC, config.PMax), config.seed);
+  const greedy = config.temperature === 0 ? greedySection(units, config.PMax, config.treeEvery) : undefined;
   const report: Report = {
     version: REPORT_VERSION,
     generator: GENERATOR,
@@ -90,6 +98,8 @@ export async function buildResults(config: MeasureConfig, records: readonly Meas
     ...(acceptance === undefined ? {} : { drafterAcceptance: acceptance }),
     entropyHistogram: entropyHistogram(units),
     temperatureSweep: sweep,
+    ...(adaptive === undefined ? {} : { adaptive }),
+    ...(greedy === undefined ? {} : { greedy }),
   };
   return ReportSchema.parse(report);
 }

@@ -5,6 +5,7 @@
  * are added as optional so older readers keep working.
  */
 import { z } from 'zod';
+import { AdaptiveSectionSchema, GreedySectionSchema } from './adaptive-schema.js';
 import { StatsSummarySchema } from '../stats/summary-schema.js';
 
 export { EstimateSchema, StatsSummarySchema, type Estimate, type StatsSummary } from '../stats/summary-schema.js';
@@ -49,7 +50,7 @@ export const ReportSchema = z.object({
     prompts: z.string(),
     samples: z.number().int().positive(),
     maxNewTokens: z.number().int().positive(),
-    temperature: z.number().positive(),
+    temperature: z.number().nonnegative(),
     PMax: z.number().int().positive(),
     seed: z.number().int(),
     /** At most this many prompts of each task were used (measure --prompts-per-task). */
@@ -68,6 +69,10 @@ export const ReportSchema = z.object({
   curves: CurvesSchema,
   tasks: z.record(z.string(), TaskReportSchema).optional(),
   entropyHistogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number()) }).optional(),
+  /** The adaptive-budget speed-of-light and the adaptive drafters (`results/adaptive.ts`). */
+  adaptive: AdaptiveSectionSchema.optional(),
+  /** Temperature 0: drafters' acceptance lengths in engine units (`results/greedy.ts`). */
+  greedy: GreedySectionSchema.optional(),
   temperatureSweep: z
     .array(z.object({
         temperature: z.number(),

@@ -88,9 +88,10 @@ describe('specbound measure (real CLI, built-in pair)', () => {
     const noTarget = await runCli(['measure', '--prompts', 'builtin', '--out', dir]);
     expect(noTarget.code).toBe(2);
     expect(noTarget.stderr).toMatch(/^specbound: invalid --target/);
-    const badT = await runCli(['measure', '--target', 'builtin', '--prompts', 'builtin', '--temperature', '0', '--out', dir]);
+    // T = 0 is greedy verification (issue 16); below 0 there is no temperature.
+    const badT = await runCli(['measure', '--target', 'builtin', '--prompts', 'builtin', '--temperature=-0.5', '--out', dir]);
     expect(badT.code).toBe(2);
-    expect(badT.stderr).toMatch(/invalid --temperature.*"0"/);
+    expect(badT.stderr).toMatch(/invalid --temperature.*"-0.5"/);
     const badFile = path.join(dir, 'bad.jsonl');
     (await import('node:fs')).writeFileSync(badFile, '{"text":"ok"}\n{"text": nope}\n');
     const badPrompts = await runCli(['measure', '--target', 'builtin', '--prompts', badFile, '--out', path.join(dir, 'run')]);

@@ -37,7 +37,7 @@ export function addMeasureOptions(cmd: Command, defaults: MeasureDefaults = MEAS
     .option('--samples <n>', `continuations sampled per prompt (default ${defaults.samples})`)
     .option('--max-new-tokens <n>', `tokens generated per continuation (default ${defaults.maxNewTokens})`)
     .option('--max-prompt-tokens <n>', `longer prompts keep their last n tokens, so small-context models fit (default ${defaults.maxPromptTokens})`)
-    .option('--temperature <T>', `sampling temperature of the verifier and drafter, > 0 (default ${defaults.temperature})`)
+    .option('--temperature <T>', `sampling temperature of the verifier and drafter, >= 0; 0 = greedy verification (the speed-of-light is then P; drafters draft at T = 1) (default ${defaults.temperature})`)
     .option('--P-max <n>', `largest draft budget P, tree nodes including the root (default ${defaults.PMax})`)
     .option('--tree-every <k>', `build the oracle and drafter trees at every k-th generated position, to bound the cost (default ${defaults.treeEvery})`)
     .option('--iid-trees <n>', `trees of the i.i.d. branching-random-walk simulation (default ${defaults.iidTrees})`)
@@ -64,7 +64,7 @@ export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults =
     samples: int('--samples', flags.samples, defaults.samples),
     maxNewTokens: int('--max-new-tokens', flags.maxNewTokens, defaults.maxNewTokens),
     maxPromptTokens: int('--max-prompt-tokens', flags.maxPromptTokens, defaults.maxPromptTokens),
-    temperature: flags.temperature === undefined ? defaults.temperature : parseNumber('--temperature', flags.temperature, { min: 0, exclusiveMin: true }),
+    temperature: flags.temperature === undefined ? defaults.temperature : parseNumber('--temperature', flags.temperature, { min: 0 }),
     PMax: int('--P-max', flags.PMax, defaults.PMax),
     treeEvery: int('--tree-every', flags.treeEvery, defaults.treeEvery),
     keepTop: Math.max(defaults.keepTop, int('--P-max', flags.PMax, defaults.PMax) - 1),
