@@ -84,5 +84,5 @@ export function parseMeasureRecord(value: unknown): { record: MeasureRecord } | 
   const r = MeasureRecordSchema.safeParse(value);
   if (r.success) return { record: r.data };
   const issue = r.error.issues[0]!;
-  return { error: `not a valid measurement record (${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message})` };
+  return { error: `not a valid measurement record (${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}); the run directory is damaged (delete the line or the directory)` };
 }

@@ -18,6 +18,7 @@ import type { DraftingStrategy } from '../tree/strategy.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
 import { CONFIG_FILE, ensureRunDir, readJsonFile, UnitLog, writeFileAtomic } from './run-dir.js';
+import { lockRunDir } from './run-lock.js';
 import { parseMeasureRecord, type MeasureRecord, type StaticUnitRecord, type UnitRecord } from './records.js';
 import { measureUnit } from './unit.js';
 import { measuredAcceptance, measureStaticUnit, staticTreePlans } from './static-unit.js';
@@ -120,13 +121,26 @@ async function runPool(indices: readonly number[], concurrency: number, work: (i
   await Promise.all(workers);
 }
 
-/** Runs (or continues) the measurement described by `options.config` in `options.outDir`. */
+/**
+ * Runs (or continues) the measurement described by `options.config` in `options.outDir`, holding
+ * the directory's lock (run-lock.ts) so no other run appends to it meanwhile.
+ */
 export async function runMeasurement(options: MeasureOptions): Promise<MeasureOutcome> {
   const { config, outDir } = options;
   validateMeasureConfig(config);
   const prompts = options.prompts ?? selectPrompts(config);
   if (prompts.length === 0) throw new InvalidValueError('--prompts', config.prompts, 'holds no prompts');
   ensureRunDir(outDir);
+  const releaseLock = lockRunDir(outDir);
+  try {
+    return await measureLockedRunDir(options, prompts);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Prompt[]): Promise<MeasureOutcome> {
+  const { config, outDir } = options;
   const configFile = path.join(outDir, CONFIG_FILE);
   const wanted = { ...canonicalConfig(config), promptsDigest: promptsDigest(prompts) };
   const stored = readJsonFile(configFile);
@@ -141,8 +155,7 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   const total = prompts.length * config.samples;
   const records = new Map<number, UnitRecord>();
   const statics = new Map<number, StaticUnitRecord>();
-  for (const rec of readRecords(log)) {
-    if (rec.unit >= total) continue;
+  for (const rec of readRecords(log, { prompts: prompts.length, samples: config.samples })) {
     if (rec.kind === 'unit') records.set(rec.unit, rec);
     else statics.set(rec.unit, rec);
   }
@@ -223,20 +236,50 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   return { complete: true, unitsTotal: total, unitsResumed, unitsMeasured: measured };
 }
 
-/** The records of a unit log, validated (`MeasureRecordSchema`); a bad line is an InputFileError naming file:line. */
-function readRecords(log: UnitLog): MeasureRecord[] {
-  return log.readAll().map(({ line, value }) => {
+/** How many prompts and samples a run has: its records must lie inside (unit = prompt · samples + sample). */
+export interface UnitRange {
+  readonly prompts: number;
+  readonly samples: number;
+}
+
+/** Why a record cannot belong to a run of this range, or undefined when it can. */
+function outOfRange(rec: MeasureRecord, { prompts, samples }: UnitRange): string | undefined {
+  const total = prompts * samples;
+  if (rec.unit >= total) return `unit ${rec.unit} is outside this run's ${total} units (${prompts} prompts × ${samples} samples)`;
+  if (rec.kind !== 'unit') return undefined;
+  if (rec.prompt >= prompts) return `prompt ${rec.prompt} is outside this run's ${prompts} prompts`;
+  if (rec.sample >= samples) return `sample ${rec.sample} is outside this run's ${samples} samples`;
+  if (rec.unit !== rec.prompt * samples + rec.sample) return `unit ${rec.unit} does not match prompt ${rec.prompt} × ${samples} samples + sample ${rec.sample}`;
+  return undefined;
+}
+
+/**
+ * The records of a unit log, validated (`MeasureRecordSchema`, and `range` when given): a bad
+ * line is an InputFileError naming file:line. Records are keyed by (kind, unit): a unit logged
+ * twice (two runs that appended to the same directory before it was locked) counts once, the
+ * first line.
+ */
+function readRecords(log: UnitLog, range?: UnitRange): MeasureRecord[] {
+  const seen = new Set<string>();
+  const out: MeasureRecord[] = [];
+  for (const { line, value } of log.readAll()) {
     const r = parseMeasureRecord(value);
     if ('error' in r) throw new InputFileError(log.file, line, r.error);
-    return r.record;
-  });
+    const problem = range === undefined ? undefined : outOfRange(r.record, range);
+    if (problem !== undefined) throw new InputFileError(log.file, line, `${problem}; the run directory is damaged (delete the line or the directory)`);
+    const key = `${r.record.kind} ${r.record.unit}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r.record);
+  }
+  return out;
 }
 
 /** The complete records of a run directory's unit log (units and static units), in unit order. */
-export function readRunRecords(outDir: string): { units: UnitRecord[]; statics: StaticUnitRecord[] } {
+export function readRunRecords(outDir: string, range?: UnitRange): { units: UnitRecord[]; statics: StaticUnitRecord[] } {
   const units: UnitRecord[] = [];
   const statics: StaticUnitRecord[] = [];
-  for (const r of readRecords(new UnitLog(outDir))) {
+  for (const r of readRecords(new UnitLog(outDir), range)) {
     if (r.kind === 'unit') units.push(r);
     else statics.push(r);
   }

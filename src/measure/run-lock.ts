@@ -1,0 +1,146 @@
+/**
+ * One writer per run directory (issue 19 item 3): two `measure`/`report` runs into the same
+ * directory used to both append every unit, and the results counted each twice. A run holds
+ * `DIR/.specbound.lock` (created exclusively, holding its pid, host, start time and command)
+ * while it writes the directory; a second run finds it and stops with exit 2 naming the holder.
+ *
+ * A lock whose process is gone (SIGKILL, power loss) is taken over: its pid is checked on this
+ * host with `kill(pid, 0)`. Breaking a stale lock is itself serialized by `.specbound.lock.break`
+ * (created exclusively, content re-checked under it), so two runs finding the same stale lock
+ * cannot both take it. A lock from another host cannot be checked and counts as held.
+ *
+ * A directory the run cannot write (read-only file system, no permission) is not locked: nothing
+ * can be written there by this run, so it cannot damage it, and a complete run can still be read.
+ */
+import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { SpecboundError } from '../core/errors.js';
+
+export const LOCK_FILE = '.specbound.lock';
+
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly started: string;
+  readonly command: string;
+}
+
+/** The directory is in use by another run. Exit 2: the user's situation, not a bug. */
+export class RunDirectoryLockedError extends SpecboundError {
+  constructor(dir: string, owner: LockOwner | undefined) {
+    super(
+      owner === undefined
+        ? `${dir} is in use by another specbound run (${path.join(dir, LOCK_FILE)} exists); wait for it to finish`
+        : `${dir} is in use by another specbound run: pid ${owner.pid} on ${owner.host}, started ${owner.started} (${owner.command}); wait for it to finish, or delete ${path.join(dir, LOCK_FILE)} if that process is gone`,
+    );
+  }
+}
+
+function readOwner(file: string): LockOwner | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+    if (typeof v.pid !== 'number' || typeof v.host !== 'string') return undefined;
+    return { pid: v.pid, host: v.host, started: String(v.started ?? '?'), command: String(v.command ?? '?') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `owner`'s process may still run (another host, or a live pid here). */
+function alive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  if (owner.pid === process.pid) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Creates `file` exclusively with `text`; false when it exists. */
+function createExclusive(file: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+/**
+ * Takes the run directory's lock (the directory must exist) and returns the function that
+ * releases it; the lock is also released when the process exits (Ctrl-C included).
+ * Throws RunDirectoryLockedError when another live run holds it.
+ */
+export function lockRunDir(dir: string): () => void {
+  const file = path.join(dir, LOCK_FILE);
+  const breaker = `${file}.break`;
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command: `specbound ${process.argv.slice(2).join(' ')}`.trim() };
+  const text = `${JSON.stringify(me)}\n`;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      if (createExclusive(file, text)) return releaser(file);
+    } catch (err) {
+      if (NOT_WRITABLE.has((err as NodeJS.ErrnoException).code ?? '')) return () => undefined;
+      throw err;
+    }
+    const owner = readOwner(file);
+    if (owner === undefined) {
+      // Being written this instant, or damaged: look again shortly; a damaged lock stays held.
+      if (attempt < 4) {
+        sleepSync(20);
+        continue;
+      }
+      throw new RunDirectoryLockedError(dir, undefined);
+    }
+    if (alive(owner)) throw new RunDirectoryLockedError(dir, owner);
+    // Stale: break it under the breaker lock, re-checking that it is still the same stale lock.
+    const breakerOwner = readOwner(breaker);
+    if (breakerOwner !== undefined && !alive(breakerOwner)) rmSync(breaker, { force: true });
+    if (createExclusive(breaker, text)) {
+      try {
+        const again = readOwner(file);
+        if (again !== undefined && again.pid === owner.pid && again.host === owner.host && again.started === owner.started) rmSync(file, { force: true });
+      } finally {
+        rmSync(breaker, { force: true });
+      }
+    } else {
+      sleepSync(20);
+    }
+  }
+  throw new RunDirectoryLockedError(dir, readOwner(file));
+}
+
+function releaser(file: string): () => void {
+  let held = true;
+  const release = (): void => {
+    if (!held) return;
+    held = false;
+    process.off('exit', release);
+    const owner = readOwner(file);
+    if (owner?.pid === process.pid && owner.host === hostname()) {
+      try {
+        unlinkSync(file);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.on('exit', release);
+  return release;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
