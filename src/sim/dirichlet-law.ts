@@ -11,7 +11,7 @@
 import { InvalidValueError } from '../core/errors.js';
 import type { ChildLaw, ChildSampler, LawSpec } from './child-law.js';
 import { digamma, trigamma } from './digamma.js';
-import { logGamma01 } from './gamma-sampler.js';
+import { fillLogGamma } from './gamma-sampler.js';
 import { SampledStore, syncSampler } from './sampled-store.js';
 
 /** Largest vocabulary a Dirichlet law accepts (each node draws V variates). */
@@ -58,12 +58,7 @@ function createDirichletSampler(alpha: number, vocabSize: number, maxChildren: n
     tailRankProbs: store.tailRankProbs,
     tailValueProbs: store.tailValueProbs,
     draw(rng) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < vocabSize; i++) {
-        const l = logGamma01(rng, alpha);
-        logs[i] = l;
-        if (l > max) max = l;
-      }
+      const max = fillLogGamma(rng, alpha, logs, vocabSize);
       let total = 0;
       for (let i = 0; i < vocabSize; i++) {
         const w = Math.exp(logs[i]! - max);
