@@ -82,17 +82,6 @@ export function lemma1BatchSize(model: LanguageModel): number {
   return model.openTree === undefined ? 8 : 1;
 }
 
-/**
- * Context length of a model, for capping generation and tree depth: the backend's
- * `contextLength` when it has one, else a llama2.c checkpoint's `seq_len` (the interface has no
- * such field yet; backends without either are taken as unlimited).
- */
-export function contextLengthOf(model: LanguageModel): number | undefined {
-  const m = model as { contextLength?: unknown; checkpoint?: { config?: { seqLen?: unknown } } };
-  const n = m.contextLength ?? m.checkpoint?.config?.seqLen;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
 async function loadModels(config: MeasureConfig): Promise<{ verifier: LanguageModel; drafter?: LanguageModel }> {
   const verifier = await loadModel(config.target, '--target');
   if (config.draft === undefined) return { verifier };
@@ -103,8 +92,13 @@ async function loadModels(config: MeasureConfig): Promise<{ verifier: LanguageMo
   return { verifier, drafter };
 }
 
-function concurrency(options: MeasureOptions, config: MeasureConfig): number {
-  return options.concurrency ?? (config.target.startsWith('openai:') ? 8 : 1);
+/**
+ * Units in flight: `--concurrency`, else the largest `concurrency` of the models (1 in-process; a
+ * server's request limit). Interleaving units costs an in-process model nothing (its calls run one
+ * at a time anyway), while a remote one needs many requests in flight to be fast.
+ */
+function unitsInFlight(options: MeasureOptions, models: { readonly verifier: LanguageModel; readonly drafter?: LanguageModel | undefined }): number {
+  return options.concurrency ?? Math.max(models.verifier.concurrency, models.drafter?.concurrency ?? 1);
 }
 
 async function runPool(indices: readonly number[], concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
@@ -171,7 +165,7 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
   const contextLength =
     models === undefined
       ? undefined
-      : [contextLengthOf(models.verifier), models.drafter === undefined ? undefined : contextLengthOf(models.drafter)]
+      : [models.verifier.contextLength, models.drafter?.contextLength]
           .filter((n): n is number => n !== undefined)
           .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   try {
@@ -189,7 +183,7 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
         signal: options.signal,
       };
       options.onProgress?.({ phase: 'measuring', done: records.size, total });
-      await runPool(runNow, concurrency(options, config), async (unit) => {
+      await runPool(runNow, unitsInFlight(options, models), async (unit) => {
         const record = await measureUnit(ctx, unit);
         log.append(record);
         records.set(unit, record);
@@ -216,7 +210,7 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
           signal: options.signal,
         };
         options.onProgress?.({ phase: 'static trees', done: statics.size, total });
-        await runPool(runNow, concurrency(options, config), async (unit) => {
+        await runPool(runNow, unitsInFlight(options, models), async (unit) => {
           const record = await measureStaticUnit(ctx, records.get(unit)!);
           log.append(record);
           statics.set(unit, record);

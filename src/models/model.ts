@@ -64,6 +64,19 @@ export interface LanguageModel {
   readonly vocabSize: number;
   readonly tokenizer: Tokenizer;
   /**
+   * Longest token sequence the model accepts (prompt + generated tokens + draft-tree depth), or
+   * undefined when it has no limit (the n-gram models) or does not say (a server without
+   * `max_model_len`). `measure` cuts prompts, caps generation and skips trees to stay within it.
+   */
+  readonly contextLength: number | undefined;
+  /** True when every call is a request to another process or machine (a server), false in-process. */
+  readonly remote: boolean;
+  /**
+   * Requests the backend serves at once to advantage: 1 for in-process models (one CPU thread of
+   * work per call), the client's request limit for a server. `measure` keeps this many units in flight.
+   */
+  readonly concurrency: number;
+  /**
    * Next-token distributions (temperature 1, the model's raw softmax) after each prefix of
    * token ids, in order. Batched: backends may run the prefixes together.
    */

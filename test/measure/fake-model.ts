@@ -58,7 +58,9 @@ export function fakeModel(options: FakeModelOptions = {}): LanguageModel {
   };
   const limit = options.contextLength;
   return {
-    ...(limit === undefined ? {} : { contextLength: limit }),
+    contextLength: limit,
+    remote: false,
+    concurrency: 1,
     name: options.name ?? 'fake',
     vocabSize: V,
     tokenizer,

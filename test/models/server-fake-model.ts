@@ -81,6 +81,9 @@ export function createFakeModel(): LanguageModel & { calls: number } {
     name: 'fake',
     vocabSize: FAKE_WORDS.length,
     tokenizer,
+    contextLength: undefined,
+    remote: false,
+    concurrency: 1,
     calls: 0,
     nextTokenDistributions(prefixes: readonly (readonly number[])[]) {
       model.calls += prefixes.length;

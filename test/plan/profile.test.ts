@@ -13,6 +13,9 @@ function fakeModel(calls: TreeExpansion[][], clock: { t: number }): LanguageMode
     name: 'fake',
     vocabSize: 2,
     tokenizer: { encode: () => [0], decode: () => '', tokenText: () => '', bos: 0, eos: undefined },
+    contextLength: undefined,
+    remote: false,
+    concurrency: 1,
     nextTokenDistributions: async (prefixes) => prefixes.map(() => dist),
     openTree: async () => ({
       root: dist,

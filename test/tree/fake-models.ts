@@ -28,6 +28,9 @@ export function tableModel(vocabSize: number, conditional: (prefix: readonly num
     name,
     vocabSize,
     tokenizer: tokenizer(vocabSize),
+    contextLength: undefined,
+    remote: false,
+    concurrency: 1,
     stats,
     conditional,
     nextTokenDistributions(prefixes) {

@@ -8,7 +8,6 @@ import { InvalidValueError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import { formatNumber, formatTable, printJson } from '../output.js';
 import { parseInteger, parseNumber } from '../parse.js';
-import type { LanguageModel } from '../../models/model.js';
 
 interface GenerateOptions {
   model: string;
@@ -122,7 +121,7 @@ export async function generate(opts: Omit<GenerateOptions, 'json'>): Promise<Gen
     const promptIds = await encodeText(tokenizer, opts.prompt, { bos: true });
     if (promptIds.length === 0) throw new InvalidValueError('--prompt', opts.prompt, `encodes to no tokens with ${model.name}`);
     // A prompt longer than the context is refused by the backend (one line naming the token count).
-    const contextLength = contextLengthOf(model);
+    const contextLength = model.contextLength;
     // The sampler's own keyed stream, separate from any other use of the seed.
     const rng = createRng(opts.seed, SAMPLER_STREAM);
     const session = await openTreeSession(model, promptIds);
@@ -181,13 +180,6 @@ export async function generate(opts: Omit<GenerateOptions, 'json'>): Promise<Gen
   } finally {
     await model.close?.();
   }
-}
-
-/** The model's context window when it has one: `contextLength`, else a llama2.c checkpoint's seq_len. */
-function contextLengthOf(model: LanguageModel): number | undefined {
-  const m = model as unknown as { contextLength?: unknown; checkpoint?: { config?: { seqLen?: unknown } } };
-  const n = m.contextLength ?? m.checkpoint?.config?.seqLen;
-  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 function printText(r: GenerateResult, k: number): void {

@@ -42,7 +42,7 @@ export function addMeasureOptions(cmd: Command, defaults: MeasureDefaults = MEAS
     .option('--tree-every <k>', `build the oracle and drafter trees at every k-th generated position, to bound the cost (default ${defaults.treeEvery})`)
     .option('--iid-trees <n>', `trees of the i.i.d. branching-random-walk simulation (default ${defaults.iidTrees})`)
     .option('--seed <s>', `seed of every random draw; the same seed gives the same numbers, interrupted or not (default ${defaults.seed})`)
-    .option('--concurrency <n>', 'continuations measured at once (default 1 for local models, 8 for openai:)');
+    .option('--concurrency <n>', 'continuations measured at once (default: the models\' concurrency: 1 in-process, an openai: model\'s &concurrency=N, default 16)');
 }
 
 /** The configuration from the flags, with `defaults` for what was not given. */

@@ -69,6 +69,10 @@ export class BuiltinNgramModel implements LanguageModel {
   readonly vocabSize: number;
   readonly tokenizer: BpeTokenizer;
   readonly order: number;
+  /** An n-gram model conditions on the last order − 1 tokens only: any length is fine. */
+  readonly contextLength = undefined;
+  readonly remote = false;
+  readonly concurrency = 1;
   private readonly estimator: KneserNeyModel;
   private readonly probabilities: Float64Array;
 

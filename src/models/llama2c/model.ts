@@ -16,6 +16,10 @@ export class Llama2cModel implements LanguageModel {
   readonly tokenizer: Llama2cTokenizer;
   readonly checkpoint: Llama2cCheckpoint;
   readonly transformer: Llama2cTransformer;
+  /** The checkpoint's seq_len: positions beyond it have no RoPE entry. */
+  readonly contextLength: number;
+  readonly remote = false;
+  readonly concurrency = 1;
   /** Where the tokenizer was read from. */
   readonly tokenizerFile: string;
   private readonly scratchCache: KvCache;
@@ -28,6 +32,7 @@ export class Llama2cModel implements LanguageModel {
     this.tokenizer = tokenizer;
     this.tokenizerFile = tokenizerFile;
     this.vocabSize = checkpoint.config.vocabSize;
+    this.contextLength = checkpoint.config.seqLen;
     this.transformer = new Llama2cTransformer(checkpoint.config, checkpoint.weights, activeLayers);
     this.scratchCache = this.transformer.newCache(128);
   }

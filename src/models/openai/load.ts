@@ -37,7 +37,7 @@ export async function createOpenAIModel(options: OpenAIClientOptions & Pick<Tran
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.promptsPerRequest === undefined ? {} : { promptsPerRequest: options.promptsPerRequest }),
     ...(vocabulary === undefined ? {} : { vocabulary }),
-    ...(maxModelLen === undefined ? {} : { maxModelLen }),
+    ...(maxModelLen === undefined ? {} : { contextLength: maxModelLen }),
   });
 }
 

@@ -33,8 +33,11 @@ export class OpenAIModel implements LanguageModel {
   readonly tokenizer: RemoteTokenizer;
   /** Top-k logprobs asked per position. */
   readonly logprobs: number;
-  /** Context length the server reports, when it does. */
-  readonly maxModelLen: number | undefined;
+  /** The `max_model_len` the server reports on `/v1/models` (vLLM, serve-model), when it does. */
+  readonly contextLength: number | undefined;
+  readonly remote = true;
+  /** The client's limit of requests in flight (`&concurrency=N`). */
+  readonly concurrency: number;
   /** Prompts per request in nextTokenDistributions (1: one request per prefix). */
   readonly promptsPerRequest: number;
   private readonly servedModel: string;
@@ -42,13 +45,14 @@ export class OpenAIModel implements LanguageModel {
 
   constructor(
     readonly transport: ModelServerTransport,
-    options: Pick<OpenAIClientOptions, 'model' | 'logprobs' | 'name' | 'promptsPerRequest'> & { vocabSize: number; vocabulary?: Vocabulary; maxModelLen?: number },
+    options: Pick<OpenAIClientOptions, 'model' | 'logprobs' | 'name' | 'promptsPerRequest'> & { vocabSize: number; vocabulary?: Vocabulary; contextLength?: number },
   ) {
     this.name = options.name ?? `openai:${transport.endpoints.join(',')}#model=${options.model}`;
     this.servedModel = options.model;
     this.vocabSize = options.vocabSize;
     this.logprobs = Math.min(options.logprobs, options.vocabSize);
-    this.maxModelLen = options.maxModelLen;
+    this.contextLength = options.contextLength;
+    this.concurrency = transport.concurrency;
     this.promptsPerRequest = options.promptsPerRequest ?? 1;
     this.tokenizer = new RemoteTokenizer(transport, options.model, options.vocabulary);
     let pieces: Map<string, number> | undefined;

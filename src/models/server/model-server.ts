@@ -63,7 +63,8 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     maxTokens,
     maxPromptTokens,
     maxPrompts: options.maxPrompts ?? DEFAULT_LIMITS.maxPrompts,
-    maxModelLen: options.maxModelLen ?? maxPromptTokens + maxTokens,
+    // The served model's own context when it has one (a llama2.c seq_len, a GGUF context), as vLLM reports its max_model_len.
+    maxModelLen: options.maxModelLen ?? model.contextLength ?? maxPromptTokens + maxTokens,
     maxRequestTokens: options.maxRequestTokens ?? DEFAULT_LIMITS.maxRequestTokens,
     maxResponseLogprobs: options.maxResponseLogprobs ?? DEFAULT_LIMITS.maxResponseLogprobs,
   };
