@@ -77,6 +77,9 @@ export class GgufModel implements LanguageModel {
   readonly vocabSize: number;
   readonly tokenizer: GgufTokenizer;
   readonly settings: GgufModelSettings;
+  readonly remote = false;
+  /** In-process, and its calls run one at a time (the sequences' cached tokens are shared state). */
+  readonly concurrency = 1;
   /** Tokens the context has evaluated (all sequences): the backend's cost. */
   evaluatedTokens = 0;
   private readonly slots: Slot[];
