@@ -270,6 +270,101 @@ function formatFigureNumber(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
+/** Colours of tasks in the per-task figure (Tableau 10), by the task's place in sorted order. */
+const TASK_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ab'];
+
+/** Lines with end labels on a log-P axis: the shared layout of the per-task and speedup figures. */
+function labelledLines(
+  lines: readonly { readonly label: string; readonly color: string; readonly rows: readonly CurveRow[]; readonly band?: boolean; readonly dash?: string }[],
+  axes: { readonly y: string; readonly yMin?: number },
+  options: FigureSize,
+  extra: Plot.Markish[] = [],
+): PlotOptions {
+  const width = options.width ?? FIGURE_WIDTH;
+  const height = options.height ?? 400;
+  const marginTop = 24;
+  const marginBottom = 40;
+  const values = lines.flatMap((l) => l.rows.flatMap((r) => (l.band === true ? [r.lo, r.hi] : [r.mean])));
+  const yLo = Math.min(axes.yMin ?? Infinity, ...values);
+  const yHi = Math.max(...values) * 1.04 + 0.02;
+  const PMax = Math.max(...lines.flatMap((l) => l.rows.map((r) => r.P)));
+  const marks: Plot.Markish[] = [...extra];
+  const labels: EndLabel[] = [];
+  for (const l of lines) {
+    if (l.rows.length === 0) continue;
+    if (l.band === true && l.rows.some((r) => r.hi > r.lo)) marks.push(Plot.areaY(l.rows, { x: 'P', y1: 'lo', y2: 'hi', fill: l.color, fillOpacity: 0.12 }));
+    marks.push(Plot.lineY(l.rows, { x: 'P', y: 'mean', stroke: l.color, strokeWidth: 2, ...(l.dash === undefined ? {} : { strokeDasharray: l.dash }) }));
+    labels.push({ text: l.label, color: l.color, y: l.rows[l.rows.length - 1]!.mean, labelY: 0 });
+  }
+  dodgeLabels(labels, (LABEL_SPACING_PX * (yHi - yLo)) / (height - marginTop - marginBottom), yLo, yHi);
+  marks.push(Plot.text(labels, { x: () => PMax, y: 'labelY', text: 'text', fill: 'color', dx: 8, textAnchor: 'start' }));
+  return {
+    width,
+    height,
+    marginTop,
+    marginBottom,
+    marginLeft: 48,
+    marginRight: Math.min(320, Math.max(120, 6.6 * Math.max(0, ...labels.map((l) => l.text.length)))),
+    style: { fontSize: FIGURE_FONT },
+    x: { type: 'log', label: 'budget P (draft-tree nodes incl. root) →', labelAnchor: 'center', grid: true },
+    y: { label: axes.y, grid: true, domain: [yLo, yHi] },
+    marks,
+  };
+}
+
+/** The real oracle E[X*](P) of each task, with 95% bands: which workloads speculation favours. */
+export function taskOracleFigure(tasks: Report['tasks'], options: FigureSize = {}): PlotOptions | undefined {
+  const names = Object.keys(tasks ?? {})
+    .filter((t) => (tasks?.[t]?.curves?.oracle?.length ?? 0) > 0)
+    .sort();
+  if (names.length < 2) return undefined;
+  const lines = names.map((task, i) => ({ label: task, color: TASK_COLOURS[i % TASK_COLOURS.length]!, rows: curveRows(tasks![task]!.curves!.oracle!), band: true }));
+  return labelledLines(lines, { y: '↑ oracle E[X*] tokens per verifier pass', yMin: 1 }, options, [Plot.ruleY([1], { stroke: '#bbbbbb' })]);
+}
+
+/** Caption of the speedup figure (the latency model is named on its y axis). */
+export const SPEEDUP_CAPTION =
+  'speedup(P) = E[X](P) · T_v(1) / (T_v(P) + T_d(P)) (Wald identity, the paper\u2019s eq. 1) under the latency model named on the axis; diamonds mark each curve\u2019s best P. A latency model is an estimate: the tokens per pass are this run\u2019s, the cost per pass is the model\u2019s (specbound plan and profile give yours).';
+
+/** A verifier latency model for the speedup figure: milliseconds of one pass over k tokens. */
+export interface SpeedupLatency {
+  readonly verifierMs: (k: number) => number;
+  /** Drafting cost of a P-node tree, ms (default free). */
+  readonly drafterMs?: (P: number) => number;
+  /** One line naming the model, e.g. "roofline: llama-3.1-8b BF16 on 1× H100 SXM, context 1024". */
+  readonly description: string;
+}
+
+/**
+ * Speedup over plain decoding against P: speedup(P) = E[X](P)·T_v(1)/(T_v(P) + T_d(P)) (the
+ * paper's Wald identity, eq. 1, with a latency curve), for the oracle, the i.i.d. optimum and
+ * each drafter, with the best P of each marked.
+ */
+export function speedupFigure(curves: Partial<Curves>, latency: SpeedupLatency, options: FigureSize = {}): PlotOptions | undefined {
+  const base = latency.verifierMs(1);
+  const toSpeedup = (curve: Curve | undefined): CurveRow[] =>
+    curve === undefined
+      ? []
+      : curveRows(curve).map((r) => {
+          const factor = base / (latency.verifierMs(r.P) + (latency.drafterMs?.(r.P) ?? 0));
+          return { P: r.P, mean: r.mean * factor, lo: r.lo * factor, hi: r.hi * factor };
+        });
+  const lines = [
+    { label: SERIES_STYLES['oracle']!.label, color: SERIES_STYLES['oracle']!.color, rows: toSpeedup(curves.oracle), band: true },
+    { label: SERIES_STYLES['iid']!.label, color: SERIES_STYLES['iid']!.color, rows: toSpeedup(curves.iid), band: true },
+    ...Object.entries(curves.drafters ?? {}).map(([name, curve]) => ({ label: drafterStyle(name).label, color: drafterStyle(name).color, rows: toSpeedup(curve), band: true })),
+  ].filter((l) => l.rows.length > 0);
+  if (lines.length === 0) return undefined;
+  const best = lines.map((l) => {
+    const top = l.rows.reduce((a, b) => (b.mean > a.mean ? b : a));
+    return { P: top.P, mean: top.mean, color: l.color };
+  });
+  return labelledLines(lines, { y: `↑ speedup over plain decoding (${latency.description})`, yMin: 1 }, { height: 380, ...options }, [
+    Plot.ruleY([1], { stroke: '#bbbbbb' }),
+    Plot.dot(best, { x: 'P', y: 'mean', fill: 'color', r: 4, symbol: 'diamond' }),
+  ]);
+}
+
 /** One point of the Figure 1 analog: a drafter on a task, measured and estimated at budget P. */
 export interface Lemma7Point {
   readonly task: string;
@@ -459,19 +554,27 @@ export function temperatureBoundsFigure(sweep: readonly TemperatureSweepRow[], o
 /** The report's figures rendered to SVG strings (absent when the data for one is missing). */
 export interface ReportFigures {
   readonly acceptedLength: string;
+  readonly taskOracle?: string;
+  readonly speedup?: string;
   readonly lemma7?: string;
   readonly entropyHistogram?: string;
   readonly temperatureEntropy?: string;
   readonly temperatureBounds?: string;
 }
 
+function optionalFigure<K extends string>(key: K, options: PlotOptions | undefined): Partial<Record<K, string>> {
+  return options === undefined ? {} : ({ [key]: renderPlotSvg(options) } as Partial<Record<K, string>>);
+}
+
 /** Renders every figure a report's data allows. `lemma7P` is the budget of the Figure 1 analog (the paper uses 60). */
-export function renderReportFigures(report: Report, lemma7Budget = 60): ReportFigures {
+export function renderReportFigures(report: Report, lemma7Budget = 60, latency?: SpeedupLatency): ReportFigures {
   const lemma7P = Math.min(lemma7Budget, report.config.PMax);
   const points = lemma7Points(report, lemma7P);
   const sweep = report.temperatureSweep;
   return {
     acceptedLength: renderPlotSvg(acceptedLengthFigure(report.curves)),
+    ...optionalFigure('taskOracle', taskOracleFigure(report.tasks)),
+    ...optionalFigure('speedup', latency === undefined ? undefined : speedupFigure(report.curves, latency)),
     ...(points.length === 0 ? {} : { lemma7: renderPlotSvg(lemma7Figure(points, lemma7P)) }),
     ...(report.entropyHistogram === undefined
       ? {}

@@ -1,5 +1,5 @@
 /** `report.html`: one self-contained page (inline CSS and SVG figures, no scripts, no network). */
-import type { ReportFigures } from './figures.js';
+import { SPEEDUP_CAPTION, type ReportFigures } from './figures.js';
 import { findings } from './narrative.js';
 import type { Report } from '../results/results-schema.js';
 import { curvesTable, PLUS_MINUS_NOTE, statsTable, sweepTable, type Table } from './tables.js';
@@ -38,6 +38,14 @@ export function renderHtml(report: Report, figures: ReportFigures): string {
   parts.push(figure(figures.acceptedLength, 'Solid: measured or simulated, with 95% bands (mean ± 1.96 standard errors); thin grey: the oracle estimated from ancestral samples; dashed: theory (Theorem 1, ln P/μ, Lemma 7). Log x axis. The y axis follows the measured curves; a bound beyond it is labelled with its value.'));
   parts.push(htmlTable(curvesTable(report)));
   parts.push(`<p class="note">${escapeHtml(PLUS_MINUS_NOTE)}</p>`);
+  if (figures.taskOracle !== undefined) {
+    parts.push('<h2>The real oracle per task</h2>');
+    parts.push(figure(figures.taskOracle, 'E[X*](P) of the real oracle (Lemma 1 on the verifier) for each task, with 95% bands: the workloads where speculation can win most.'));
+  }
+  if (figures.speedup !== undefined) {
+    parts.push('<h2>Speedup against the budget P</h2>');
+    parts.push(figure(figures.speedup, SPEEDUP_CAPTION));
+  }
   parts.push('<h2>Entropy per task (Table 1 analog)</h2>');
   parts.push(htmlTable(statsTable(report)));
   parts.push('<p class="note">CIs treat sequences, not positions, as independent. For top-k distributions μ and μ₂ are intervals over the unknown tail shape.</p>');

@@ -1,5 +1,6 @@
 /** `report.md`: the report as Markdown, with the figures as SVG files beside it. */
 import { PLUS_MINUS_NOTE } from './tables.js';
+import { SPEEDUP_CAPTION } from './figures.js';
 import { findings } from './narrative.js';
 import type { Report } from '../results/results-schema.js';
 import { curvesTable, statsTable, sweepTable, type Table } from './tables.js';
@@ -17,6 +18,8 @@ export function markdownTable(table: Table): string {
 /** Relative paths of the figure files written next to report.md (absent figures omitted). */
 export interface FigureFiles {
   readonly acceptedLength: string;
+  readonly taskOracle?: string;
+  readonly speedup?: string;
   readonly lemma7?: string;
   readonly entropyHistogram?: string;
   readonly temperatureEntropy?: string;
@@ -46,6 +49,12 @@ export function renderMarkdown(report: Report, figures: FigureFiles): string {
   lines.push('');
   lines.push(PLUS_MINUS_NOTE);
   lines.push('');
+  if (figures.taskOracle !== undefined) {
+    lines.push('## The real oracle per task', '', `![E[X*] per task](${figures.taskOracle})`, '');
+  }
+  if (figures.speedup !== undefined) {
+    lines.push('## Speedup against the budget P', '', `![speedup against P](${figures.speedup})`, '', SPEEDUP_CAPTION, '');
+  }
   lines.push('## Entropy per task (Table 1 analog)');
   lines.push('');
   lines.push(markdownTable(statsTable(report)));

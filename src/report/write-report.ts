@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderReportFigures } from './figures.js';
+import { renderReportFigures, type SpeedupLatency } from './figures.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type FigureFiles } from './markdown.js';
 import { ReportSchema, type Report } from '../results/results-schema.js';
@@ -23,10 +23,15 @@ export interface WrittenReport {
   readonly figures: readonly string[];
 }
 
-export function writeReport(report: Report, dir: string): WrittenReport {
+/** What rendering needs beyond the results: the latency model of the speedup figure (none: no such figure). */
+export interface RenderOptions {
+  readonly latency?: SpeedupLatency;
+}
+
+export function writeReport(report: Report, dir: string, options: RenderOptions = {}): WrittenReport {
   const valid = ReportSchema.parse(report);
   mkdirSync(path.join(dir, 'figures'), { recursive: true });
-  const figures = renderReportFigures(valid);
+  const figures = renderReportFigures(valid, 60, options.latency);
   const files: Record<string, string> = {};
   const written: string[] = [];
   for (const [name, svg] of Object.entries(figures)) {

@@ -53,7 +53,8 @@ describe('specbound report (real CLI)', () => {
     for (const key of ['oracle', 'oracleAncestral', 'iid', 'theorem1', 'limit', 'lemma7'] as const) expect(report.curves[key]?.length, key).toBeGreaterThan(5);
     expectPaperProperties(report);
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<svg /g)?.length).toBe(5);
+    // E[X] vs P, per-task oracle, speedup vs P, Lemma 7, histogram, two temperature-sweep figures.
+    expect(html.match(/<svg /g)?.length).toBe(7);
     for (const f of ['report.md', 'trace.jsonl.gz', 'figures/accepted-length.svg', 'figures/lemma7.svg']) expect(existsSync(path.join(dir, f)), f).toBe(true);
   }, 300_000);
 

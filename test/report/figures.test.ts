@@ -4,6 +4,8 @@ import {
   curveValueAt,
   cutAtTop,
   cutToRange,
+  speedupFigure,
+  taskOracleFigure,
   dodgeLabels,
   FIGURE_WIDTH,
   entropyHistogramFigure,
@@ -179,5 +181,27 @@ describe('cutToRange', () => {
     expect(cut[0]!.P).toBeCloseTo(Math.exp(0.5), 12);
     expect(cut[0]!.mean).toBe(1);
     expect(cut.slice(1).map((r) => r.P)).toEqual([2, 4]);
+  });
+});
+
+describe('taskOracleFigure and speedupFigure', () => {
+  it('taskOracleFigure labels each task and needs two tasks to compare', () => {
+    const task = (f: (P: number) => number) => ({ stats: undefined as never, curves: { oracle: curve(f, 0.1) } });
+    const svg = renderPlotSvg(taskOracleFigure({ code: task((P) => 1 + Math.log2(P)), math: task((P) => 1 + 0.5 * Math.log2(P)) })!);
+    expect(svg).toContain('>code<');
+    expect(svg).toContain('>math<');
+    expect(svg.match(/aria-label="line"/g)?.length).toBe(2);
+    expect(taskOracleFigure({ code: task((P) => P) })).toBeUndefined();
+  });
+
+  it('speedupFigure plots E[X]·T(1)/T(P) (Wald, eq. 1) and marks the best P', () => {
+    // T_v(k) = 10 + k ms, free drafting: speedup(P) = E[X](P)·11/(10 + P). For the oracle
+    // 1 + 0.9·log2 P: P = 8 gives 3.7·11/18 = 2.2611, P = 16 gives 4.6·11/26 = 1.9462, so the best is P = 8
+    // (P = 4: 2.8·11/14 = 2.2, P = 2: 1.9·11/12 = 1.742, P = 32: 5.5·11/42 = 1.44).
+    const options = speedupFigure({ oracle: curves.oracle }, { verifierMs: (k) => 10 + k, description: 'T = 10 + k ms' })!;
+    const dots = (options.marks as { data?: unknown }[]).map((m) => m.data).find((d) => Array.isArray(d) && d.length === 1 && typeof (d[0] as { P?: unknown }).P === 'number') as { P: number; mean: number }[];
+    expect(dots[0]!.P).toBe(8);
+    expect(dots[0]!.mean).toBeCloseTo((3.7 * 11) / 18, 12);
+    expect(renderPlotSvg(options)).toContain('speedup over plain decoding (T = 10 + k ms)');
   });
 });

@@ -28,7 +28,20 @@ const MEASURE_FLAG_NAMES: (keyof MeasureFlags)[] = [
   'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens', 'temperature', 'PMax', 'treeEvery', 'iidTrees', 'seed',
 ];
 
-type ReportFlags = MeasureFlags & { out?: string; json?: boolean };
+type ReportFlags = MeasureFlags & { out?: string; json?: boolean; gpu?: string; arch?: string; speedup?: boolean };
+
+/** The latency model of the report's speedup figure: a batch-1 roofline (plan/roofline.ts) of an example deployment. */
+async function speedupLatency(gpuName: string, archName: string) {
+  const [{ rooflineLatency }, { getGpuPreset }, { getArchitecturePreset }] = await Promise.all([
+    import('../../plan/roofline.js'),
+    import('../../plan/gpu-presets.js'),
+    import('../../plan/architecture-presets.js'),
+  ]);
+  const gpu = getGpuPreset(gpuName, '--gpu');
+  const arch = getArchitecturePreset(archName, '--arch');
+  const roofline = rooflineLatency({ gpu, arch });
+  return { verifierMs: (k: number) => roofline.milliseconds(k), description: `roofline of ${arch.name} on ${gpu.name}, batch 1` };
+}
 
 /** The stored configuration of a run directory, without the fields added for checking. */
 async function storedConfig(runDir: string): Promise<MeasureConfig | undefined> {
@@ -59,7 +72,7 @@ async function action(runDir: string | undefined, flags: ReportFlags): Promise<v
   const report = outcome.report!;
   const { writeReport } = await import('../../report/write-report.js');
   const outDir = runDir !== undefined && flags.out !== undefined ? flags.out : dir;
-  const written = writeReport(report, outDir);
+  const written = writeReport(report, outDir, flags.speedup === false ? {} : { latency: await speedupLatency(flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b') });
   if (flags.json === true) {
     const { printJson } = await import('../output.js');
     printJson(report);
@@ -79,6 +92,9 @@ export function register(program: Command): void {
         'With no RUN_DIR: measures --target (default: the built-in pair builtin / builtin-draft on the built-in prompts) into --out.',
     )
     .option('--out <dir>', `where to write (default: RUN_DIR, or ./${DEFAULT_REPORT_DIR} when measuring without RUN_DIR)`)
-    .option('--json', 'print report.json on stdout as well');
+    .option('--json', 'print report.json on stdout as well')
+    .option('--gpu <name>', 'GPU of the speedup figure\'s latency model (a roofline; see specbound plan --help for the presets)', 'h100-sxm')
+    .option('--arch <name>', 'verifier architecture of the speedup figure\'s latency model (a preset of specbound plan)', 'llama-3.1-8b')
+    .option('--no-speedup', 'leave out the speedup figure (its latency model is an example, not your deployment)');
   addMeasureOptions(cmd, REPORT_DEFAULTS).action(action);
 }
