@@ -19,7 +19,8 @@ import type { EngineConfigs } from './engine-configs.js';
 import { getGpuPreset, type GpuSpec } from './gpu-presets.js';
 import type { LatencyModel, NumberKind } from './latency.js';
 import { measuredLatency, parseLatencyCsv, type MeasuredLatency } from './measured-latency.js';
-import { ceilingLabelOf, plan, type ChainPlan, type CostSummary, type Plan, type PlanPoint } from './planner.js';
+import { MAX_BATCH, planAtBatch, planBatches, type BatchPlan } from './batch-plan.js';
+import { ceilingLabelOf, type ChainPlan, type CostSummary, type Plan, type PlanPoint } from './planner.js';
 import { readTextSource, type ReadTextOptions } from './read-text-source.js';
 import { rooflineLatency } from './roofline.js';
 import type { TreeShape } from './tree-shape.js';
@@ -50,6 +51,8 @@ export interface PlanOptions {
   readonly parameters?: number;
   readonly draftModel?: string;
   readonly eagleHead?: string;
+  /** Batch sizes to plan for (`--batch 1,8,32,128`); the detailed plan is for the smallest. */
+  readonly batches?: readonly number[];
   /** The drafter's μ_CE (nats), for the Lemma 7 drafter model with --preset/--mu. */
   readonly muCE?: number;
   readonly read?: ReadTextOptions;
@@ -86,6 +89,8 @@ export interface PlanResult {
   configs: EngineConfigs;
   /** The best chain for engines that draft chains only (vLLM main, llama.cpp, TensorRT-LLM). */
   chain?: ChainPlan;
+  /** Per batch size (`--batch`): best P, speedup, cost; the break-even batch; the chain schedule. */
+  batch?: BatchPlan & { planned: number };
   deployment?: DeploymentComparison & { speedupAtBudget?: number; plannedSpeedup?: number };
   notes: string[];
 }
@@ -335,7 +340,31 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     draftModel: draftModelName,
     eagleHead,
   };
-  const result = plan(planInput);
+  // Batch sizes: the best P, speedup and cost per batch size, the break-even batch, and the chain
+  // schedule written into the engine settings; the detailed plan is for the smallest batch asked.
+  let batchPlan: BatchPlan | undefined;
+  const mainBatch = options.batches === undefined || options.batches.length === 0 ? 1 : Math.min(...options.batches);
+  if (options.batches !== undefined && options.batches.length > 0) {
+    batchPlan = planBatches(planInput, options.batches);
+    if (batchPlan.breakEvenBatch !== undefined) notes.push(`break-even batch: from ${batchPlan.breakEvenBatch} sequences per pass on, no speculation (P = 1) is best under this latency model`);
+    else {
+      notes.push(
+        `no break-even batch up to ${MAX_BATCH}: ` +
+          (verifierTable === undefined
+            ? `under this roofline each sequence's KV cache (context ${options.contextLength ?? 1024}) is read once per pass however many tokens it verifies, so the pass stays memory-bound per sequence and a short draft keeps paying at any batch (shorter contexts break even: try --context 128); real servers add per-token costs this model leaves out, so time them (--latency-csv)`
+            : 'the measured table never makes P = 1 best; check its rows at large k')
+      );
+    }
+  }
+  const result = planAtBatch(
+    {
+      ...planInput,
+      ...(batchPlan === undefined || batchPlan.chainSchedule.length < 2 ? {} : { batchSchedule: batchPlan.chainSchedule }),
+      ...(batchPlan?.chainBreakEvenBatch === undefined ? {} : { breakEvenBatch: batchPlan.chainBreakEvenBatch }),
+    },
+    mainBatch,
+  );
+  if (result.cost !== undefined) notes.push(mainBatch === 1 ? "cost assumes one sequence at a time on the devices (batch 1, the paper's setting); see --batch" : `cost is for batch ${mainBatch} (${mainBatch} sequences share each pass)`);
 
   if (verifierTable?.extrapolates(result.best.P) === true) {
     // Beyond the table the latency is a guess (the last slope, never decreasing), so the chosen P may be an artefact of it.
@@ -376,6 +405,7 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
     ...(result.cost === undefined ? {} : { cost: { ...result.cost, savingFraction: 1 - result.cost.withSpeculation / result.cost.withoutSpeculation } }),
     configs: result.configs,
     ...(result.chain === undefined ? {} : { chain: result.chain }),
+    ...(batchPlan === undefined ? {} : { batch: { ...batchPlan, planned: mainBatch } }),
     ...(deploymentJson === undefined ? {} : { deployment: deploymentJson }),
     notes: [...notes, ...result.notes, ...result.configs.notes],
   };

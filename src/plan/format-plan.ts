@@ -68,6 +68,33 @@ export function formatPlan(result: PlanResult): string {
   } else if (ch !== undefined) {
     out.push('chain engines (vLLM main, llama.cpp, TensorRT-LLM linear): a chain does not pay here (k = 0)');
   }
+  const bp = result.batch;
+  if (bp !== undefined) {
+    const hasCost = bp.rows.some((r) => r.usdPerMillion !== undefined);
+    const hasChain = bp.rows.some((r) => r.chainK !== undefined);
+    out.push(
+      '',
+      `per batch size (sequences sharing each pass; the detailed plan above is for batch ${bp.planned}):`,
+      formatTable(
+        ['batch', 'best P', 'E[X]', 'speedup', 'tokens/s/seq', 'tokens/s', ...(hasCost ? ['$/M tokens', '$/M plain'] : []), ...(hasChain ? ['chain k', 'chain speedup'] : []), 'kind'],
+        bp.rows.map((r) => [
+          r.batch,
+          r.P,
+          r.expectedAccepted,
+          r.speedup,
+          r.tokensPerSecond,
+          r.batchTokensPerSecond,
+          ...(hasCost ? [r.usdPerMillion ?? '', r.usdPerMillionPlain ?? ''] : []),
+          ...(hasChain ? [r.chainK ?? '', r.chainSpeedup ?? ''] : []),
+          r.kind,
+        ]),
+      ),
+      bp.breakEvenBatch === undefined
+        ? 'break-even batch: none up to 65536 (speculation still pays)'
+        : `break-even batch: ${bp.breakEvenBatch} (from ${bp.breakEvenBatch} concurrent sequences on, P = 1: serve without speculation)` +
+            (bp.chainBreakEvenBatch === undefined || bp.chainBreakEvenBatch === bp.breakEvenBatch ? '' : `; chains stop paying from batch ${bp.chainBreakEvenBatch}`),
+    );
+  }
   const t = result.tree;
   out.push(
     `tree:        ${t.shape}, depth ${t.depth}, top_k ${t.topK} [${t.kind}: ${t.basis}]`,

@@ -14,6 +14,11 @@ export interface LatencyModel {
   readonly kind: NumberKind;
   /** One line saying where the numbers come from. */
   readonly description: string;
+  /**
+   * The same model when B sequences share each pass (continuous batching): k tokens of each of B
+   * sequences, B·k tokens in one pass. Absent when the model cannot say (then batch planning refuses).
+   */
+  atBatch?(batch: number): LatencyModel;
 }
 
 /** A drafter's cost to build the tree used at budget P (P counts the root; P = 1 drafts nothing). */

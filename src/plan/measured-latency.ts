@@ -74,5 +74,24 @@ export function measuredLatency(rows: readonly LatencyRow[], description: string
     const b = rows[hi]!;
     return a.ms + ((b.ms - a.ms) * (k - a.k)) / (b.k - a.k);
   };
-  return { kind: 'measured', description, rows, milliseconds, extrapolates: (k) => k > last.k || k < first.k };
+  const model: MeasuredLatency = {
+    kind: 'measured',
+    description,
+    rows,
+    milliseconds,
+    extrapolates: (k) => k > last.k || k < first.k,
+    // A table timed one sequence at a time: at batch B a pass carries B·k tokens, read at k' = B·k
+    // (the KV-cache reads of B separate sequences are not in the table; the description says so).
+    atBatch: (b) => {
+      if (b === 1) return model;
+      return {
+        kind: 'measured',
+        description: `${description}, read at B·k tokens for batch ${b} (KV reads of ${b} sequences not timed)`,
+        rows,
+        milliseconds: (k: number) => milliseconds(b * k),
+        extrapolates: (k: number) => b * k > last.k || b * k < first.k,
+      };
+    },
+  };
+  return model;
 }

@@ -207,7 +207,6 @@ export function plan(input: PlanInput): Plan {
       withSpeculation: (perSecond / best.tokensPerSecond) * 1e6,
       kind: best.speedupKind,
     };
-    notes.push('cost assumes one sequence at a time on the devices (batch 1, the paper\'s setting)');
   }
   if (best.P === input.curve.points[input.curve.points.length - 1]?.P && input.curve.points.length > 1) {
     notes.push(`the best P is the largest budget considered (${best.P}); raise --P-max to look further`);

@@ -1,5 +1,5 @@
 /**
- * Roofline latency of one forward pass over k tokens of a single sequence (batch 1, the paper's
+ * Roofline latency of one forward pass over k tokens of each of B sequences (B = 1 is the paper's
  * setting): the pass is limited either by reading memory or by matrix arithmetic,
  *
  *   T(k) = max( bytes(k) / (B·N·η),  flops(k) / (F·N·η) ) + overhead
@@ -7,12 +7,12 @@
  * with B the memory bandwidth and F the matrix FLOP/s of one device, N devices (ideal tensor
  * parallelism), η the efficiency factor (the fraction of peak real kernels reach), and
  *
- *   bytes(k) = W·b  +  k·h·b  +  2·L·H_kv·d·(c + k)·b_kv
+ *   bytes(k) = W·b  +  B·( k·h·b  +  2·L·H_kv·d·(c + k)·b_kv )
  *     W = matmul parameters (everything but the input embedding table, which is only indexed;
  *         with tied embeddings the output head reads the whole table), b bytes per parameter,
  *     k·h·b the k embedding rows looked up, and the K and V caches of L layers, H_kv heads of
  *     width d, read for the c context tokens and written for the k new ones (b_kv bytes each);
- *   flops(k) = 2·W·k  +  4·L·H·d·k·(c + k)
+ *   flops(k) = B·( 2·W·k  +  4·L·H·d·k·(c + k) )
  *     (one multiply-add per weight per token, and QKᵀ plus attention·V over c + k positions).
  *
  * At small k the weights dominate and T is flat in k: that is why a verifier can check P tokens
@@ -40,6 +40,12 @@ export interface RooflineOptions {
   readonly overheadMs?: number;
   /** Total parameters when they differ from the shape's count (e.g. `--params 8e9`). */
   readonly parameters?: number;
+  /**
+   * Sequences sharing each pass (default 1). The weights are read once per pass; each sequence
+   * adds its k embedding rows, its KV cache (c + k tokens) and its share of the FLOPs, so the pass
+   * verifies B·k tokens and turns compute-bound at a B times smaller k.
+   */
+  readonly batch?: number;
 }
 
 export interface RooflineBreakdown {
@@ -79,6 +85,8 @@ export function rooflineLatency(options: RooflineOptions): RooflineModel {
   const context = options.contextLength ?? 1024;
   const efficiency = options.efficiency ?? 0.7;
   const overheadMs = options.overheadMs ?? 0;
+  const batch = options.batch ?? 1;
+  if (!Number.isInteger(batch) || batch < 1) throw new InvalidValueError('batch', batch, 'must be an integer >= 1', '--batch');
   if (!Number.isInteger(devices) || devices < 1) throw new InvalidValueError('devices', devices, 'must be an integer >= 1', '--gpus');
   positive('bytes per parameter', bytesPerParameter, '--bytes-per-param');
   positive('KV bytes per element', kvBytes, '--kv-bytes');
@@ -102,8 +110,8 @@ export function rooflineLatency(options: RooflineOptions): RooflineModel {
 
   const breakdown = (k: number): RooflineBreakdown => {
     if (k <= 0) return { bytes: 0, flops: 0, memoryMs: 0, computeMs: 0, milliseconds: 0, limitedBy: 'memory' };
-    const bytes = weightBytes + k * arch.hiddenSize * bytesPerParameter + kvPerToken * (context + k);
-    const flops = 2 * matmulParameters * k + 4 * arch.layers * attentionWidth * k * (context + k);
+    const bytes = weightBytes + batch * (k * arch.hiddenSize * bytesPerParameter + kvPerToken * (context + k));
+    const flops = batch * (2 * matmulParameters * k + 4 * arch.layers * attentionWidth * k * (context + k));
     const memoryMs = (bytes / bandwidth) * 1000;
     const computeMs = (flops / flopRate) * 1000;
     const limitedBy = computeMs > memoryMs ? 'compute' : 'memory';
@@ -124,8 +132,10 @@ export function rooflineLatency(options: RooflineOptions): RooflineModel {
     kind: 'estimate',
     description:
       `roofline: ${arch.name} (${fmt(total / 1e9)}B params × ${bytesPerParameter} B) on ${devices > 1 ? `${devices}× ` : ''}${gpu.name} ` +
-      `(${fmt(gpu.memoryBandwidth / 1e12)} TB/s, ${fmt(gpu.matrixFlops / 1e12)} TFLOP/s, efficiency ${efficiency}), context ${context}`,
+      `(${fmt(gpu.memoryBandwidth / 1e12)} TB/s, ${fmt(gpu.matrixFlops / 1e12)} TFLOP/s, efficiency ${efficiency}), context ${context}` +
+      (batch > 1 ? `, batch ${batch}` : ''),
     milliseconds: (k) => breakdown(k).milliseconds,
+    atBatch: (b) => rooflineLatency({ ...options, batch: b }),
     breakdown,
     ridgeTokens: hi,
     weightBytes: total * bytesPerParameter,

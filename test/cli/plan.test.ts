@@ -199,3 +199,28 @@ describe('specbound plan --preset: the drafter model under the simulated i.i.d. 
     expect(j.configs.vllm['num_speculative_tokens']).toBe(j.chain.k);
   });
 });
+
+describe('specbound plan --batch', () => {
+  it('prints best P, speedup and cost per batch size and names the break-even batch', async () => {
+    const r = await runCli(['plan', '--preset', 'llama3.1-8b', '--gpu', 'h100-sxm', '--drafter', 'eagle', '--usd-per-gpu-hour', '2.5', '--context', '128', '--batch', '1,8,32,128,512']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('batch  best P'));
+    expect(header).toBeGreaterThan(0);
+    const rows = lines.slice(header + 2, header + 7).map((l) => l.trim().split(/\s+/));
+    expect(rows.map((c) => Number(c[0]))).toEqual([1, 8, 32, 128, 512]);
+    const Ps = rows.map((c) => Number(c[1]));
+    for (let i = 1; i < Ps.length; i++) expect(Ps[i]).toBeLessThanOrEqual(Ps[i - 1]!);
+    expect(Ps[4]).toBe(1);
+    expect(r.stdout).toMatch(/break-even batch: (\d+) \(from \1 concurrent sequences on, P = 1: serve without speculation\)/);
+    // The per-batch chain lengths in vLLM's syntax, and TensorRT-LLM's max_concurrency below the chain break-even.
+    expect(r.stdout).toMatch(/"num_speculative_tokens_per_batch_size":\[\[1,/);
+    expect(r.stdout).toMatch(/max_concurrency: \d+/);
+  });
+  it('refuses a batch size of 0 with one line', async () => {
+    const r = await runCli(['plan', '--preset', 'llama3.1-8b', '--batch', '1,0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--batch/);
+  });
+});

@@ -35,6 +35,7 @@ interface PlanCliOptions {
   draftModel?: string;
   eagleHead?: string;
   muCe?: number;
+  batch?: number[];
   svg?: string;
   json?: boolean;
 }
@@ -79,7 +80,11 @@ export function register(program: Command): void {
         'FLOPs, at --efficiency of peak), or measured tables --latency-csv (verifier, "k,ms") and\n' +
         '--drafter-latency-csv (one draft-network pass of k tokens). `specbound profile` writes such\n' +
         'a table for a local llama2.c model. Latencies are for one sequence at a time (batch 1, the\n' +
-        'paper\'s setting); tokens/s and cost are per sequence.\n\n' +
+        'paper\'s setting) unless --batch B1,B2,...: then a pass carries B·P tokens (roofline: weights\n' +
+        'read once, KV cache and FLOPs per sequence; a measured table read at B·P tokens), and the\n' +
+        'output gives the best P, speedup and cost per batch size, the break-even batch from which\n' +
+        'speculation stops paying, and per-batch chain lengths in vLLM\'s syntax\n' +
+        '(num_speculative_tokens_per_batch_size) and TensorRT-LLM\'s max_concurrency.\n\n' +
         'Every number is labelled: measured (from a run, a deployment or a table), bound (Theorem 1\n' +
         'or the trivial E[X] <= P) or estimate (ln P/mu, rooflines, extrapolations).\n\n' +
         'Presets: --gpu h100-sxm, h100-pcie, h200, a100-80gb, l40s, mi300x, rtx4090;\n' +
@@ -115,6 +120,7 @@ export function register(program: Command): void {
     .option('--overhead-ms <ms>', 'fixed cost per forward pass, ms (default 0)', (v) => parseNumber('--overhead-ms', v))
     .option('--draft-model <name>', 'draft model to name in the engine settings')
     .option('--eagle-head <name>', 'EAGLE-3 head to name in the engine settings')
+    .option('--batch <sizes>', 'plan for these batch sizes (sequences sharing each pass), e.g. 1,8,32,128: best P, speedup and cost per batch size and the break-even batch', (v) => v.split(',').map((x) => parseInteger('--batch', x.trim(), { min: 1, max: 65536 })))
     .option('--svg <file>', 'also write an SVG of speedup against P with the chosen P marked')
     .option('--json', 'print JSON: {"best": {...}, "curve": [...], "configs": {...}, ...}')
     .action(async (opts: PlanCliOptions) => {
@@ -146,6 +152,7 @@ export function register(program: Command): void {
         ...(opts.draftModel === undefined ? {} : { draftModel: opts.draftModel }),
         ...(opts.eagleHead === undefined ? {} : { eagleHead: opts.eagleHead }),
         ...(opts.muCe === undefined ? {} : { muCE: opts.muCe }),
+        ...(opts.batch === undefined ? {} : { batches: opts.batch }),
       });
       if (opts.svg !== undefined) {
         const { planFigureSvg } = await import('../../plan/figure.js');
