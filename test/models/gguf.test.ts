@@ -16,6 +16,10 @@ import type { Llama2cModel } from '../../src/models/llama2c/model.js';
 import { parseModelSpec } from '../../src/models/spec.js';
 import { openTreeSession } from '../../src/models/tree-session.js';
 import { buildOptimalTree } from '../../src/tree/optimal-tree.js';
+import { convertLlama2cToGguf } from '../../src/models/gguf/convert-llama2c.js';
+import { readLlama2cCheckpoint } from '../../src/models/llama2c/checkpoint.js';
+import { writeRandomLlama2c } from '../../src/models/llama2c/random-checkpoint.js';
+import { readLlama2cTokenizer } from '../../src/models/llama2c/tokenizer.js';
 import { convertStories, nodeLlamaCppInstalled, STORIES } from '../helpers/gguf.js';
 
 /** ≥ 20 strings: plain text, whitespace runs, tabs/newlines, unicode pieces, byte fallback (CJK, emoji, accents). */
@@ -186,6 +190,28 @@ describeGguf('gguf: stories260K through llama.cpp against the TypeScript engine'
       await small.close();
     }
   });
+
+  it('a random-weight checkpoint at V = 32,000 (the benchmarks\' generator): same tokens and log-probabilities within 1e-4', async () => {
+    const dir = path.dirname(file);
+    const ck = path.join(dir, 'random.bin');
+    const tok = path.join(dir, 'tok32000.bin');
+    const config = await writeRandomLlama2c(ck, tok, { dim: 32, hiddenDim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, vocabSize: 32000, seqLen: 64, seed: 7 });
+    const checkpoint = await readLlama2cCheckpoint(ck);
+    expect(checkpoint.config).toEqual(config);
+    const tokenizer = await readLlama2cTokenizer(tok, 32000, ck);
+    await convertLlama2cToGguf(checkpoint, tokenizer, path.join(dir, 'random.gguf'), 'random');
+    const [g, t] = [await loadGguf(parseModelSpec(`gguf:${dir}/random.gguf#threads=1&sequences=1`)), await loadLlama2c(parseModelSpec(`llama2c:${ck}`))];
+    try {
+      expect(g.vocabSize).toBe(32000);
+      const ids = t.tokenizer.encode('héllo wörld');
+      expect(g.tokenizer.encode('héllo wörld')).toEqual(ids);
+      const prefixes = ids.map((_, i) => ids.slice(0, i + 1));
+      const [a, b] = [await g.nextTokenDistributions(prefixes), await t.nextTokenDistributions(prefixes)];
+      for (let i = 0; i < prefixes.length; i++) expect(maxAbsDiff(a[i]!.logProbs, b[i]!.logProbs)).toBeLessThan(1e-4);
+    } finally {
+      await g.close();
+    }
+  }, 60_000);
 
   it('bad spellings and files: one line naming the value', async () => {
     const dir = path.dirname(file);

@@ -13,6 +13,11 @@
  * that sequence is erased and only the new tokens are evaluated. Requests of one call run on
  * different sequences at once (node-llama-cpp puts them in one llama_decode batch). Prefixes that
  * extend one another (all positions of one sequence) are evaluated in a single pass.
+ * Draft trees: the public API has no KV-cache copy (llama_memory_seq_cp), so a node costs one
+ * token only while its parent's path is still cached in some sequence; otherwise it costs its
+ * divergence from the nearest cached path (bench/gguf.bench.ts: ~5 tokens per node of a P = 256
+ * oracle tree on stories260K). Queueing siblings on one sequence instead was worse (6.6): they
+ * overwrite each other's paths.
  *
  * Context: a prefix longer than the allocated context is an error naming both numbers; the
  * sequence never reaches node-llama-cpp's context shift (which would silently drop the start).
