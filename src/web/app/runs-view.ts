@@ -55,7 +55,11 @@ function withCurveTips(options: Plot.PlotOptions, report: Report): Plot.PlotOpti
   add('Theorem 1', report.curves.theorem1);
   add('ln P / μ', report.curves.limit);
   for (const [name, curve] of Object.entries(report.curves.drafters)) add(name, curve);
-  const tip = Plot.tip(points, Plot.pointer({ x: 'P', y: 'mean', title: (d: (typeof points)[number]) => `${d.series}\nP = ${d.P}\nE[X] = ${fmt(d.mean)}` }));
+  // Only points inside the plotted y range (a bound above it is cut at the edge and labelled), and
+  // the nearest one anywhere in the frame, so a hover always says something.
+  const domain = (options.y as { domain?: [number, number] } | undefined)?.domain;
+  const shown = domain === undefined ? points : points.filter((p) => p.mean >= domain[0] && p.mean <= domain[1]);
+  const tip = Plot.tip(shown, Plot.pointer({ x: 'P', y: 'mean', maxRadius: Infinity, title: (d: (typeof points)[number]) => `${d.series}\nP = ${d.P}\nE[X] = ${fmt(d.mean)}` }));
   return { ...options, marks: [...(options.marks ?? []), tip] };
 }
 
