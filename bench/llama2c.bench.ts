@@ -4,14 +4,25 @@
  *   long context, for the full model and a 2-layer self-drafter;
  * - the cost per node of verifying a 64-node draft tree (P = 64) in ONE batched pass versus
  *   expanding the same 63 nodes one at a time.
+ *
+ * Anchor: llama2.c's run.c (github.com/karpathy/llama2.c, commit 350e04fe35433e6d2941dce5a1f53308f87058eb,
+ * 2024-05-29), which this repository neither contains nor builds: set SPECBOUND_RUNC to a run
+ * binary you compiled yourself (e.g. `cc -O3 -march=native -o run run.c -lm`); without it the
+ * TypeScript figures are reported alone. run.c runs one forward pass per position whether the
+ * token is from the prompt or sampled, so a prompt of 600 "~" (one token each, no merges: cheap
+ * to encode) makes it run every position up to -n; the cost of positions a..b is the CPU time of
+ * `run -n b` minus `run -n a` (children's CPU time from /proc/self/stat, many runs per sample).
+ * Rounds interleave TypeScript and run.c; the ratio is the median of the per-round ratios.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLlama2c } from '../src/models/llama2c/load.js';
 import type { Llama2cModel } from '../src/models/llama2c/model.js';
 import { Llama2cTreeSession } from '../src/models/llama2c/tree-decoding.js';
 import { parseModelSpec } from '../src/models/spec.js';
-import type { BenchResult } from './run.js';
+import { median, type BenchResult } from './bench-result.js';
 
 const CHECKPOINT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'models', 'stories260K', 'stories260K.bin');
 
@@ -47,6 +58,31 @@ function decodeSeconds(model: Llama2cModel, prompt: number[], from: number, to: 
   return seconds / (to - from);
 }
 
+const RUNC_COMMIT = '350e04fe35433e6d2941dce5a1f53308f87058eb';
+
+/** CPU seconds (user + system) of this process's waited-for children, from /proc/self/stat (Linux). */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); cutime and cstime are fields 16 and 17, in clock ticks (USER_HZ = 100 on Linux).
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Seconds per position of run.c for positions from..to: (CPU of `run -n to` − CPU of `run -n from`) / (to − from). */
+function runcSecondsPerToken(binary: string, from: number, to: number, runs: number): number {
+  const dir = path.dirname(CHECKPOINT);
+  const prompt = '~'.repeat(600);
+  const cpuOf = (steps: number): number => {
+    const c0 = childrenCpuSeconds();
+    for (let i = 0; i < runs; i++) {
+      const r = spawnSync(binary, [CHECKPOINT, '-z', path.join(dir, 'tok512.bin'), '-t', '0', '-n', String(steps), '-i', prompt], { stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`${binary} exited with ${r.status ?? r.signal}`);
+    }
+    return childrenCpuSeconds() - c0;
+  };
+  return (cpuOf(to) - cpuOf(from)) / runs / (to - from);
+}
+
 function best(f: () => number, repeats: number): number {
   let b = Infinity;
   for (let i = 0; i < repeats; i++) b = Math.min(b, f());
@@ -73,14 +109,40 @@ function buildTree(model: Llama2cModel, prompt: number[]): { parents: number[]; 
   return { parents, tokens };
 }
 
+function withAnchor(row: BenchResult, a: Partial<BenchResult> & { notesSuffix?: string }): BenchResult {
+  const { notesSuffix, ...anchor } = a;
+  return { ...row, ...anchor, notes: `${row.notes ?? ''}${notesSuffix ?? ''}` };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const model = await loadLlama2c(parseModelSpec(`llama2c:${CHECKPOINT}`));
   const drafter = await loadLlama2c(parseModelSpec(`llama2c-skip:${CHECKPOINT}#layers=0,1`));
   const prompt = model.tokenizer.encode('Once upon a time');
   // warm-up (JIT)
   decodeSeconds(model, prompt, 5, 200);
-  const short = best(() => decodeSeconds(model, prompt, 5, 69), 5);
-  const long = best(() => decodeSeconds(model, prompt, 448, 512), 3);
+  const runc = process.env.SPECBOUND_RUNC;
+  const haveRunc = runc !== undefined && runc !== '' && existsSync(runc) && existsSync('/proc/self/stat');
+  // Interleaved rounds: TypeScript (best of a few passes) then run.c, at each context.
+  const rounds = haveRunc ? 5 : 1;
+  const ts = { short: [] as number[], long: [] as number[] };
+  const rc = { short: [] as number[], long: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    ts.short.push(best(() => decodeSeconds(model, prompt, 5, 69), 5));
+    if (haveRunc) rc.short.push(runcSecondsPerToken(runc, 5, 69, 40));
+    ts.long.push(best(() => decodeSeconds(model, prompt, 448, 512), 3));
+    if (haveRunc) rc.long.push(runcSecondsPerToken(runc, 448, 512, 12));
+  }
+  const short = median(ts.short);
+  const long = median(ts.long);
+  const anchorRow = (which: 'short' | 'long') =>
+    haveRunc
+      ? {
+          anchor: `llama2.c run.c @${RUNC_COMMIT.slice(0, 7)} (SPECBOUND_RUNC)`,
+          anchorValue: 1 / median(rc[which]),
+          ratio: median(ts[which].map((t, i) => rc[which][i]! / t)),
+          ratioTarget: 0.5,
+        }
+      : { notesSuffix: ' (run.c anchor not measured: set SPECBOUND_RUNC to a run.c binary)' };
   decodeSeconds(drafter, prompt, 5, 200);
   const draftShort = best(() => decodeSeconds(drafter, prompt, 5, 69), 5);
 
@@ -110,20 +172,26 @@ export async function run(): Promise<BenchResult[]> {
   const perNodeSingle = best(oneByOne, 30);
 
   return [
-    {
-      name: 'stories260K decode, context 5-69',
-      value: 1 / short,
-      unit: 'tokens/s',
-      notes:
-        'CPU time, greedy, one token per pass on the KV cache. Limit: matrix-vector loops (~0.26M multiply-adds per token: 5 blocks of q/k/v/o + SwiGLU, plus the 512x64 classifier; float32 weights, float64 sums, 4 rows per sweep). Allocation is one 512-entry distribution per token',
-    },
-    {
-      name: 'stories260K decode, context 448-512',
-      value: 1 / long,
-      unit: 'tokens/s',
-      notes:
-        'Limit: attention. Per token 5 layers x 8 heads x ~480 slots x (16 multiply-adds + 1 exp), in loops of head size 8; a profile puts attention above half the time here, the matrix-vector work under a third',
-    },
+    withAnchor(
+      {
+        name: 'stories260K decode, context 5-69',
+        value: 1 / short,
+        unit: 'tokens/s',
+        notes:
+          'CPU time, greedy, one token per pass on the KV cache, median of rounds. Limit: matrix-vector loops (~0.26M multiply-adds per token: 5 blocks of q/k/v/o + SwiGLU, plus the 512x64 classifier; float32 weights, float64 sums, 4 rows per sweep)',
+      },
+      anchorRow('short'),
+    ),
+    withAnchor(
+      {
+        name: 'stories260K decode, context 448-512',
+        value: 1 / long,
+        unit: 'tokens/s',
+        notes:
+          'Per token 5 layers x 8 heads x ~480 slots x (16 multiply-adds + 1 exp) of attention, swept four head coordinates at a time, plus the matrix-vector work of the short context',
+      },
+      anchorRow('long'),
+    ),
     {
       name: 'stories260K 2-layer self-drafter decode, context 5-69',
       value: 1 / draftShort,

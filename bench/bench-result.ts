@@ -1,0 +1,28 @@
+/** The row every bench/*.bench.ts returns (bench/run.ts prints them); no side effects, so bench files can import it. */
+export interface BenchResult {
+  /** What was measured, e.g. "dense estimator V=128256". */
+  readonly name: string;
+  readonly value: number;
+  /** e.g. "GB/s/core", "nodes/s/core", "tokens/s". */
+  readonly unit: string;
+  /** The issue's target, when it sets one (same unit). */
+  readonly target?: number;
+  /** What this row is compared with, measured in the same run (e.g. "llama2.c run.c -O3"). */
+  readonly anchor?: string;
+  /** The anchor's figure (same unit). */
+  readonly anchorValue?: number;
+  /** specbound ÷ anchor as a speed (> 1: specbound faster); median of interleaved rounds. */
+  readonly ratio?: number;
+  /** The issue's target for `ratio`. */
+  readonly ratioTarget?: number;
+  /** What limits it, or how it was measured. */
+  readonly notes?: string;
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
