@@ -14,9 +14,11 @@ import { createWebServer, listen } from '../../src/web/server.js';
 import { limitEstimate, reportedBound } from '../../src/theory/index.js';
 import { fixtureReport } from '../helpers/report-fixture.js';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { buildPlan, type PlanResult } from '../../src/plan/build-plan.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 let tmp: string;
+let planJson: PlanResult;
 let server: http.Server;
 let base: string;
 let browser: Browser;
@@ -29,10 +31,10 @@ beforeAll(async () => {
   const runs = path.join(tmp, 'runs');
   await mkdir(path.join(runs, 'run-a'), { recursive: true });
   await writeFile(path.join(runs, 'run-a', 'report.json'), JSON.stringify(fixtureReport(0.5, 1.2)));
-  await writeFile(
-    path.join(runs, 'run-a', 'plan.json'),
-    JSON.stringify({ best: { P: 16, speedup: 2.5, tokensPerSecond: 400 }, curve: [{ P: 8, expectedAccepted: 3, speedup: 2.2 }, { P: 16, expectedAccepted: 3.6, speedup: 2.5 }, { P: 32, expectedAccepted: 4.1, speedup: 2.3 }], configs: { vllm: { method: 'eagle', num_speculative_tokens: 15 } } }),
-  );
+  // A real plan (Llama-3.1-8B preset on an H100, batch 8 and 32) as `specbound plan --json` writes it.
+  const { result } = await buildPlan({ preset: 'llama3.1-8b', gpu: 'h100-sxm', drafter: 'eagle', usdPerGpuHour: 2.5, batches: [8, 32], contextLength: 128 });
+  planJson = result;
+  await writeFile(path.join(runs, 'run-a', 'plan.json'), JSON.stringify(result));
   server = createWebServer({ assetsDir: assets, runsDir: runs });
   await listen(server, 0, '127.0.0.1');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -149,7 +151,13 @@ describe('the web page in headless Chromium', () => {
     const box = (await page.locator('#fig-accepted svg').first().boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
     await expect.poll(() => page.locator('#fig-accepted svg [aria-label="tip"]').innerHTML()).toContain('E[X] =');
-    expect(await page.locator('#plan-best').innerText()).toContain('best P = 16');
+    expect(await page.locator('#plan-best').innerText()).toContain(`best P = ${planJson.best.P}`);
+    // The same context as the CLI, in words: model, GPU, drafter, batch, and every note.
+    const context = await page.locator('#plan-context').innerText();
+    for (const words of ['Llama 3.1 8B', 'NVIDIA H100 SXM5 80GB', 'an EAGLE-3 head drafting trees', '8 sequences sharing each verifier pass', 'Break-even batch']) expect(context).toContain(words);
+    const notes = await page.locator('#plan-notes li').allInnerTexts();
+    expect(notes).toEqual(planJson.notes);
+    expect(await page.locator('#plan-batches tr').count()).toBe(3);
     await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'web-run.png'), fullPage: true });
   });
 });

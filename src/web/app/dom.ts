@@ -10,7 +10,4 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function fmt(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  return Number(v.toPrecision(digits)).toString();
-}
+export { fmt } from './format-number.js';

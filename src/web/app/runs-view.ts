@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 import { acceptedLengthFigure, entropyHistogramFigure, lemma7Figure, lemma7Points, temperatureBoundsFigure, temperatureEntropyFigure } from '../../report/figures.js';
 import type { Report, StatsSummary } from '../../results/results-schema.js';
 import { el, fmt } from './dom.js';
+import { planView, type PlanJson } from './plan-view.js';
 
 interface RunSummary {
   name: string;
@@ -112,39 +113,4 @@ export async function mountRun(root: HTMLElement, name: string): Promise<void> {
   const planRes = await fetch(runUrl(name, 'plan.json'));
   if (planRes.ok) parts.push(planView((await planRes.json()) as PlanJson));
   root.replaceChildren(...parts);
-}
-
-interface PlanJson {
-  best?: { P?: number; speedup?: number; tokensPerSecond?: number };
-  curve?: { P: number; expectedAccepted: number; speedup: number }[];
-  configs?: Record<string, unknown>;
-}
-
-/** The planner's output (`specbound plan --json > RUN/plan.json`): best budget, speedup curve, configs. */
-export function planView(plan: PlanJson): HTMLElement {
-  const box = el('div', { class: 'figure', id: 'plan-view' }, el('h3', {}, 'Deployment plan'));
-  const best = plan.best;
-  if (best !== undefined) box.append(el('p', { id: 'plan-best' }, `best P = ${best.P ?? '—'}: speedup ${fmt(best.speedup)}×, ${fmt(best.tokensPerSecond)} tokens/s`));
-  if (plan.curve !== undefined && plan.curve.length > 0) {
-    const curve = plan.curve;
-    box.append(
-      Plot.plot({
-        width: 640,
-        height: 300,
-        x: { type: 'log', label: 'budget P →', grid: true },
-        y: { label: '↑ speedup', grid: true },
-        marks: [
-          Plot.line(curve, { x: 'P', y: 'speedup', stroke: '#4e79a7', strokeWidth: 2 }),
-          ...(best?.P === undefined ? [] : [Plot.dot(curve.filter((d) => d.P === best.P), { x: 'P', y: 'speedup', r: 5, fill: '#e15759' })]),
-          Plot.tip(curve, Plot.pointer({ x: 'P', y: 'speedup', title: (d: (typeof curve)[number]) => `P = ${d.P}\nE[X] = ${fmt(d.expectedAccepted)}\nspeedup ${fmt(d.speedup)}×` })),
-        ],
-      }) as unknown as Node,
-    );
-  }
-  if (plan.configs !== undefined) {
-    for (const [engine, cfg] of Object.entries(plan.configs)) {
-      box.append(el('h4', {}, engine), el('pre', { class: 'config' }, typeof cfg === 'string' ? cfg : JSON.stringify(cfg, null, 2)));
-    }
-  }
-  return box;
 }
