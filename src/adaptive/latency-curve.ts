@@ -51,7 +51,7 @@ export function linearLatency(PMax: number, slope: number, source = '--latency')
     costs: table(PMax, (P) => 1 + slope * (P - 1), source),
     unit: 'T(1)',
     label: `linear:${slope}`,
-    description: `T(P) = T(1)·(1 + ${slope}·(P - 1)): each drafted node costs ${slope} of a plain decoding step`,
+    description: `T(P) = T(1)·(1 + ${slope}·(P - 1)) (each drafted node costs ${slope} of a plain decoding step)`,
     kind: 'estimate',
   };
 }

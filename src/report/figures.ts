@@ -17,6 +17,7 @@ import * as Plot from '@observablehq/plot';
 import type { Curve, Curves, Report } from '../results/results-schema.js';
 import { renderPlotSvg, type PlotOptions } from './svg.js';
 import { strategyColor } from '../tree/strategies/registry.js';
+import { adaptiveFigure } from './adaptive.js';
 
 /** How one curve is drawn: its legend label, colour and optional dash pattern. */
 export interface SeriesStyle {
@@ -560,6 +561,8 @@ export interface ReportFigures {
   readonly entropyHistogram?: string;
   readonly temperatureEntropy?: string;
   readonly temperatureBounds?: string;
+  /** Throughput against mean budget: fixed P, adaptive oracle, adaptive drafters (`adaptive.ts`). */
+  readonly adaptive?: string;
 }
 
 function optionalFigure<K extends string>(key: K, options: PlotOptions | undefined): Partial<Record<K, string>> {
@@ -582,5 +585,6 @@ export function renderReportFigures(report: Report, lemma7Budget = 60, latency?:
     ...(sweep === undefined || sweep.length === 0
       ? {}
       : { temperatureEntropy: renderPlotSvg(temperatureEntropyFigure(sweep)), temperatureBounds: renderPlotSvg(temperatureBoundsFigure(sweep)) }),
+    ...(report.adaptive === undefined ? {} : { adaptive: renderPlotSvg(adaptiveFigure(report.adaptive)) }),
   };
 }

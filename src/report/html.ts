@@ -1,6 +1,7 @@
 /** `report.html`: one self-contained page (inline CSS and SVG figures, no scripts, no network). */
 import { SPEEDUP_CAPTION, type ReportFigures } from './figures.js';
 import { findings } from './narrative.js';
+import { adaptiveTable, greedyTable } from './adaptive.js';
 import type { Report } from '../results/results-schema.js';
 import { curvesTable, PLUS_MINUS_NOTE, statsTable, sweepTable, type Table } from './tables.js';
 
@@ -56,6 +57,16 @@ export function renderHtml(report: Report, figures: ReportFigures): string {
   if (figures.entropyHistogram !== undefined) {
     parts.push('<h2>Entropy of the next-token distribution</h2>');
     parts.push(figure(figures.entropyHistogram, 'Share of positions (%) by the entropy of the verifier\'s next-token distribution (nats); the red line marks μ.'));
+  }
+  if (report.adaptive !== undefined) {
+    parts.push('<h2>Adaptive budgets: throughput against the mean budget</h2>');
+    parts.push(figure(figures.adaptive, `T(P): ${report.adaptive.latency.description}. Throughput = E[X]/E[T] over the measured positions. Grey: one budget for every step; black: the best per-step budget knowing the verifier's distributions (Dinkelbach; large dot and bar: the optimum and its 95% CI); coloured: adaptive drafters using only their own q, one point per threshold (circled: the best). Log x axis.`));
+    parts.push(htmlTable(adaptiveTable(report.adaptive)));
+  }
+  if (report.greedy !== undefined) {
+    parts.push('<h2>Greedy verification (temperature 0): acceptance lengths in engine units</h2>');
+    parts.push('<p class="note">The speed-of-light at temperature 0 is E[X*](P) = P. &quot;Along decoding&quot; walks each sequence as greedy speculative decoding does (the positions a real run visits), which is what engines report: mean acceptance length = 1 + accepted/drafts (vLLM), per-position acceptance = num_accepted_tokens_per_pos / num_drafts.</p>');
+    parts.push(htmlTable(greedyTable(report.greedy)));
   }
   const sweep = sweepTable(report);
   if (sweep !== undefined) {

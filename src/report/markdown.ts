@@ -2,6 +2,7 @@
 import { PLUS_MINUS_NOTE } from './tables.js';
 import { SPEEDUP_CAPTION } from './figures.js';
 import { findings } from './narrative.js';
+import { adaptiveTable, greedyTable } from './adaptive.js';
 import type { Report } from '../results/results-schema.js';
 import { curvesTable, statsTable, sweepTable, type Table } from './tables.js';
 
@@ -24,6 +25,7 @@ export interface FigureFiles {
   readonly entropyHistogram?: string;
   readonly temperatureEntropy?: string;
   readonly temperatureBounds?: string;
+  readonly adaptive?: string;
 }
 
 export function renderMarkdown(report: Report, figures: FigureFiles): string {
@@ -71,6 +73,24 @@ export function renderMarkdown(report: Report, figures: FigureFiles): string {
     lines.push('## Entropy of the next-token distribution');
     lines.push('');
     lines.push(`![entropy histogram](${figures.entropyHistogram})`);
+    lines.push('');
+  }
+  if (report.adaptive !== undefined) {
+    lines.push('## Adaptive budgets: throughput against the mean budget');
+    lines.push('');
+    if (figures.adaptive !== undefined) lines.push(`![throughput against mean budget](${figures.adaptive})`);
+    lines.push('');
+    lines.push(`T(P): ${report.adaptive.latency.description}. Throughput = E[X]/E[T] over the measured positions (a renewal-reward ratio). Grey: one budget for every step; black: the best per-step budget knowing the verifier's distributions (Dinkelbach; large dot and bar: the optimum and its 95% CI); coloured: adaptive drafters using only their own q, one point per threshold (circled: the best).`);
+    lines.push('');
+    lines.push(markdownTable(adaptiveTable(report.adaptive)));
+    lines.push('');
+  }
+  if (report.greedy !== undefined) {
+    lines.push('## Greedy verification (temperature 0): acceptance lengths in engine units');
+    lines.push('');
+    lines.push('The speed-of-light at temperature 0 is E[X*](P) = P. "Along decoding" walks each sequence as greedy speculative decoding does (the positions a real run visits), which is what engines report: mean acceptance length = 1 + accepted/drafts (vLLM), per-position acceptance = num_accepted_tokens_per_pos / num_drafts.');
+    lines.push('');
+    lines.push(markdownTable(greedyTable(report.greedy)));
     lines.push('');
   }
   const sweep = sweepTable(report);

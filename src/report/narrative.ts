@@ -4,9 +4,10 @@
  */
 import type { Report } from '../results/results-schema.js';
 import { formatValue, headline } from './tables.js';
+import { adaptiveFindings } from './adaptive.js';
 
 /** Sentences summarising the headline budget: oracle vs i.i.d. vs drafters vs the bounds. */
-export function findings(report: Pick<Report, 'curves' | 'stats' | 'config'>): string[] {
+export function findings(report: Pick<Report, 'curves' | 'stats' | 'config'> & Partial<Pick<Report, 'adaptive' | 'greedy'>>): string[] {
   const h = headline(report);
   const out: string[] = [];
   out.push(
@@ -39,5 +40,6 @@ export function findings(report: Pick<Report, 'curves' | 'stats' | 'config'>): s
         `${formatValue((h.bestDrafter.value / h.oracle) * 100, 2)}% of the oracle: the rest is what a better drafter could win.`,
     );
   }
+  out.push(...adaptiveFindings(report));
   return out;
 }

@@ -21,6 +21,8 @@ export const AdaptiveSummarySchema = z.object({
   fixedCurve: z.array(PolicyPoint.extend({ P: z.number().int().positive() })),
   /** The adaptive oracle's λ sweep: throughput against mean budget. */
   frontier: z.array(PolicyPoint.extend({ lambda: z.number() })),
+  /** Each fixed-budget drafter (q-greedy, chain, eagle) at its best fixed P: E[X](P)/T(P), for comparison. */
+  fixedDrafters: z.record(z.string(), z.object({ P: z.number().int().positive(), meanTokens: z.number(), throughput: z.number() })).optional(),
   /** Each adaptive drafter's threshold sweep and best point (with CI, paired with the oracle's resamples). */
   drafters: z.record(
     z.string(),

@@ -7,7 +7,7 @@
  */
 import { createRng } from '../core/rng.js';
 import { adaptiveGain } from '../adaptive/adaptive-gain.js';
-import { AdaptiveProblem } from '../adaptive/dinkelbach.js';
+import { AdaptiveProblem, curveAt } from '../adaptive/dinkelbach.js';
 import { adaptiveDrafterSweeps, type DrafterPosition } from '../adaptive/drafter-policies.js';
 import type { LatencyCurve } from '../adaptive/latency-curve.js';
 import { budgetGrid } from '../measure/budget-grid.js';
@@ -56,6 +56,22 @@ export function adaptiveSummary(units: readonly UnitRecord[], latency: LatencyCu
       ...(s.calibratedLambda === undefined ? {} : { calibratedLambda: s.calibratedLambda }),
     };
   });
+  const fixedDrafters: NonNullable<AdaptiveSummary['fixedDrafters']> = {};
+  const names = new Set<string>();
+  for (const u of units) for (const tree of u.trees) for (const name of Object.keys(tree.drafters)) names.add(name);
+  for (const name of [...names].sort()) {
+    const rows = units.flatMap((u) => u.trees.map((t) => t.drafters[name]).filter((v): v is number[] => v !== undefined));
+    if (rows.length === 0) continue;
+    let best: { P: number; meanTokens: number; throughput: number } | undefined;
+    for (let P = 1; P <= PMax; P++) {
+      let sum = 0;
+      for (const v of rows) sum += curveAt(v, P);
+      const meanTokens = sum / rows.length;
+      const throughput = meanTokens / costs[P - 1]!;
+      if (best === undefined || throughput > best.throughput) best = { P, meanTokens, throughput };
+    }
+    fixedDrafters[name] = best!;
+  }
   return {
     positions: gain.positions,
     sequences: gain.sequences,
@@ -65,6 +81,7 @@ export function adaptiveSummary(units: readonly UnitRecord[], latency: LatencyCu
     fixedCurve,
     frontier: gain.frontier,
     drafters,
+    fixedDrafters,
   };
 }
 

@@ -6,6 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { acceptedLengthFigure, entropyHistogramFigure, lemma7Figure, lemma7Points, temperatureBoundsFigure, temperatureEntropyFigure } from '../../report/figures.js';
 import type { Report, StatsSummary } from '../../results/results-schema.js';
+import { adaptiveFigure, adaptiveFindings } from '../../report/adaptive.js';
 import { el, fmt } from './dom.js';
 import { planView, type PlanJson } from './plan-view.js';
 
@@ -110,6 +111,12 @@ export async function mountRun(root: HTMLElement, name: string): Promise<void> {
     parts.push(figure('Entropy against temperature', 'fig-temp-entropy', temperatureEntropyFigure(report.temperatureSweep) as Plot.PlotOptions));
     parts.push(figure('Bounds against temperature', 'fig-temp-bounds', temperatureBoundsFigure(report.temperatureSweep) as Plot.PlotOptions));
   }
+  if (report.adaptive !== undefined || report.greedy !== undefined) {
+    const box = el('div', { class: 'figure', id: 'adaptive-view' }, el('h3', {}, 'Adaptive budgets'));
+    for (const sentence of adaptiveFindings(report)) box.append(el('p', { class: 'adaptive-finding' }, sentence));
+    parts.push(box);
+  }
+  if (report.adaptive !== undefined) parts.push(figure('Throughput against mean budget: fixed P, adaptive oracle, adaptive drafters', 'fig-adaptive', adaptiveFigure(report.adaptive) as Plot.PlotOptions));
   const planRes = await fetch(runUrl(name, 'plan.json'));
   if (planRes.ok) parts.push(planView((await planRes.json()) as PlanJson));
   root.replaceChildren(...parts);
