@@ -53,9 +53,13 @@ describe('specbound report (real CLI)', () => {
     for (const key of ['oracle', 'oracleAncestral', 'iid', 'theorem1', 'limit', 'lemma7'] as const) expect(report.curves[key]?.length, key).toBeGreaterThan(5);
     expectPaperProperties(report);
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
-    // E[X] vs P, per-task oracle, speedup vs P, Lemma 7, histogram, two temperature-sweep figures.
-    expect(html.match(/<svg /g)?.length).toBe(7);
-    for (const f of ['report.md', 'trace.jsonl.gz', 'figures/accepted-length.svg', 'figures/lemma7.svg']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    // E[X] vs P, per-task oracle, speedup vs P, Lemma 7, histogram, two temperature-sweep figures, adaptive budgets.
+    expect(html.match(/<svg /g)?.length).toBe(8);
+    for (const f of ['report.md', 'trace.jsonl.gz', 'figures/accepted-length.svg', 'figures/lemma7.svg', 'figures/adaptive.svg']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    // The adaptive oracle is never below the best fixed budget (a fixed P is one of its policies).
+    const a = report.adaptive!.overall;
+    expect(a.adaptive.throughput.estimate).toBeGreaterThanOrEqual(a.fixed.throughput.estimate);
+    for (const d of Object.values(a.drafters)) expect(d.best.throughput).toBeLessThanOrEqual(a.adaptive.throughput.estimate);
   }, 300_000);
 
   it('report on the real stories260K with its layer-skip drafter goes through the same path', async () => {
