@@ -224,3 +224,26 @@ describe('specbound plan --batch', () => {
     expect(r.stderr).toMatch(/--batch/);
   });
 });
+
+describe("specbound plan --metrics with vLLM's CI baseline (Llama-3.1-8B + EAGLE-3, MT-Bench, T = 0, k = 3)", () => {
+  it('reads mean acceptance length 2.60 and calibrates the drafter model to the deployment', async () => {
+    const ci = path.join(FIXTURES, 'vllm-ci-llama3-8b-eagle3.prom');
+    const r = await runCli(['plan', '--metrics', ci, '--preset', 'llama3.1-8b', '--gpu', 'h100-sxm', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as PlanJson & {
+      input: { drafter: { model: string } };
+      deployment: { meanAcceptanceLength: { value: number }; atBudget: Record<string, { value: number; kind: string }>; speedOfLight: { label: string }; fractionOfSpeedOfLight: number };
+    };
+    // vLLM: 1 + accepted/drafts = 1 + 16049/10000 = 2.6049 -> the published 2.60.
+    expect(j.deployment.meanAcceptanceLength.value).toBeCloseTo(2.6049, 12);
+    expect(j.deployment.budget).toBe(4);
+    expect(j.input.drafter.model).toMatch(/drafter calibrated to vllm .*per-position acceptance 0\.730, 0\.521, 0\.35[45] -> alpha = 0\.7183/);
+    // At P = 4 (below 1 + mu2/mu^2 = 7.35) Theorem 1 says nothing: the reference is the simulated
+    // i.i.d. optimum, 3.18 for this law (simulate, 1000 trees: 3.179 ± 0.030).
+    expect(j.deployment.atBudget['theorem1']).toBeUndefined();
+    const iid = j.deployment.atBudget['iid']!;
+    expect(Math.abs(iid.value - 3.179)).toBeLessThan(0.12);
+    expect(j.deployment.fractionOfSpeedOfLight).toBeCloseTo(2.6049 / iid.value, 12);
+    expect(j.deployment.speedOfLight.label).toBe('simulated i.i.d. optimum E[X*](4) of the calibrated law');
+  });
+});

@@ -64,7 +64,9 @@ export function register(program: Command): void {
         'its trees have depth + 1 drafted layers).\n' +
         'Static trees (sequoia, medusa) are chosen once from a_k = probability that the verifier\'s token\n' +
         'is the drafter\'s rank-k token (--acceptance, or measured: over the law, or along the verifier\'s\n' +
-        'greedy continuation of the prompt), then filled with the drafter\'s ranked tokens.\n\n' +
+        'greedy continuation of the prompt), then filled with the drafter\'s ranked tokens. Sequoia\'s\n' +
+        'children take the ranks sorted by a_k; Sequoia\'s own tree_search.py gives the k-th child a_k\n' +
+        'in the vector\'s order (the same tree whenever a_k is non-increasing).\n\n' +
         'Sources (exactly one):\n' +
         '  --law SPEC     a simulated i.i.d. law; each node\'s distribution is drawn from a stream keyed\n' +
         '                 by (--seed, the node\'s path), so the tree is reproducible. Tokens are ranks.\n' +
