@@ -4,12 +4,13 @@
  * (models, plotting, the web server) inside their actions.
  *
  * Errors: a SpecboundError (bad input, unreachable server) prints one line `specbound: …` and
- * exits with its code (2 for bad input); commander's usage errors exit 2; anything else is a bug
- * and prints one line (the stack only with SPECBOUND_DEBUG=1), exit 1.
+ * exits with its code (2 for bad input); commander's usage errors exit 2; a file-system error of
+ * the environment (full disk, read-only or forbidden path) that carries its path is one line,
+ * exit 2; anything else is a bug and prints one line (the stack only with SPECBOUND_DEBUG=1), exit 1.
  */
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { SpecboundError } from '../core/errors.js';
+import { FileSystemError, fileSystemCode, SpecboundError } from '../core/errors.js';
 import { commands } from './commands/index.js';
 
 export const VERSION = '0.1.0';
@@ -63,6 +64,16 @@ export function reportError(err: unknown): number {
   if (err instanceof SpecboundError) {
     process.stderr.write(`specbound: ${err.message}\n`);
     return err.exitCode;
+  }
+  // A full disk or a read-only place a writer did not word itself: still the environment, one line, exit 2.
+  const code = fileSystemCode(err);
+  const file = (err as { path?: unknown; dest?: unknown }).path;
+  if (code !== undefined && typeof file === 'string') {
+    const syscall = String((err as { syscall?: unknown }).syscall);
+    const action = syscall === 'open' ? 'open' : syscall === 'mkdir' ? 'create' : ['read', 'scandir', 'stat', 'lstat'].includes(syscall) ? 'read' : 'write';
+    const e = new FileSystemError(action, file, code);
+    process.stderr.write(`specbound: ${e.message}\n`);
+    return e.exitCode;
   }
   const msg = err instanceof Error ? err.message : String(err);
   process.stderr.write(`specbound: internal error: ${msg.split('\n')[0]}${process.env['SPECBOUND_DEBUG'] === '1' ? '' : ' (SPECBOUND_DEBUG=1 shows the stack)'}\n`);

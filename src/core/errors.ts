@@ -60,3 +60,50 @@ export class ExternalServiceError extends SpecboundError {
     this.endpoint = endpoint;
   }
 }
+
+/**
+ * What the user's environment can do to a file operation, worded for the one-line error: a full
+ * disk, a read-only or forbidden place, a folder that is not there. These are not bugs in
+ * specbound, so they exit 2 like bad input.
+ */
+const FILE_SYSTEM_CAUSES: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large for the file system',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error',
+};
+
+/** A file operation refused by the environment: `cannot write /out/report.json: no space left on device (ENOSPC)`. */
+export class FileSystemError extends SpecboundError {
+  readonly path: string;
+  readonly code: string;
+  constructor(action: string, file: string, code: string, options?: { cause?: unknown }) {
+    super(`cannot ${action} ${file}: ${FILE_SYSTEM_CAUSES[code] ?? code} (${code})`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.path = file;
+    this.code = code;
+  }
+}
+
+/** The errno code of an error when it is one of the environment's causes above, else undefined. */
+export function fileSystemCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code in FILE_SYSTEM_CAUSES ? code : undefined;
+}
+
+/**
+ * `err` as a FileSystemError naming `file` when the environment caused it (ENOSPC, EROFS, EACCES,
+ * …), else `err` unchanged. Writers wrap their failures with it: Node's `write` errors carry no path.
+ */
+export function asFileSystemError(err: unknown, file: string, action = 'write'): unknown {
+  if (err instanceof SpecboundError) return err;
+  const code = fileSystemCode(err);
+  return code === undefined ? err : new FileSystemError(action, file, code, { cause: err });
+}

@@ -5,31 +5,66 @@
  * a complete line at a time, and a line cut short by a kill is ignored and cut off on the next
  * run, so killing the process at any moment loses at most the unit in progress.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { InputFileError, InvalidValueError } from '../core/errors.js';
+import { asFileSystemError, FileSystemError, fileSystemCode, InputFileError, InvalidValueError } from '../core/errors.js';
 
 export const CONFIG_FILE = 'config.json';
 export const UNITS_FILE = 'units.jsonl';
 export const RESULTS_FILE = 'results.json';
 
-/** Writes `text` to `file` through `file.tmp-PID` and a rename, so readers never see half a file. */
+/**
+ * Writes `text` to `file` through `file.tmp-PID` and a rename, so readers never see half a file.
+ * On any failure the temporary file is removed and a full disk or a read-only place is a
+ * one-line FileSystemError naming `file`.
+ */
 export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeAll(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw asFileSystemError(err, file);
   }
-  renameSync(tmp, file);
 }
 
-/** Creates the directory (and parents) or checks that the path is a directory. */
+/** Writes all of `bytes`: write(2) may write less than asked when the disk fills, without an error. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) {
+    const n = writeSync(fd, bytes, done, bytes.length - done);
+    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    done += n;
+  }
+}
+
+/**
+ * Creates the directory (and parents) or checks that the path is a directory. A parent that
+ * cannot be written is named with the real cause (Node's recursive mkdir reports ENOENT for a
+ * read-only parent).
+ */
 export function ensureRunDir(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InvalidValueError('--out', dir, 'exists and is not a directory');
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    let existing = path.dirname(path.resolve(dir));
+    while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    try {
+      accessSync(existing, constants.W_OK);
+    } catch (denied) {
+      const code = fileSystemCode(denied);
+      if (code !== undefined) throw new FileSystemError('create', dir, code, { cause: err });
+    }
+    throw asFileSystemError(err, dir, 'create');
+  }
 }
 
 /** Reads a JSON file of the run directory, or undefined when absent. */
@@ -76,14 +111,29 @@ export class UnitLog {
     return out;
   }
 
-  /** Appends one record as a line and flushes it to disk. */
+  /**
+   * Appends one record as a line and flushes it to disk. When the disk is full mid-line the file
+   * is cut back to its previous length (no half line is left) and the error names the file.
+   */
   append(record: unknown): void {
-    const fd = openSync(this.file, 'a');
     try {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(this.file, 'a');
+      const before = fstatSync(fd).size;
+      try {
+        writeAll(fd, Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'));
+        fsyncSync(fd);
+      } catch (err) {
+        try {
+          ftruncateSync(fd, before);
+        } catch {
+          /* the next run cuts a partial line off anyway */
+        }
+        throw err;
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      throw asFileSystemError(err, this.file);
     }
   }
 }

@@ -12,10 +12,10 @@
  * A directory the run cannot write (read-only file system, no permission) is not locked: nothing
  * can be written there by this run, so it cannot damage it, and a complete run can still be read.
  */
-import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { SpecboundError } from '../core/errors.js';
+import { asFileSystemError, SpecboundError } from '../core/errors.js';
 
 export const LOCK_FILE = '.specbound.lock';
 
@@ -70,9 +70,13 @@ function createExclusive(file: string, text: string): boolean {
   }
   try {
     writeSync(fd, text);
-  } finally {
+  } catch (err) {
+    // An empty lock (disk full) would block every later run: leave none.
     closeSync(fd);
+    rmSync(file, { force: true });
+    throw err;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -93,16 +97,16 @@ export function lockRunDir(dir: string): () => void {
       if (createExclusive(file, text)) return releaser(file);
     } catch (err) {
       if (NOT_WRITABLE.has((err as NodeJS.ErrnoException).code ?? '')) return () => undefined;
-      throw err;
+      throw asFileSystemError(err, file);
     }
     const owner = readOwner(file);
     if (owner === undefined) {
-      // Being written this instant, or damaged: look again shortly; a damaged lock stays held.
-      if (attempt < 4) {
-        sleepSync(20);
-        continue;
-      }
-      throw new RunDirectoryLockedError(dir, undefined);
+      // Being written this instant (look again shortly), or unreadable and older than a few
+      // seconds (a crash between create and write): stale.
+      if (ageMs(file) > 5000) rmSync(file, { force: true });
+      else if (attempt < 4) sleepSync(20);
+      else throw new RunDirectoryLockedError(dir, undefined);
+      continue;
     }
     if (alive(owner)) throw new RunDirectoryLockedError(dir, owner);
     // Stale: break it under the breaker lock, re-checking that it is still the same stale lock.
@@ -139,6 +143,14 @@ function releaser(file: string): () => void {
   };
   process.on('exit', release);
   return release;
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function sleepSync(ms: number): void {

@@ -3,17 +3,24 @@
  * `report.md` with `figures/*.svg` beside it, and the self-contained `report.html`. Each file is
  * written through a temporary file and a rename.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { asFileSystemError } from '../core/errors.js';
 import { renderReportFigures, type SpeedupLatency } from './figures.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type FigureFiles } from './markdown.js';
 import { ReportSchema, type Report } from '../results/results-schema.js';
 
+/** Through `file.tmp-PID` and a rename; the temporary file is removed on failure, and a full disk or read-only place names `file`. */
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw asFileSystemError(err, file);
+  }
 }
 
 export interface WrittenReport {
@@ -30,7 +37,11 @@ export interface RenderOptions {
 
 export function writeReport(report: Report, dir: string, options: RenderOptions = {}): WrittenReport {
   const valid = ReportSchema.parse(report);
-  mkdirSync(path.join(dir, 'figures'), { recursive: true });
+  try {
+    mkdirSync(path.join(dir, 'figures'), { recursive: true });
+  } catch (err) {
+    throw asFileSystemError(err, path.join(dir, 'figures'), 'create');
+  }
   const figures = renderReportFigures(valid, 60, options.latency);
   const files: Record<string, string> = {};
   const written: string[] = [];

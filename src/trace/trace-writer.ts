@@ -14,7 +14,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
-import { InputFileError } from '../core/errors.js';
+import { asFileSystemError, InputFileError } from '../core/errors.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import type { TraceDistributionJson, TraceHeader, TracePositionJson } from './trace-schema.js';
 import { TRACE_FORMAT, TRACE_VERSION } from './trace-schema.js';
@@ -55,11 +55,12 @@ export async function createTraceWriter(file: string, header: TraceHeaderInput):
   try {
     await once(fileStream, 'open');
   } catch (err) {
-    throw new InputFileError(file, undefined, `cannot write: ${err instanceof Error ? err.message : String(err)}`);
+    await rm(tmp, { force: true });
+    throw cannotWrite(file, err);
   }
   let closed = false;
   const put = async (text: string): Promise<void> => {
-    if (failure !== undefined) throw new InputFileError(file, undefined, `cannot write: ${failure.message}`);
+    if (failure !== undefined) throw cannotWrite(file, failure);
     if (!out.write(text)) await once(out, 'drain');
   };
   await put(`${JSON.stringify({ format: TRACE_FORMAT, version: TRACE_VERSION, ...header })}\n`);
@@ -72,9 +73,14 @@ export async function createTraceWriter(file: string, header: TraceHeaderInput):
       await once(fileStream, 'close');
       if (failure !== undefined) {
         await rm(tmp, { force: true });
-        throw new InputFileError(file, undefined, `cannot write: ${failure.message}`);
+        throw cannotWrite(file, failure);
       }
-      await rename(tmp, file);
+      try {
+        await rename(tmp, file);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw cannotWrite(file, err);
+      }
     },
     async abort() {
       if (closed) return;
@@ -99,4 +105,10 @@ export function positionJson(p: TracePositionInput): TracePositionJson {
 export function distributionJson(d: TokenDistribution): TraceDistributionJson {
   if (d.kind === 'sparse') return { ids: Array.from(d.ids), logprobs: Array.from(d.logProbs), tail: d.tailMass };
   return { logprobs: Array.from(d.logProbs, (l) => (l > -Infinity ? l : null)) };
+}
+
+/** A write failure naming the target: a FileSystemError for the environment's causes (ENOSPC, EROFS…), else an InputFileError. */
+function cannotWrite(file: string, err: unknown): Error {
+  const e = asFileSystemError(err, file);
+  return e instanceof Error && e !== err ? e : new InputFileError(file, undefined, `cannot write: ${err instanceof Error ? err.message : String(err)}`);
 }
