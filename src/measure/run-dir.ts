@@ -5,9 +5,10 @@
  * a complete line at a time, and a line cut short by a kill is ignored and cut off on the next
  * run, so killing the process at any moment loses at most the unit in progress.
  */
-import { accessSync, closeSync, constants, existsSync, fsyncSync, ftruncateSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, fstatSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { asFileSystemError, FileSystemError, fileSystemCode, InputFileError, InvalidValueError } from '../core/errors.js';
+import { asFileSystemError, InputFileError, InvalidValueError } from '../core/errors.js';
+import { makeDirectory } from '../core/make-directory.js';
 
 export const CONFIG_FILE = 'config.json';
 export const UNITS_FILE = 'units.jsonl';
@@ -45,26 +46,10 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
-/**
- * Creates the directory (and parents) or checks that the path is a directory. A parent that
- * cannot be written is named with the real cause (Node's recursive mkdir reports ENOENT for a
- * read-only parent).
- */
+/** Creates the directory (and parents; a failure names its real cause) or checks that the path is a directory. */
 export function ensureRunDir(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InvalidValueError('--out', dir, 'exists and is not a directory');
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    let existing = path.dirname(path.resolve(dir));
-    while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-    try {
-      accessSync(existing, constants.W_OK);
-    } catch (denied) {
-      const code = fileSystemCode(denied);
-      if (code !== undefined) throw new FileSystemError('create', dir, code, { cause: err });
-    }
-    throw asFileSystemError(err, dir, 'create');
-  }
+  makeDirectory(dir);
 }
 
 /** Reads a JSON file of the run directory, or undefined when absent. */

@@ -3,9 +3,10 @@
  * `report.md` with `figures/*.svg` beside it, and the self-contained `report.html`. Each file is
  * written through a temporary file and a rename.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asFileSystemError } from '../core/errors.js';
+import { makeDirectory } from '../core/make-directory.js';
 import { renderReportFigures, type SpeedupLatency } from './figures.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type FigureFiles } from './markdown.js';
@@ -37,11 +38,7 @@ export interface RenderOptions {
 
 export function writeReport(report: Report, dir: string, options: RenderOptions = {}): WrittenReport {
   const valid = ReportSchema.parse(report);
-  try {
-    mkdirSync(path.join(dir, 'figures'), { recursive: true });
-  } catch (err) {
-    throw asFileSystemError(err, path.join(dir, 'figures'), 'create');
-  }
+  makeDirectory(path.join(dir, 'figures'));
   const figures = renderReportFigures(valid, 60, options.latency);
   const files: Record<string, string> = {};
   const written: string[] = [];

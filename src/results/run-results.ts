@@ -7,9 +7,10 @@
  * results version, `config.json` and `units.jsonl`). When the run directory's files still have
  * that digest, the results are read back instead of computed again, so `report RUN_DIR` on a
  * finished run does no simulation, writes nothing into RUN_DIR and renders byte-identical files.
+ * A run directory that cannot be written (read-only) is only read, whatever its cache holds.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MeasureConfig } from '../measure/config.js';
 import { CONFIG_FILE, readJsonFile, RESULTS_FILE, UNITS_FILE, writeFileAtomic } from '../measure/run-dir.js';
@@ -51,9 +52,21 @@ export async function resultsOfRun(runDir: string, config: MeasureConfig, option
   const { units, statics } = readRunRecords(runDir);
   const built = await buildResults(config, [...units, ...statics], options);
   const report = ReportSchema.parse({ ...built, digest });
+  // A run directory this process cannot write (read-only file system, another user's) is only
+  // read: the results are computed in memory and the report is rendered elsewhere (--out).
+  if (!writable(runDir)) return report;
   await writeMeasurementTrace(runDir, config, units);
   writeFileAtomic(path.join(runDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
   return report;
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface MeasuredResults extends MeasureOutcome {

@@ -129,7 +129,10 @@ describe('the run directory lock (issue 19 item 3)', () => {
     const lockFile = path.join(dir, LOCK_FILE);
     for (let i = 0; i < 600 && !existsSync(lockFile); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(lockFile)).toBe(true);
+    // Freeze the first while it holds the lock (SIGSTOP), so the second surely starts during its run.
+    first.child.kill('SIGSTOP');
     const second = await start().done;
+    first.child.kill('SIGCONT');
     const firstDone = await first.done;
     expect(second.code).toBe(2);
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
