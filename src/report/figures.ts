@@ -366,6 +366,31 @@ export function speedupFigure(curves: Partial<Curves>, latency: SpeedupLatency, 
   ]);
 }
 
+/** One run of a comparison: a name and the curves to overlay. */
+export interface ComparedRun {
+  readonly name: string;
+  readonly curves: Pick<Partial<Curves>, 'oracle' | 'iid' | 'drafters'>;
+}
+
+/** Colours of the compared runs (first blue, second orange). */
+const RUN_COLOURS = ['#1f77b4', '#ff7f0e'];
+
+/**
+ * Two runs on one E[X]-against-P plot: each run's real oracle (thick, with its band), i.i.d.
+ * optimum and drafters (thin), coloured by run and labelled "run: curve" at the line ends.
+ */
+export function compareRunsFigure(runs: readonly [ComparedRun, ComparedRun], options: FigureSize = {}): PlotOptions {
+  const lines = runs.flatMap((run, i) => {
+    const color = RUN_COLOURS[i]!;
+    const out: { label: string; color: string; rows: CurveRow[]; band?: boolean; dash?: string }[] = [];
+    if (run.curves.oracle !== undefined) out.push({ label: `${run.name}: oracle E[X*]`, color, rows: curveRows(run.curves.oracle), band: true });
+    if (run.curves.iid !== undefined) out.push({ label: `${run.name}: i.i.d. optimum`, color, rows: curveRows(run.curves.iid), dash: '2,3' });
+    for (const [name, curve] of Object.entries(run.curves.drafters ?? {})) out.push({ label: `${run.name}: ${name}`, color, rows: curveRows(curve), dash: '7,3' });
+    return out.filter((l) => l.rows.length > 0);
+  });
+  return labelledLines(lines, { y: '↑ E[X] tokens per verifier pass', yMin: 1 }, { height: 480, ...options }, [Plot.ruleY([1], { stroke: '#bbbbbb' })]);
+}
+
 /** One point of the Figure 1 analog: a drafter on a task, measured and estimated at budget P. */
 export interface Lemma7Point {
   readonly task: string;
@@ -377,7 +402,7 @@ export interface Lemma7Point {
 }
 
 /** Value of a curve at budget P: the point with the largest budget ≤ P, or undefined. */
-export function curveValueAt(curve: Curve | undefined, P: number): number | undefined {
+export function curveValueAt(curve: readonly { readonly P: number; readonly mean: number }[] | undefined, P: number): number | undefined {
   if (curve === undefined) return undefined;
   let best: { P: number; mean: number } | undefined;
   for (const p of curve) if (p.P <= P && (best === undefined || p.P > best.P)) best = p;

@@ -35,6 +35,9 @@ beforeAll(async () => {
   const { result } = await buildPlan({ preset: 'llama3.1-8b', gpu: 'h100-sxm', drafter: 'eagle', usdPerGpuHour: 2.5, batches: [8, 32], contextLength: 128 });
   planJson = result;
   await writeFile(path.join(runs, 'run-a', 'plan.json'), JSON.stringify(result));
+  // A run made by `specbound measure` alone: results.json, no report.json.
+  await mkdir(path.join(runs, 'run-b'), { recursive: true });
+  await writeFile(path.join(runs, 'run-b', 'results.json'), JSON.stringify(fixtureReport(0.8, 2.0)));
   server = createWebServer({ assetsDir: assets, runsDir: runs });
   await listen(server, 0, '127.0.0.1');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -139,6 +142,38 @@ describe('the web page in headless Chromium', () => {
       await view.close();
     });
   }
+
+  it('runs list: shows measure-only runs, values at a chosen P, and overlays two runs', async () => {
+    const view = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await view.goto(`${base}/#/runs`);
+    await view.waitForSelector('#run-list');
+    const row = (name: string) => view.locator(`#run-list tr[data-run="${name}"]`);
+    expect(await row('run-b').count()).toBe(1);
+    expect(await row('run-b').innerText()).toContain('measure');
+    // At P = 60 (read at 32): run-a's oracle 1 + 0.9·ln 32/0.5 = 7.238, q-greedy's share (1 + ln 32)/(1 + 1.8·ln 32).
+    expect(Number(await row('run-a').locator('.oracle-at-p').innerText())).toBeCloseTo(1 + (0.9 * Math.log(32)) / 0.5, 2);
+    expect(await row('run-a').locator('.best-drafter').innerText()).toBe('q-greedy');
+    expect(await row('run-a').locator('.share').innerText()).toBe(`${Math.round((100 * (1 + Math.log(32))) / (1 + 1.8 * Math.log(32)))}%`);
+    // Another P: 8 reads P = 8.
+    await view.locator('#runs-p').fill('8');
+    await view.locator('#runs-p').dispatchEvent('change');
+    expect(Number(await row('run-a').locator('.oracle-at-p').innerText())).toBeCloseTo(1 + (0.9 * Math.log(8)) / 0.5, 2);
+    await mkdir(path.join(REPO_ROOT, 'test-output'), { recursive: true });
+    await view.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'web-runs-list.png'), fullPage: true });
+    // Tick both runs and overlay them.
+    expect(await view.locator('#compare-runs').isDisabled()).toBe(true);
+    await view.locator('input.run-pick[data-run="run-a"]').check();
+    await view.locator('input.run-pick[data-run="run-b"]').check();
+    await view.locator('#compare-runs').click();
+    await view.waitForSelector('#fig-compare svg');
+    expect(await view.locator('#compare-title').innerText()).toBe('run-a and run-b');
+    // Each run: oracle, i.i.d., two drafters = 8 lines, labelled by run.
+    expect(await view.locator('#fig-compare svg [aria-label="line"] path').count()).toBe(8);
+    const svgText = await view.locator('#fig-compare svg').innerHTML();
+    for (const label of ['run-a: oracle E[X*]', 'run-b: oracle E[X*]', 'run-b: q-greedy']) expect(svgText).toContain(label);
+    await view.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'web-runs-compare.png'), fullPage: true });
+    await view.close();
+  });
 
   it('runs: lists the run, opens it, shows its figures with hover values and the plan view', async () => {
     await page.goto(`${base}/#/runs`);

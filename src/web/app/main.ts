@@ -1,7 +1,7 @@
 /** The single-page app: hash routes #/explorer?… and #/runs[/NAME]. */
 import './style.css';
 import { mountExplorer } from './explorer.js';
-import { mountRun, mountRunList } from './runs-view.js';
+import { mountCompare, mountRun, mountRunList } from './runs-view.js';
 
 const app = document.getElementById('app')!;
 let cleanup: (() => void) | undefined;
@@ -14,7 +14,10 @@ function route(): void {
   cleanup?.();
   cleanup = undefined;
   for (const id of ['tab-explorer', 'tab-runs']) document.getElementById(id)?.classList.remove('active');
-  if (routePath.startsWith('/runs')) {
+  if (routePath === '/compare') {
+    document.getElementById('tab-runs')?.classList.add('active');
+    void mountCompare(app, query);
+  } else if (routePath.startsWith('/runs')) {
     document.getElementById('tab-runs')?.classList.add('active');
     const name = decodeURIComponent(routePath.slice('/runs/'.length));
     void (name === '' ? mountRunList(app) : mountRun(app, name));

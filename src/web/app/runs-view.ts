@@ -4,48 +4,123 @@
  * view when a plan.json sits beside the report.
  */
 import * as Plot from '@observablehq/plot';
-import { acceptedLengthFigure, entropyHistogramFigure, lemma7Figure, lemma7Points, temperatureBoundsFigure, temperatureEntropyFigure } from '../../report/figures.js';
+import { acceptedLengthFigure, compareRunsFigure, entropyHistogramFigure, type ComparedRun, lemma7Figure, lemma7Points, temperatureBoundsFigure, temperatureEntropyFigure } from '../../report/figures.js';
 import type { Report, StatsSummary } from '../../results/results-schema.js';
 import { adaptiveFigure, adaptiveFindings } from '../../report/adaptive.js';
 import { el, fmt } from './dom.js';
 import { planView, type PlanJson } from './plan-view.js';
-
-interface RunSummary {
-  name: string;
-  target: string;
-  draft: string | null;
-  prompts: string;
-  mu: number;
-  modified: string;
-  files: string[];
-}
+import { runAtP, type RunSummary } from './run-summary.js';
 
 const runUrl = (name: string, file: string) => `/runs/${name === '.' ? '' : `${encodeURIComponent(name)}/`}${file}`;
 
+async function fetchRuns(): Promise<RunSummary[]> {
+  const res = await fetch('/api/runs');
+  return ((await res.json()) as { runs: RunSummary[] }).runs;
+}
+
+const pct = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(100 * v)}%`);
+
+/**
+ * The runs list: every run directory made by `report` or `measure`, with its model, prompts, μ,
+ * and, at a budget P the user picks, the real oracle E[X*](P), the best drafter and its share of
+ * the oracle. Ticking two runs offers an overlay of their curves.
+ */
 export async function mountRunList(root: HTMLElement): Promise<void> {
   root.replaceChildren(el('p', {}, 'loading runs…'));
-  const res = await fetch('/api/runs');
-  const { runs } = (await res.json()) as { runs: RunSummary[] };
+  const runs = await fetchRuns();
   if (runs.length === 0) {
     root.replaceChildren(el('p', { id: 'no-runs' }, 'No runs. Start the server with --runs DIR, where DIR holds run directories made by `specbound report` or `specbound measure`.'));
     return;
   }
-  const table = el('table', { class: 'data', id: 'run-list' }, el('tr', {}, ...['run', 'target', 'drafter', 'prompts', 'μ', 'modified'].map((h) => el('th', {}, h))));
-  for (const r of runs) {
-    table.append(
-      el(
-        'tr',
-        {},
-        el('td', {}, el('a', { class: 'run-link', href: `#/runs/${encodeURIComponent(r.name)}` }, r.name)),
-        el('td', {}, r.target),
-        el('td', {}, r.draft ?? '—'),
-        el('td', {}, r.prompts),
-        el('td', {}, fmt(r.mu)),
-        el('td', {}, r.modified.replace('T', ' ').slice(0, 19)),
-      ),
+  const pInput = el('input', { type: 'number', id: 'runs-p', min: '1', step: '1', value: '60' });
+  const compare = el('button', { id: 'compare-runs', type: 'button', disabled: '' }, 'overlay the two ticked runs');
+  const table = el('table', { class: 'data', id: 'run-list' });
+  const ticked: string[] = [];
+  const render = () => {
+    const asked = Math.max(1, Math.round(Number(pInput.value) || 60));
+    table.replaceChildren(
+      el('tr', {}, ...['', 'run', 'model (target / drafter)', 'prompts', 'positions', 'μ (nats)', 'P', 'oracle E[X*]', 'best drafter', 'E[X]', 'share of oracle', 'made by', 'modified'].map((h) => el('th', {}, h))),
     );
+    for (const r of runs) {
+      const at = runAtP(r, asked);
+      const box = el('input', { type: 'checkbox', class: 'run-pick', 'data-run': r.name });
+      box.checked = ticked.includes(r.name);
+      box.addEventListener('change', () => {
+        if (box.checked) ticked.push(r.name);
+        else ticked.splice(ticked.indexOf(r.name), 1);
+        while (ticked.length > 2) ticked.shift();
+        render();
+      });
+      table.append(
+        el(
+          'tr',
+          { 'data-run': r.name },
+          el('td', {}, box),
+          el('td', {}, el('a', { class: 'run-link', href: `#/runs/${encodeURIComponent(r.name)}` }, r.name)),
+          el('td', {}, `${r.target}${r.draft === null ? '' : ` / ${r.draft}`}`),
+          el('td', {}, r.prompts),
+          el('td', {}, String(r.positions)),
+          el('td', {}, fmt(r.mu)),
+          el('td', {}, at.P === undefined ? '—' : String(at.P)),
+          el('td', { class: 'oracle-at-p' }, fmt(at.oracle, 3)),
+          el('td', { class: 'best-drafter' }, at.bestDrafter ?? '—'),
+          el('td', {}, fmt(at.bestDrafterValue, 3)),
+          el('td', { class: 'share' }, pct(at.share)),
+          el('td', {}, r.resultsFile === 'report.json' ? 'report' : 'measure'),
+          el('td', {}, r.modified.replace('T', ' ').slice(0, 19)),
+        ),
+      );
+    }
+    if (ticked.length === 2) compare.removeAttribute('disabled');
+    else compare.setAttribute('disabled', '');
+  };
+  pInput.addEventListener('change', render);
+  compare.addEventListener('click', () => {
+    if (ticked.length === 2) location.hash = `#/compare?a=${encodeURIComponent(ticked[0]!)}&b=${encodeURIComponent(ticked[1]!)}`;
+  });
+  render();
+  root.replaceChildren(
+    el('h2', {}, 'Runs'),
+    el('p', { class: 'controls' }, el('label', { for: 'runs-p' }, 'values at budget P = '), pInput, ' ', compare),
+    table,
+    el('p', { class: 'note' }, 'P counts the root; values are read at the largest measured budget ≤ P. Share of oracle: the best drafter\u2019s E[X] over the real oracle\u2019s E[X*] at that P.'),
+  );
+}
+
+async function fetchResults(name: string): Promise<Report | undefined> {
+  for (const file of ['report.json', 'results.json']) {
+    const res = await fetch(runUrl(name, file));
+    if (res.ok) return (await res.json()) as Report;
   }
-  root.replaceChildren(el('h2', {}, 'Runs'), table);
+  return undefined;
+}
+
+/** Two runs overlaid: their oracle, i.i.d. optimum and drafter curves on one plot, and their statistics side by side. */
+export async function mountCompare(root: HTMLElement, query: string): Promise<void> {
+  const q = new URLSearchParams(query);
+  const names = [q.get('a'), q.get('b')];
+  root.replaceChildren(el('p', {}, 'loading runs…'));
+  const reports = await Promise.all(names.map((n) => (n === null ? Promise.resolve(undefined) : fetchResults(n))));
+  if (reports[0] === undefined || reports[1] === undefined) {
+    root.replaceChildren(el('p', { class: 'error', id: 'compare-error' }, `two runs are needed: ${names.map((n) => n ?? '(none)').join(' and ')} (one is missing)`));
+    return;
+  }
+  const [a, b] = [reports[0], reports[1]];
+  const runs: [ComparedRun, ComparedRun] = [
+    { name: names[0]!, curves: a.curves },
+    { name: names[1]!, curves: b.curves },
+  ];
+  const stats = el('table', { class: 'data', id: 'compare-table' }, el('tr', {}, ...['run', 'target', 'drafter', 'prompts', 'positions', 'μ', 'μ₂'].map((h) => el('th', {}, h))));
+  for (const [i, r] of [a, b].entries()) {
+    stats.append(el('tr', {}, el('td', {}, names[i]!), el('td', {}, r.config.target), el('td', {}, r.config.draft ?? '—'), el('td', {}, r.config.prompts), el('td', {}, String(r.stats.overall.positions)), el('td', {}, fmt(r.stats.overall.mu.estimate)), el('td', {}, fmt(r.stats.overall.mu2.estimate))));
+  }
+  root.replaceChildren(
+    el('p', {}, el('a', { href: '#/runs' }, '← all runs')),
+    el('h2', { id: 'compare-title' }, `${names[0]!} and ${names[1]!}`),
+    stats,
+    figure('E[X] against budget P, both runs', 'fig-compare', compareRunsFigure(runs, { width: Math.max(480, Math.min(1100, root.clientWidth - 20)) }) as Plot.PlotOptions),
+    el('p', { class: 'note' }, 'Thick with a band: the real oracle (95% interval); dotted: the i.i.d. optimum; dashed: drafters. Colour: run.'),
+  );
 }
 
 /** Adds a hover tip to an E[X]-vs-P figure: every plotted point of every series. */
@@ -87,12 +162,11 @@ function statsRow(task: string, s: StatsSummary): HTMLTableRowElement {
 
 export async function mountRun(root: HTMLElement, name: string): Promise<void> {
   root.replaceChildren(el('p', {}, `loading ${name}…`));
-  const res = await fetch(runUrl(name, 'report.json'));
-  if (!res.ok) {
-    root.replaceChildren(el('p', { class: 'error', id: 'run-error' }, `run "${name}" not found (${res.status})`));
+  const report = await fetchResults(name);
+  if (report === undefined) {
+    root.replaceChildren(el('p', { class: 'error', id: 'run-error' }, `run "${name}" not found (no report.json or results.json)`));
     return;
   }
-  const report = (await res.json()) as Report;
   const c = report.config;
   const parts: HTMLElement[] = [
     el('p', {}, el('a', { href: '#/runs' }, '← all runs')),
