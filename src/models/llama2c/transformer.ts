@@ -10,8 +10,11 @@
  * before any of them attends.
  *
  * Numerics: weights are float32 (as stored); activations, the KV cache and every accumulation
- * are float64. The matrix-vector products walk four weight rows at a time (row-major,
- * contiguous) and reuse them for every token of the batch; scratch
+ * are float64. The matrix-vector products run in WebAssembly SIMD (wasm/matmul.wat: float32
+ * weights widened exactly, float64 products and sums, two lanes; ~1.6x the JavaScript loops at
+ * short context) where the runtime has it, else in the JavaScript `matmul` below; the two differ
+ * only in the order of the float64 additions (~1e-15). Either way each weight row is reused for
+ * every token of the batch, and a batched pass equals token-by-token passes bit for bit. Scratch
  * buffers are reused across calls, so a pass allocates only the returned distributions.
  *
  * Layer skipping (self-drafting, LayerSkip / Draft & Verify): `activeLayers` lists the blocks
@@ -20,6 +23,7 @@
 import { logSoftmax } from '../../distribution/log-softmax.js';
 import type { Llama2cConfig, Llama2cWeights, Llama2cLayerWeights } from './checkpoint.js';
 import { KvCache } from './kv-cache.js';
+import { WasmArena } from './wasm-arena.js';
 
 /** One batched pass: `count` new tokens written to cache slots first..first+count−1. */
 export interface ForwardBatch {
@@ -47,24 +51,34 @@ export class Llama2cTransformer {
   /** cos/sin of position·θ_j for j < headSize/2, row per position. */
   private readonly ropeCos: Float64Array;
   private readonly ropeSin: Float64Array;
-  // Scratch, grown to the largest batch seen.
+  /** The WebAssembly SIMD matrix-vector kernel and the memory of the scratch buffers below, when available. */
+  private readonly arena: WasmArena | undefined;
+  /** The arena buffer the scratch views were made on (re-made when the memory grew). */
+  private viewBuffer: ArrayBuffer | undefined;
+  private scratchOffsets: number[] = [];
+  // Scratch, grown to the largest batch seen (views into the arena when there is one).
   private batchCapacity = 0;
-  private x = new Float64Array(0);
-  private xb = new Float64Array(0);
-  private xb2 = new Float64Array(0);
-  private q = new Float64Array(0);
-  private k = new Float64Array(0);
-  private v = new Float64Array(0);
-  private hb = new Float64Array(0);
-  private hb2 = new Float64Array(0);
-  private logits = new Float64Array(0);
+  private x: Float64Array = new Float64Array(0);
+  private xb: Float64Array = new Float64Array(0);
+  private xb2: Float64Array = new Float64Array(0);
+  private q: Float64Array = new Float64Array(0);
+  private k: Float64Array = new Float64Array(0);
+  private v: Float64Array = new Float64Array(0);
+  private hb: Float64Array = new Float64Array(0);
+  private hb2: Float64Array = new Float64Array(0);
+  private logits: Float64Array = new Float64Array(0);
   private att = new Float64Array(0);
   private even = new Float64Array(0);
   private slots = new Int32Array(0);
 
-  constructor(config: Llama2cConfig, weights: Llama2cWeights, activeLayers?: readonly number[]) {
+  /**
+   * `simd: false` keeps the matrix-vector products in JavaScript (the reference the WebAssembly
+   * kernel is tested against; also the path on runtimes without WebAssembly SIMD).
+   */
+  constructor(config: Llama2cConfig, weights: Llama2cWeights, activeLayers?: readonly number[], options: { readonly simd?: boolean } = {}) {
     this.config = config;
     this.weights = weights;
+    this.arena = options.simd === false ? undefined : WasmArena.forWeights(weights);
     this.activeLayers = activeLayers ?? Array.from({ length: config.nLayers }, (_, i) => i);
     this.layerWeights = this.activeLayers.map((l) => {
       const w = weights.layers[l];
@@ -105,6 +119,7 @@ export class Llama2cTransformer {
     }
     const first = cache.append(B);
     this.ensureScratch(B, cache.length);
+    const mm = this.arena === undefined ? matmul : this.arena.matmul.bind(this.arena);
     const { x, xb, xb2, q, k, v, hb, hb2, att } = this;
     const hs = this.headSize;
     const half = hs / 2;
@@ -123,9 +138,9 @@ export class Llama2cTransformer {
       const keyCache = cache.keys[li]!;
       const valueCache = cache.values[li]!;
       rmsNormRows(xb, x, w.rmsAtt, B, dim);
-      matmul(q, xb, w.wq, dim, dim, B);
-      matmul(k, xb, w.wk, dim, kvDim, B);
-      matmul(v, xb, w.wv, dim, kvDim, B);
+      mm(q, xb, w.wq, dim, dim, B);
+      mm(k, xb, w.wk, dim, kvDim, B);
+      mm(v, xb, w.wv, dim, kvDim, B);
       for (let b = 0; b < B; b++) {
         const ropeRow = batch.positions[b]! * half;
         for (let i = 0; i < dim; i += 2) {
@@ -156,17 +171,17 @@ export class Llama2cTransformer {
         const visible = this.visibleSlots(batch, b);
         attend(xb, b * dim, q, b * dim, keyCache, valueCache, this.slots, visible, att, this.even, nHeads, hs, kvDim, kvPerHead, scale);
       }
-      matmul(xb2, xb, w.wo, dim, dim, B);
+      mm(xb2, xb, w.wo, dim, dim, B);
       for (let i = 0; i < B * dim; i++) x[i] = x[i]! + xb2[i]!;
       // SwiGLU feed-forward.
       rmsNormRows(xb, x, w.rmsFfn, B, dim);
-      matmul(hb, xb, w.w1, dim, hiddenDim, B);
-      matmul(hb2, xb, w.w3, dim, hiddenDim, B);
+      mm(hb, xb, w.w1, dim, hiddenDim, B);
+      mm(hb2, xb, w.w3, dim, hiddenDim, B);
       for (let i = 0; i < B * hiddenDim; i++) {
         const g = hb[i]!;
         hb[i] = (g / (1 + Math.exp(-g))) * hb2[i]!;
       }
-      matmul(xb2, hb, w.w2, hiddenDim, dim, B);
+      mm(xb2, hb, w.w2, hiddenDim, dim, B);
       for (let i = 0; i < B * dim; i++) x[i] = x[i]! + xb2[i]!;
     }
 
@@ -178,26 +193,38 @@ export class Llama2cTransformer {
       if (!(b >= 0 && b < B)) throw new RangeError(`output row ${b} is outside the batch 0..${B - 1}`);
       rmsNormRow(xb, r * dim, x, b * dim, this.weights.rmsFinal, dim);
     }
-    if (this.logits.length < R * vocabSize) this.logits = new Float64Array(R * vocabSize);
-    matmul(this.logits, xb, this.weights.wcls, dim, vocabSize, R);
+    mm(this.logits, xb, this.weights.wcls, dim, vocabSize, R);
     const result: Float64Array[] = [];
     for (let r = 0; r < R; r++) result.push(logSoftmax(this.logits.subarray(r * vocabSize, (r + 1) * vocabSize)));
     return result;
   }
 
   private ensureScratch(batch: number, slots: number): void {
-    const { dim, hiddenDim } = this.config;
+    const { dim, hiddenDim, vocabSize } = this.config;
     if (batch > this.batchCapacity) {
       const cap = Math.max(batch, this.batchCapacity * 2);
       this.batchCapacity = cap;
-      this.x = new Float64Array(cap * dim);
-      this.xb = new Float64Array(cap * dim);
-      this.xb2 = new Float64Array(cap * dim);
-      this.q = new Float64Array(cap * dim);
-      this.k = new Float64Array(cap * this.kvDim);
-      this.v = new Float64Array(cap * this.kvDim);
-      this.hb = new Float64Array(cap * hiddenDim);
-      this.hb2 = new Float64Array(cap * hiddenDim);
+      // x, xb, xb2, q, k, v, hb, hb2, logits (output rows ≤ batch)
+      const sizes = [cap * dim, cap * dim, cap * dim, cap * dim, cap * this.kvDim, cap * this.kvDim, cap * hiddenDim, cap * hiddenDim, cap * vocabSize];
+      if (this.arena !== undefined) {
+        this.scratchOffsets = sizes.map((n) => this.arena!.alloc(n * 8));
+        this.viewBuffer = undefined;
+      } else {
+        [this.x, this.xb, this.xb2, this.q, this.k, this.v, this.hb, this.hb2, this.logits] = sizes.map((n) => new Float64Array(n)) as [
+          Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+        ];
+      }
+    }
+    if (this.arena !== undefined && this.viewBuffer !== this.arena.buffer) {
+      // New regions, or the memory grew (for this or another transformer on the same weights): re-make the views.
+      const buffer = this.arena.buffer;
+      const cap = this.batchCapacity;
+      const sizes = [cap * dim, cap * dim, cap * dim, cap * dim, cap * this.kvDim, cap * this.kvDim, cap * hiddenDim, cap * hiddenDim, cap * vocabSize];
+      const views = sizes.map((n, i) => new Float64Array(buffer, this.scratchOffsets[i]!, n));
+      [this.x, this.xb, this.xb2, this.q, this.k, this.v, this.hb, this.hb2, this.logits] = views as [
+        Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+      ];
+      this.viewBuffer = buffer;
     }
     if (this.slots.length < slots) {
       const cap = Math.max(slots, this.slots.length * 2);
@@ -255,6 +282,32 @@ function attend(
     // Scores att[a0 + t] = (Σ_even q_i k_ti + Σ_odd q_i k_ti) / √hs, four coordinates per sweep over
     // the slots (q_i held in locals): the even and odd partial sums run in even[] and att[].
     let i = 0;
+    // Eight coordinates per sweep when the head size allows (8 for stories260K, 48, 64): fewer
+    // passes over the slots and their partial sums; the same additions in the same order.
+    for (; hs % 8 === 0 && i < hs; i += 8) {
+      const q0 = q[qh + i]!;
+      const q1 = q[qh + i + 1]!;
+      const q2 = q[qh + i + 2]!;
+      const q3 = q[qh + i + 3]!;
+      const q4 = q[qh + i + 4]!;
+      const q5 = q[qh + i + 5]!;
+      const q6 = q[qh + i + 6]!;
+      const q7 = q[qh + i + 7]!;
+      const c = kvOff + i;
+      if (i === 0) {
+        for (let t = 0; t < count; t++) {
+          const k = slots[t]! * kvDim + c;
+          even[t] = q0 * keys[k]! + q2 * keys[k + 2]! + q4 * keys[k + 4]! + q6 * keys[k + 6]!;
+          att[a0 + t] = q1 * keys[k + 1]! + q3 * keys[k + 3]! + q5 * keys[k + 5]! + q7 * keys[k + 7]!;
+        }
+      } else {
+        for (let t = 0; t < count; t++) {
+          const k = slots[t]! * kvDim + c;
+          even[t] = even[t]! + q0 * keys[k]! + q2 * keys[k + 2]! + q4 * keys[k + 4]! + q6 * keys[k + 6]!;
+          att[a0 + t] = att[a0 + t]! + q1 * keys[k + 1]! + q3 * keys[k + 3]! + q5 * keys[k + 5]! + q7 * keys[k + 7]!;
+        }
+      }
+    }
     for (; i + 3 < hs; i += 4) {
       const q0 = q[qh + i]!;
       const q1 = q[qh + i + 1]!;
@@ -301,7 +354,38 @@ function attend(
     const inv = 1 / sum;
     // Output, four coordinates per sweep over the slots, each a running sum in slot order.
     const o = outOff + h * hs;
-    for (i = 0; i + 3 < hs; i += 4) {
+    for (i = 0; hs % 8 === 0 && i < hs; i += 8) {
+      const c = kvOff + i;
+      let o0 = 0;
+      let o1 = 0;
+      let o2 = 0;
+      let o3 = 0;
+      let o4 = 0;
+      let o5 = 0;
+      let o6 = 0;
+      let o7 = 0;
+      for (let t = 0; t < count; t++) {
+        const v = slots[t]! * kvDim + c;
+        const e = att[a0 + t]!;
+        o0 += e * values[v]!;
+        o1 += e * values[v + 1]!;
+        o2 += e * values[v + 2]!;
+        o3 += e * values[v + 3]!;
+        o4 += e * values[v + 4]!;
+        o5 += e * values[v + 5]!;
+        o6 += e * values[v + 6]!;
+        o7 += e * values[v + 7]!;
+      }
+      out[o + i] = o0 * inv;
+      out[o + i + 1] = o1 * inv;
+      out[o + i + 2] = o2 * inv;
+      out[o + i + 3] = o3 * inv;
+      out[o + i + 4] = o4 * inv;
+      out[o + i + 5] = o5 * inv;
+      out[o + i + 6] = o6 * inv;
+      out[o + i + 7] = o7 * inv;
+    }
+    for (; i + 3 < hs; i += 4) {
       const c = kvOff + i;
       let o0 = 0;
       let o1 = 0;
