@@ -62,7 +62,7 @@ export function latencyFromModels(PMax: number, verifier: LatencyModel, drafter?
     costs: table(PMax, (P) => verifier.milliseconds(P) + (drafter?.milliseconds(P) ?? 0), label),
     unit: 'ms',
     label,
-    description: drafter === undefined ? verifier.description : `${verifier.description}; plus ${drafter.description}`,
+    description: `T(P) = ${drafter === undefined ? verifier.description : `${verifier.description}; plus ${drafter.description}`}`,
     kind: drafter === undefined ? verifier.kind : verifier.kind === 'measured' && drafter.kind === 'measured' ? 'measured' : 'estimate',
   };
 }

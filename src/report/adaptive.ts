@@ -56,8 +56,10 @@ function ci(e: { estimate: number; ci95: [number, number] }): string {
   return `${formatValue(e.estimate)} [${formatValue(e.ci95[0])}, ${formatValue(e.ci95[1])}]`;
 }
 
+/** A ratio as a percentage change, to 0.01%: `1.033` → `3.3%`. */
 function percent(x: number): string {
-  return `${formatValue((x - 1) * 100, 2)}%`;
+  const v = (x - 1) * 100;
+  return Math.abs(v) < 0.005 ? '0%' : `${formatValue(v, 2)}%`;
 }
 
 /** Sentences: the gain of adaptivity with its interval; the best adaptive drafter; temperature 0. */
@@ -84,7 +86,8 @@ export function adaptiveFindings(report: Partial<Pick<Report, 'adaptive' | 'gree
     const [name, d] = best;
     out.push(
       `The best adaptive drafter (its own q only), ${name} at threshold ${formatValue(d.best.parameter)}, reaches ${formatValue(d.best.throughput)} ` +
-        `[${formatValue(d.best.throughputCi95[0])}, ${formatValue(d.best.throughputCi95[1])}] ${unit} at a mean budget of ${formatValue(d.best.meanBudget)}, ` +
+        `[${formatValue(d.best.throughputCi95[0])}, ${formatValue(d.best.throughputCi95[1])}] ${unit} at a mean budget of ${formatValue(d.best.meanBudget)}` +
+        `${d.best.meanBudget < 1.05 ? ' (it does best by hardly speculating: its confidence does not predict acceptance)' : ''}, ` +
         `${formatValue((d.best.throughput / s.adaptive.throughput.estimate) * 100, 3)}% of the adaptive oracle` +
         (fixedBest === undefined ? '.' : `; the best fixed-budget drafter, ${fixedBest[0]} at P = ${fixedBest[1].P}, reaches ${formatValue(fixedBest[1].throughput)}.`),
     );

@@ -86,6 +86,21 @@ describe('specbound report (real CLI)', () => {
     // The results are read back (results.json untouched), so report.json is byte-identical.
     expect(readFileSync(path.join(dir, 'report.json'), 'utf8')).toBe(bytes);
     expect(statSync(path.join(dir, 'results.json')).mtimeMs).toBe(results);
+    // The paper's constant T: the largest P always wins, so adaptivity gains exactly nothing.
+    const out = path.join(dir, 'constant');
+    const constant = await runCli(['report', dir, '--latency', 'constant', '--out', out]);
+    expect(constant.code).toBe(0);
+    const c = readReport(out).adaptive!;
+    expect(c.latency.label).toBe('constant');
+    expect(c.overall.fixed.P).toBe(16);
+    expect(c.overall.gain.estimate).toBe(1);
+    expect(constant.stdout).toContain('adaptivity could gain at most 0%');
+    // A bad --latency is one line, exit 2, before anything is measured or written.
+    const bad = await runCli(['report', dir, '--latency', 'quadratic', '--out', path.join(dir, 'bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^specbound: invalid latency \(from --latency\): "quadratic"/);
+    expect(existsSync(path.join(dir, 'bad'))).toBe(false);
   }, 300_000);
 
   it('report on a directory that holds no measurement exits 2 with one line', async () => {

@@ -28,7 +28,33 @@ const MEASURE_FLAG_NAMES: (keyof MeasureFlags)[] = [
   'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens', 'temperature', 'PMax', 'treeEvery', 'iidTrees', 'seed',
 ];
 
-type ReportFlags = MeasureFlags & { out?: string; json?: boolean; gpu?: string; arch?: string; speedup?: boolean };
+type ReportFlags = MeasureFlags & { out?: string; json?: boolean; gpu?: string; arch?: string; speedup?: boolean; latency?: string };
+
+/**
+ * T(P) of the adaptive-budget analysis from --latency: constant, linear:C, roofline (the verifier's
+ * batch-1 roofline of --gpu/--arch, ms) or csv:FILE (a measured "k,ms" table, e.g. from specbound profile).
+ */
+async function adaptiveLatency(spec: string, PMax: number, gpuName: string, archName: string) {
+  const { latencyFromModels, parseLatencySpec } = await import('../../adaptive/latency-curve.js');
+  if (spec === 'roofline') {
+    const [{ rooflineLatency }, { getGpuPreset }, { getArchitecturePreset }] = await Promise.all([
+      import('../../plan/roofline.js'),
+      import('../../plan/gpu-presets.js'),
+      import('../../plan/architecture-presets.js'),
+    ]);
+    return latencyFromModels(PMax, rooflineLatency({ gpu: getGpuPreset(gpuName, '--gpu'), arch: getArchitecturePreset(archName, '--arch') }), undefined, 'roofline');
+  }
+  if (spec.startsWith('csv:')) {
+    const file = spec.slice(4);
+    const [{ parseLatencyCsv, measuredLatency }, { readTextSource }] = await Promise.all([import('../../plan/measured-latency.js'), import('../../plan/read-text-source.js')]);
+    const text = await readTextSource(file);
+    return latencyFromModels(PMax, measuredLatency(parseLatencyCsv(text, file), `measured table ${file}`), undefined, spec);
+  }
+  if (spec !== 'constant' && !spec.startsWith('linear:')) {
+    throw new InvalidValueError('latency', spec, 'expected constant, linear:C (e.g. linear:0.05), roofline or csv:FILE', '--latency');
+  }
+  return parseLatencySpec(spec, PMax, '--latency');
+}
 
 /** The latency model of the report's speedup figure: a batch-1 roofline (plan/roofline.ts) of an example deployment. */
 async function speedupLatency(gpuName: string, archName: string) {
@@ -68,8 +94,16 @@ async function action(runDir: string | undefined, flags: ReportFlags): Promise<v
     config = measureFlagsGiven ? configFromFlags(flags, stored ?? REPORT_DEFAULTS, stored === undefined ? {} : { target: stored.target, prompts: stored.prompts, ...(stored.draft === undefined ? {} : { draft: stored.draft }) }) : stored;
     if (config === undefined) throw new InvalidValueError('RUN_DIR', runDir, 'holds no measurement (no config.json); give --target to measure into it');
   }
+  // Checked before measuring, so a bad --latency costs nothing.
+  const latency = flags.latency === undefined ? undefined : await adaptiveLatency(flags.latency, config.PMax, flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b');
   const outcome = await measureWithProgress(config, dir, flags.concurrency);
-  const report = outcome.report!;
+  let report = outcome.report!;
+  if (latency !== undefined) {
+    // The results hold the analysis at the default T(P); another T(P) is one more pass over the records.
+    const [{ adaptiveSection }, { readRunRecords }] = await Promise.all([import('../../results/adaptive.js'), import('../../measure/run-measure.js')]);
+    const adaptive = adaptiveSection(readRunRecords(dir).units, latency, config.seed);
+    if (adaptive !== undefined) report = { ...report, adaptive };
+  }
   const { writeReport } = await import('../../report/write-report.js');
   const outDir = runDir !== undefined && flags.out !== undefined ? flags.out : dir;
   const written = writeReport(report, outDir, flags.speedup === false ? {} : { latency: await speedupLatency(flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b') });
@@ -95,6 +129,7 @@ export function register(program: Command): void {
     .option('--json', 'print report.json on stdout as well')
     .option('--gpu <name>', 'GPU of the speedup figure\'s latency model (a roofline; see specbound plan --help for the presets)', 'h100-sxm')
     .option('--arch <name>', 'verifier architecture of the speedup figure\'s latency model (a preset of specbound plan)', 'llama-3.1-8b')
+    .option('--latency <curve>', 'T(P) of the adaptive-budget analysis: constant (the paper\'s), linear:C (each drafted node costs C plain steps; default linear:0.05), roofline (the --gpu/--arch roofline, ms) or csv:FILE (measured "k,ms")')
     .option('--no-speedup', 'leave out the speedup figure (its latency model is an example, not your deployment)');
   addMeasureOptions(cmd, REPORT_DEFAULTS).action(action);
 }
