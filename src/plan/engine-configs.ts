@@ -234,7 +234,8 @@ export function engineConfigs(input: EngineConfigInput): EngineConfigs {
       `--speculative-eagle-topk ${topK}`,
       `--speculative-num-draft-tokens ${P}`,
     );
-    if (topK > 1) notes.push('SGLang: --speculative-eagle-topk > 1 needs a tree-capable attention backend (flashinfer, fa3 or triton with --page-size > 1) and is not supported by the overlap scheduler (SGLANG_ENABLE_SPEC_V2 needs topk 1)');
+    // server_args.py: topk > 1 with page_size > 1 only on flashinfer/fa3/triton; trtllm_mha only topk 1; spec v2 (overlap) needs topk 1.
+    if (topK > 1) notes.push('SGLang: --speculative-eagle-topk > 1 with --page-size > 1 needs the flashinfer, fa3 or triton attention backend (trtllm_mha takes topk 1 only), and the overlap scheduler (SGLANG_ENABLE_SPEC_V2) needs topk 1');
   }
   // cnets.py: `total_tokens = total_token − 1` drafted tokens kept by torch.topk over the
   // candidates of `depth + 1` layers, so EAGLE's depth is the planned depth − 1.
