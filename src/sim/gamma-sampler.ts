@@ -1,8 +1,16 @@
 /**
  * Gamma and normal variates from an Rng (no library offers seeded, allocation-free ones over our
- * Rng). Gamma: Marsaglia & Tsang (2000), "A simple method for generating gamma variables", ACM
- * TOMS 26(3); shape < 1 uses the boost G(α) = G(α + 1)·U^(1/α), returned in log space so tiny
- * shapes do not underflow. Normal: Marsaglia's polar method.
+ * Rng), returned as ln G so tiny shapes do not underflow.
+ *
+ * Gamma, shape ≥ 1: Marsaglia & Tsang (2000), "A simple method for generating gamma variables",
+ * ACM TOMS 26(3), with Marsaglia's polar normal. Shape < 1: Liu, Martin & Syring (2017),
+ * "Simulating from a gamma distribution with small shape parameter", Statistics and Computing
+ * 27(6), algorithm rgamss: ln G = −Z/α with Z drawn by rejection from the density ∝
+ * exp(−z − e^(−z/α)) under an exponential/power mixture envelope. It replaced the boost
+ * G(α) = G(α + 1)·U^(1/α) (a Marsaglia–Tsang variate plus a uniform: ~4.6 uniforms and three
+ * logarithms per variate) with ~2.2 uniforms, one logarithm and one or two exponentials, ~1.6x
+ * faster for the Dirichlet law's α = 0.1. This changed the random stream of Dirichlet draws with
+ * α < 1 (results agree with the boost within Monte Carlo error: test/sim/dirichlet-law.test.ts).
  */
 import type { Rng } from '../core/rng.js';
 
@@ -16,66 +24,38 @@ export function standardNormal(rng: Rng): number {
   }
 }
 
+/** ln of a Gamma(shape, 1) variate, shape > 0. */
+export function logGamma01(rng: Rng, shape: number): number {
+  return shape < 1 ? logGammaSmallShape(rng, shape, smallShapeConstants(shape)) : logGammaMarsagliaTsang(rng, shape - 1 / 3, 1 / Math.sqrt(9 * (shape - 1 / 3)));
+}
+
 /**
  * Fills out[0..n) with ln Gamma(shape, 1) variates and returns their maximum: the same numbers,
- * from the same draws of `rng` in the same order, as n calls of logGamma01 (tested), without the
- * per-variate costs of those calls (the boost's recursive call, the shape constants d and c
- * recomputed per variate, one call per normal variate): ~1.5x faster for Dirichlet draws.
+ * from the same draws, as n calls of logGamma01 (tested), with the shape's constants computed once.
  */
 export function fillLogGamma(rng: Rng, shape: number, out: Float64Array, n: number): number {
-  const boost = shape < 1;
-  const d = (boost ? shape + 1 : shape) - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    let lb = 0;
-    if (boost) {
-      let u = rng.next();
-      while (u === 0) u = rng.next();
-      lb = Math.log(u) / shape;
+  if (shape < 1) {
+    const k = smallShapeConstants(shape);
+    for (let i = 0; i < n; i++) {
+      const g = logGammaSmallShape(rng, shape, k);
+      out[i] = g;
+      if (g > max) max = g;
     }
-    let l: number;
-    for (;;) {
-      let x: number;
-      let v: number;
-      do {
-        // standardNormal, inlined (Marsaglia polar; the second variate discarded).
-        for (;;) {
-          const a = 2 * rng.next() - 1;
-          const b = 2 * rng.next() - 1;
-          const s = a * a + b * b;
-          if (s > 0 && s < 1) {
-            x = a * Math.sqrt((-2 * Math.log(s)) / s);
-            break;
-          }
-        }
-        v = 1 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const u = rng.next();
-      if (u < 1 - 0.0331 * x * x * x * x || (u > 0 && Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))) {
-        l = Math.log(d * v);
-        break;
-      }
+  } else {
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (let i = 0; i < n; i++) {
+      const g = logGammaMarsagliaTsang(rng, d, c);
+      out[i] = g;
+      if (g > max) max = g;
     }
-    // logGamma01 returns ln G(α+1) + ln(U)/α for α < 1 (the sum in that order).
-    const g = boost ? l + lb : l;
-    out[i] = g;
-    if (g > max) max = g;
   }
   return max;
 }
 
-/** ln of a Gamma(shape, 1) variate, shape > 0. */
-export function logGamma01(rng: Rng, shape: number): number {
-  if (shape < 1) {
-    // G(α) = G(α+1)·U^(1/α)  ⇒  ln G(α) = ln G(α+1) + ln(U)/α
-    let u = rng.next();
-    while (u === 0) u = rng.next();
-    return logGamma01(rng, shape + 1) + Math.log(u) / shape;
-  }
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
+/** Marsaglia–Tsang for shape = d + 1/3 ≥ 1, c = 1/√(9d). */
+function logGammaMarsagliaTsang(rng: Rng, d: number, c: number): number {
   for (;;) {
     let x: number;
     let v: number;
@@ -87,5 +67,40 @@ export function logGamma01(rng: Rng, shape: number): number {
     const u = rng.next();
     if (u < 1 - 0.0331 * x * x * x * x) return Math.log(d * v);
     if (u > 0 && Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return Math.log(d * v);
+  }
+}
+
+interface SmallShape {
+  /** λ = 1/α − 1 */
+  readonly lambda: number;
+  /** w = α / (e (1 − α)) */
+  readonly w: number;
+  /** r = 1 / (1 + w): probability of the exponential part of the envelope */
+  readonly r: number;
+}
+
+function smallShapeConstants(alpha: number): SmallShape {
+  const lambda = 1 / alpha - 1;
+  const w = alpha / (Math.E * (1 - alpha));
+  return { lambda, w, r: 1 / (1 + w) };
+}
+
+/** rgamss (Liu, Martin & Syring 2017, §2): ln G for shape α < 1. */
+function logGammaSmallShape(rng: Rng, alpha: number, k: SmallShape): number {
+  const { lambda, w, r } = k;
+  for (;;) {
+    const u = rng.next();
+    let z: number;
+    if (u <= r) {
+      if (u === 0) continue; // −ln 0: draw again (probability 2^−53)
+      z = -Math.log(u / r); // Exp(1), z ≥ 0
+    } else {
+      let v = rng.next();
+      while (v === 0) v = rng.next();
+      z = Math.log(v) / lambda; // z < 0, density λ e^(λz)
+    }
+    // Target h(z) = exp(−z − e^(−z/α)); envelope η(z) = e^(−z) for z ≥ 0, w λ e^(λz) for z < 0.
+    const ratio = z >= 0 ? Math.exp(-Math.exp(-z / alpha)) : Math.exp(-z - Math.exp(-z / alpha) - lambda * z) / (w * lambda);
+    if (ratio > rng.next()) return -z / alpha;
   }
 }

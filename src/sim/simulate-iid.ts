@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidValueError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
 import { BestFirstEnumerator } from './best-first-enumerator.js';
-import type { ChildLaw, LawDescription } from './child-law.js';
+import type { ChildLaw, LawDescription, LawSpec } from './child-law.js';
 import { simulateChunk, type ChunkResult } from './simulate-chunk.js';
 import type { ChunkRequest, WorkerSetup } from './simulation-worker.js';
 import { CurveStatistics } from './tree-statistics.js';
@@ -29,8 +29,8 @@ export interface SimulateIidOptions {
   /** Master seed (default 1). */
   readonly seed?: number;
   /**
-   * Worker threads (default: available cores, or 1 for jobs under ~4 million tree nodes, where
-   * starting threads costs more than it saves). 1 runs in this thread.
+   * Worker threads (default: available cores, or 1 for jobs under ~4 million table-law tree nodes'
+   * worth of work (see relativeNodeCost), where starting threads costs more than it saves). 1 runs in this thread.
    */
   readonly workers?: number;
   /** Trees per chunk, the unit of work and of merging (default 64). Changing it changes the last bits. */
@@ -65,8 +65,25 @@ export interface SimulateIidResult {
   readonly depthProfile?: number[];
 }
 
-/** Below this many tree nodes in total, the default is to run in the calling thread. */
+/** Below this much work (tree nodes × relative cost per node) the default is to run in the calling thread. */
 const SMALL_JOB_NODES = 4_000_000;
+
+/**
+ * Cost of one node's child distribution relative to a table law's (~80 ns: a uniform and a
+ * lookup), for the default worker count: a Dirichlet node draws V Gamma variates and sorts them
+ * (~14 µs at V = 100, ≈ 1.4·V table nodes), a noisy drafter one normal variate per candidate.
+ * Counting nodes alone gave a 6-second Dirichlet job one thread.
+ */
+export function relativeNodeCost(spec: LawSpec): number {
+  switch (spec.kind) {
+    case 'dirichlet':
+      return 1.5 * spec.vocabSize;
+    case 'noisy-drafter':
+      return spec.candidates + relativeNodeCost(spec.verifier);
+    case 'table':
+      return 1;
+  }
+}
 
 /** Largest tree the simulator builds. */
 export const MAX_SIMULATED_NODES = 1 << 20;
@@ -92,7 +109,7 @@ export async function simulateIid(options: SimulateIidOptions): Promise<Simulate
     throw new InvalidValueError('P-max', maxNodes, `the law keeps only its top ${law.exactRanks} children per node; rebuild it with more to simulate P-max > ${law.exactRanks + 1}`);
   }
   const chunks = Math.ceil(trees / chunkSize);
-  const defaultWorkers = trees * maxNodes < SMALL_JOB_NODES ? 1 : os.availableParallelism();
+  const defaultWorkers = trees * maxNodes * relativeNodeCost(law.spec) < SMALL_JOB_NODES ? 1 : os.availableParallelism();
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers, chunks));
   const total = new CurveStatistics(maxNodes);
   const depthTotals = depthProfile ? new Float64Array(maxNodes) : null;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
-import { digamma, dirichletLaw, logGamma01, simulateIid, tableEntryMoments, trigamma } from '../../src/sim/index.js';
+import type { Rng } from '../../src/core/rng.js';
+import { fillLogGamma } from '../../src/sim/gamma-sampler.js';
+import { relativeNodeCost } from '../../src/sim/simulate-iid.js';
+import { digamma, dirichletLaw, logGamma01, simulateIid, standardNormal, tableEntryMoments, trigamma } from '../../src/sim/index.js';
 
 describe('digamma(x), trigamma(x)', () => {
   it('match known values', () => {
@@ -15,7 +18,7 @@ describe('digamma(x), trigamma(x)', () => {
 });
 
 describe('logGamma01(rng, shape)', () => {
-  it.each([0.3, 1, 2.5])('has mean and variance equal to the shape %s (Gamma(α, 1): E = Var = α)', (shape) => {
+  it.each([0.05, 0.3, 0.7, 1, 2.5])('has mean and variance equal to the shape %s (Gamma(α, 1): E = Var = α)', (shape) => {
     const rng = createRng(11, Math.round(shape * 10));
     const n = 200_000;
     let sum = 0;
@@ -30,6 +33,120 @@ describe('logGamma01(rng, shape)', () => {
     // Standard error of the mean is sqrt(α/n); of the variance about sqrt((μ4 − σ⁴)/n) with μ4 = 3α² + 6α.
     expect(Math.abs(mean - shape)).toBeLessThan(5 * Math.sqrt(shape / n));
     expect(Math.abs(variance - shape)).toBeLessThan(5 * Math.sqrt((3 * shape * shape + 6 * shape - shape * shape) / n));
+  });
+});
+
+/**
+ * The sampler shape < 1 used before Liu–Martin–Syring (the stream it produced): the boost
+ * G(α) = G(α + 1)·U^(1/α) over Marsaglia–Tsang, as src/sim/gamma-sampler.ts had it.
+ */
+function logGammaBoost(rng: Rng, shape: number): number {
+  let u = rng.next();
+  while (u === 0) u = rng.next();
+  const boost = Math.log(u) / shape;
+  const d = shape + 1 - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = standardNormal(rng);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const w = rng.next();
+    if (w < 1 - 0.0331 * x ** 4 || (w > 0 && Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v)))) return Math.log(d * v) + boost;
+  }
+}
+
+describe('the small-shape Gamma sampler against the boost it replaced', () => {
+  it.each([0.1, 0.5])('agrees with the boost on E[ln G], Var[ln G] and E[G] within Monte Carlo error (shape %s)', (shape) => {
+    // E[ln G] = ψ(α), Var[ln G] = ψ′(α) (the log-gamma moments), and E[G] = α; both samplers are
+    // held to these and to each other (difference of two independent means: SE √(s₁²/n + s₂²/n)).
+    const n = 100_000;
+    const moments = (draw: (rng: Rng) => number, rng: Rng) => {
+      let s = 0;
+      let s2 = 0;
+      let g = 0;
+      for (let i = 0; i < n; i++) {
+        const l = draw(rng);
+        s += l;
+        s2 += l * l;
+        g += Math.exp(l);
+      }
+      return { mean: s / n, variance: s2 / n - (s / n) ** 2, g: g / n };
+    };
+    const now = moments((r) => logGamma01(r, shape), createRng(21));
+    const old = moments((r) => logGammaBoost(r, shape), createRng(22));
+    const se = Math.sqrt(trigamma(shape) / n);
+    expect(Math.abs(now.mean - digamma(shape))).toBeLessThan(5 * se);
+    expect(Math.abs(old.mean - digamma(shape))).toBeLessThan(5 * se);
+    expect(Math.abs(now.mean - old.mean)).toBeLessThan(5 * Math.SQRT2 * se);
+    // Var[ln G]: ψ′(α) ≈ 1/α² for small α; SE of a sample variance of a skewed variable, generously 5·ψ′·√(8/n)
+    expect(Math.abs(now.variance - trigamma(shape))).toBeLessThan(5 * trigamma(shape) * Math.sqrt(8 / n));
+    expect(Math.abs(now.variance - old.variance)).toBeLessThan(5 * trigamma(shape) * Math.sqrt(16 / n));
+    expect(Math.abs(now.g - old.g)).toBeLessThan(5 * Math.sqrt((2 * shape) / n));
+  });
+
+  it('fillLogGamma gives the numbers of repeated logGamma01 calls, draw for draw', () => {
+    for (const shape of [0.1, 0.7, 1, 3]) {
+      const out = new Float64Array(500);
+      const max = fillLogGamma(createRng(4, shape * 10), shape, out, 500);
+      const rng = createRng(4, shape * 10);
+      const one = Float64Array.from({ length: 500 }, () => logGamma01(rng, shape));
+      expect(Array.from(out)).toEqual(Array.from(one));
+      expect(max).toBe(Math.max(...one));
+    }
+  });
+
+  it('simulates the same Dirichlet(0.1, 30) curve as the boost within Monte Carlo error', async () => {
+    // E[X*](P) at P = 8 and 32: the library (new stream) against the same enumeration fed by the
+    // boost sampler through the normalise-and-sort step the law had (old stream).
+    const law = dirichletLaw(0.1, 30);
+    const now = await simulateIid({ law, maxNodes: 32, trees: 3000, workers: 1, seed: 8 });
+    // Old stream: the boost sampler through the same normalise-and-sort step, enumerated by hand.
+    const { BestFirstEnumerator } = await import('../../src/sim/best-first-enumerator.js');
+    const { SampledStore, syncSampler } = await import('../../src/sim/sampled-store.js');
+    const store = new SampledStore(true, 30 * 64);
+    const logs = new Float64Array(30);
+    const sampler = {
+      rankProbs: store.rankProbs, valueProbs: store.valueProbs, offsets: store.offsets, lengths: store.lengths,
+      tailCounts: store.tailCounts, tailRankProbs: store.tailRankProbs, tailValueProbs: store.tailValueProbs,
+      draw(rng: Rng): number {
+        let max = -Infinity;
+        for (let i = 0; i < 30; i++) max = Math.max(max, (logs[i] = logGammaBoost(rng, 0.1)));
+        let total = 0;
+        for (let i = 0; i < 30; i++) total += logs[i] = Math.exp(logs[i]! - max);
+        logs.sort();
+        const id = store.allocate(30);
+        syncSampler(sampler, store);
+        const off = store.offsets[id]!;
+        let n = 30;
+        for (let k = 0; k < 30; k++) store.rankProbs[off + k] = logs[29 - k]! / total;
+        while (n > 1 && !(store.rankProbs[off + n - 1]! > 0)) n--;
+        store.lengths[id] = n;
+        return id;
+      },
+      reset: () => store.reset(),
+    };
+    const enumerator = new BestFirstEnumerator(32);
+    const curve = new Float64Array(32);
+    const trees = 3000;
+    const sum = new Float64Array(32);
+    const sumSq = new Float64Array(32);
+    for (let t = 0; t < trees; t++) {
+      enumerator.run(sampler, createRng(9, t), curve);
+      for (let i = 0; i < 32; i++) {
+        sum[i]! += curve[i]!;
+        sumSq[i]! += curve[i]! ** 2;
+      }
+    }
+    for (const P of [8, 32]) {
+      const oldMean = sum[P - 1]! / trees;
+      const oldSe = Math.sqrt((sumSq[P - 1]! / trees - oldMean ** 2) / trees);
+      const row = now.rows[P - 1]!;
+      expect(Math.abs(row.mean - oldMean)).toBeLessThan(5 * Math.hypot(row.se, oldSe));
+    }
   });
 });
 
@@ -74,5 +191,15 @@ describe('dirichletLaw(alpha, V)', () => {
     const result = await simulateIid({ law: dirichletLaw(1, 2), maxNodes: 3, trees: 40_000, workers: 1, seed: 5 });
     expect(Math.abs(result.rows[1]!.mean - 1.75)).toBeLessThan(4 * result.rows[1]!.se);
     expect(Math.abs(result.rows[2]!.mean - (1.75 + integral))).toBeLessThan(4 * result.rows[2]!.se);
+  });
+});
+
+describe('relativeNodeCost (default worker count)', () => {
+  it('weighs a Dirichlet node by its vocabulary, so a long Dirichlet job is not kept on one thread', () => {
+    // 2,000 trees of 1,024 nodes: 2M nodes, under the 4M one-thread threshold as a table law,
+    // but 300M table-node equivalents as Dirichlet(0.1, 100) (~6 s of CPU on one core).
+    expect(relativeNodeCost(dirichletLaw(0.1, 100).spec)).toBe(150);
+    expect(relativeNodeCost({ kind: 'noisy-drafter', verifier: dirichletLaw(0.1, 100).spec, temperature: 1, noise: 0.5, candidates: 20, muCE: 1, pi0: 0, estimateSamples: 1 })).toBe(170);
+    expect(2000 * 1024 * relativeNodeCost(dirichletLaw(0.1, 100).spec)).toBeGreaterThan(4_000_000);
   });
 });
