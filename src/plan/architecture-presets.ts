@@ -89,6 +89,8 @@ export const ARCHITECTURE_PRESETS: readonly ModelArchitecture[] = [
     hiddenSize: 4096, intermediateSize: 12288, layers: 36, attentionHeads: 32, kvHeads: 8, headDim: 128, vocabSize: 151936, tiedEmbeddings: false,
     draftModel: 'Qwen/Qwen3-0.6B',
     draftArchitecture: 'qwen3-0.6b',
+    // The EAGLE-3 head of vLLM's CI acceptance baseline (tests/v1/spec_decode/test_acceptance_length.py, qwen3-8b-eagle3).
+    eagleHead: 'RedHatAI/Qwen3-8B-speculator.eagle3',
     source: 'Qwen/Qwen3-8B config.json',
   },
   {

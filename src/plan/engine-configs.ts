@@ -32,7 +32,7 @@ export const ENGINE_VERSIONS = {
   // vllm-project/vllm vllm/config/speculative.py at commit 002e77c1 (main after PR #42121,
   // "[Attention][Cleanup] Remove tree attention", merged 2026-05): SpeculativeConfig has no
   // speculative_token_tree; method/model/num_speculative_tokens/prompt_lookup_* as emitted.
-  vllm: 'vLLM main (vllm/config/speculative.py at 002e77c1, after PR #42121 removed tree attention); the same chain keys work in every V1 release since v0.9',
+  vllm: 'vLLM main (vllm/config/speculative.py at 002e77c1, after PR #42121 removed tree attention): method, model, num_speculative_tokens',
   // PR #32374 "[V1][Spec Decode] Add Dynamic SD" (merged 2026-05) added
   // num_speculative_tokens_per_batch_size, validated by vllm/v1/spec_decode/dynamic/utils.py
   // (validate_and_normalize_dynamic_sd_schedule, at 14b450ca).

@@ -110,15 +110,21 @@ export function formatPlan(result: PlanResult): string {
   const cfg = result.configs;
   if (result.best.P <= 1) out.push('', 'engine settings: none (speculation does not pay here)');
   else {
+    const v = cfg.versions;
     out.push(
       '',
-      'engine settings (the versions each line is for are in --json configs.versions):',
+      'engine settings (each with the engine versions it is for):',
       `  vLLM:         ${shortenTree(cfg.vllmFlag)}`,
-      ...(cfg.vllmTree === undefined ? [] : [`  vLLM (tree):  ${shortenTree(cfg.vllmTree.flag)}  [only ${cfg.vllmTree.versions}]`]),
+      `                for ${v.vllm}`,
+      ...(cfg.vllmTree === undefined ? [] : [`  vLLM (tree):  ${shortenTree(cfg.vllmTree.flag)}`, `                only for ${cfg.vllmTree.versions}`]),
       `  SGLang:       ${cfg.sglang}`,
+      `                for ${v.sglang}`,
       `  EAGLE:        total_token=${cfg.eagle.total_token} depth=${cfg.eagle.depth} top_k=${cfg.eagle.top_k}`,
+      `                for ${v.eagle}`,
       `  llama.cpp:    ${cfg.llamacpp}`,
+      `                for ${v.llamacpp}`,
       `  TensorRT-LLM: trtllm-serve MODEL --config spec.yaml, spec.yaml = ${cfg.trtllm.yaml.split('\n').join(' | ')}`,
+      `                for ${v.trtllm}`,
     );
   }
   const d = result.deployment;
