@@ -108,14 +108,16 @@ describe('convert llama2c-to-gguf: the file against the GGUF v3 layout', () => {
   });
 });
 
-describeGguf('gguf: stories260K through llama.cpp against the TypeScript engine', () => {
+// Both backends: llama.cpp's C API through koffi (the default on linux-x64) and node-llama-cpp's public API.
+for (const backend of ['capi', 'public'] as const) describeGguf(`gguf: stories260K through llama.cpp (backend=${backend}) against the TypeScript engine`, () => {
   let file: string;
   let gguf: GgufModel;
   let ts: Llama2cModel;
 
   beforeAll(async () => {
     file = await convertStories();
-    gguf = await loadGguf(parseModelSpec(`gguf:${file}#threads=1`));
+    gguf = await loadGguf(parseModelSpec(`gguf:${file}#threads=1&backend=${backend}`));
+    expect(gguf.settings.backend).toBe(backend);
     ts = await loadLlama2c(parseModelSpec(`llama2c:${STORIES}`));
   }, 60_000);
   afterAll(async () => {
@@ -169,16 +171,19 @@ describeGguf('gguf: stories260K through llama.cpp against the TypeScript engine'
   it('the same oracle tree and E[X*](P) at P = 60 (Lemma 1 tree on the verifier)', async () => {
     for (const text of ['Once upon a time', 'Tom and his dog went to the park. They']) {
       const prefix = ts.tokenizer.encode(text);
+      await gguf.nextTokenDistributions([[2]]); // the cache now shares nothing with the prefix
+      const before = gguf.evaluatedTokens + prefix.length; // the root evaluates the whole prefix
       const [x, y] = [await buildOptimalTree(await openTreeSession(gguf, prefix), 60), await buildOptimalTree(await openTreeSession(ts, prefix), 60)];
       expect(Array.from(x.tree.token)).toEqual(Array.from(y.tree.token));
       expect(Array.from(x.tree.parent)).toEqual(Array.from(y.tree.parent));
       expect(x.expectedAcceptedLengths[59]!).toBeGreaterThan(1);
+      if (backend === 'capi') expect(gguf.evaluatedTokens - before, 'C API: one evaluated token per requested node').toBe(x.requestedDistributions);
       expect(Math.abs(x.expectedAcceptedLengths[59]! - y.expectedAcceptedLengths[59]!)).toBeLessThan(1e-4);
     }
   }, 60_000);
 
   it('a prefix longer than the context is an error naming both numbers, never a silent shift', async () => {
-    const small = await loadGguf(parseModelSpec(`gguf:${file}#threads=1&context=16&sequences=1`));
+    const small = await loadGguf(parseModelSpec(`gguf:${file}#threads=1&context=16&sequences=1&backend=${backend}`));
     try {
       expect(small.contextLength).toBe(16);
       const ids = Array.from({ length: 17 }, (_, i) => (i === 0 ? 1 : 300 + i));
@@ -200,7 +205,7 @@ describeGguf('gguf: stories260K through llama.cpp against the TypeScript engine'
     expect(checkpoint.config).toEqual(config);
     const tokenizer = await readLlama2cTokenizer(tok, 32000, ck);
     await convertLlama2cToGguf(checkpoint, tokenizer, path.join(dir, 'random.gguf'), 'random');
-    const [g, t] = [await loadGguf(parseModelSpec(`gguf:${dir}/random.gguf#threads=1&sequences=1`)), await loadLlama2c(parseModelSpec(`llama2c:${ck}`))];
+    const [g, t] = [await loadGguf(parseModelSpec(`gguf:${dir}/random.gguf#threads=1&sequences=1&backend=${backend}`)), await loadLlama2c(parseModelSpec(`llama2c:${ck}`))];
     try {
       expect(g.vocabSize).toBe(32000);
       const ids = t.tokenizer.encode('héllo wörld');

@@ -25,6 +25,7 @@
 import { InvalidValueError, SpecboundError } from '../../core/errors.js';
 import type { DenseDistribution } from '../../distribution/distribution.js';
 import type { DistributionCallOptions, LanguageModel, Tokenizer, TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
+import type { CApiEngine } from './capi-engine.js';
 import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel } from './node-llama-cpp.js';
 
 export interface GgufModelSettings {
@@ -32,9 +33,15 @@ export interface GgufModelSettings {
   readonly threads: number;
   readonly gpuLayers: number;
   readonly contextSize: number;
+  /** The model's training context (`<arch>.context_length`). */
+  readonly trainContextSize: number;
   readonly sequences: number;
   readonly exact: boolean;
   readonly architecture: string;
+  /** `capi`: llama.cpp's C API through koffi (1 token per tree node, raw logits); `public`: node-llama-cpp's API. */
+  readonly backend: 'capi' | 'public';
+  /** Why the C API is not used, when it is not. */
+  readonly backendNote?: string;
 }
 
 export class GgufTokenizer implements Tokenizer {
@@ -85,18 +92,34 @@ export class GgufModel implements LanguageModel {
   readonly remote = false;
   /** In-process, and its calls run one at a time (the sequences' cached tokens are shared state). */
   readonly concurrency = 1;
-  /** Tokens the context has evaluated (all sequences): the backend's cost. */
-  evaluatedTokens = 0;
+  /** Tokens the public-API context has evaluated (all sequences). */
+  private publicTokens = 0;
   private readonly slots: Slot[];
   private clock = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(name: string, settings: GgufModelSettings, private readonly model: LlamaModel, private readonly context: LlamaContext, vocabSize: number) {
+  /**
+   * `context` is node-llama-cpp's (public API) or undefined with `engine` (the C API path, where
+   * node-llama-cpp only tokenizes: its model is loaded vocabulary-only).
+   */
+  constructor(
+    name: string,
+    settings: GgufModelSettings,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext | undefined,
+    vocabSize: number,
+    private readonly engine?: CApiEngine,
+  ) {
     this.name = name;
     this.settings = settings;
     this.vocabSize = vocabSize;
     this.tokenizer = new GgufTokenizer(model);
-    this.slots = Array.from({ length: settings.sequences }, () => ({ sequence: context.getSequence(), lastUsed: 0 }));
+    this.slots = context === undefined ? [] : Array.from({ length: settings.sequences }, () => ({ sequence: context.getSequence(), lastUsed: 0 }));
+  }
+
+  /** Tokens llama.cpp has evaluated for this model: the backend's cost (bench: tokens per tree node). */
+  get evaluatedTokens(): number {
+    return this.engine?.evaluatedTokens ?? this.publicTokens;
   }
 
   /** The context window allocated per sequence (≤ the model's training context). */
@@ -112,6 +135,20 @@ export class GgufModel implements LanguageModel {
   }
 
   async openTree(prefix: readonly number[], options?: DistributionCallOptions): Promise<TreeSession> {
+    if (this.engine !== undefined) {
+      options?.signal?.throwIfAborted();
+      this.checkPrefix(prefix);
+      const session = this.engine.openTree(prefix);
+      const engineExpand = session.expand.bind(session);
+      return {
+        root: session.root,
+        expand: async (requests, opts) => {
+          opts?.signal?.throwIfAborted();
+          return engineExpand(requests, opts);
+        },
+        close: () => session.close(),
+      };
+    }
     const [root] = await this.nextTokenDistributions([prefix], options);
     const paths: (readonly number[])[] = [prefix];
     return {
@@ -135,14 +172,15 @@ export class GgufModel implements LanguageModel {
   }
 
   async close(): Promise<void> {
-    await this.context.dispose();
+    this.engine?.context.close();
+    await this.context?.dispose();
     await this.model.dispose();
   }
 
   private checkPrefix(prefix: readonly number[]): void {
     if (prefix.length === 0) throw new RangeError(`${this.name}: a distribution needs at least one token of prefix`);
     if (prefix.length > this.settings.contextSize) {
-      const train = this.model.trainContextSize;
+      const train = this.settings.trainContextSize;
       throw new InvalidValueError(
         'prompt length',
         prefix.length,
@@ -156,6 +194,14 @@ export class GgufModel implements LanguageModel {
 
   private async distributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<DenseDistribution[]> {
     prefixes.forEach((p) => this.checkPrefix(p));
+    if (this.engine !== undefined) {
+      options?.signal?.throwIfAborted();
+      try {
+        return this.engine.distributions(prefixes);
+      } catch (err) {
+        throw new SpecboundError(`${this.name}: llama.cpp failed: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 1 });
+      }
+    }
     const chains: Chain[] = [];
     prefixes.forEach((p, i) => {
       const last = chains.at(-1);
@@ -208,7 +254,7 @@ export class GgufModel implements LanguageModel {
     } catch (err) {
       throw new SpecboundError(`${this.name}: llama.cpp failed to evaluate ${input.length} tokens: ${err instanceof Error ? err.message : String(err)}`, { exitCode: 1 });
     }
-    this.evaluatedTokens += input.length;
+    this.publicTokens += input.length;
     for (const [pos, index] of want) {
       const probs = results[pos - keep]?.next.probabilities;
       if (probs === undefined) throw new Error(`${this.name}: llama.cpp returned no distribution at position ${pos}`);

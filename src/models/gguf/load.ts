@@ -5,6 +5,8 @@
  * - gpu-layers: layers offloaded to a GPU (default 0 = CPU only; > 0 loads node-llama-cpp's GPU build).
  * - context: tokens of context per sequence (default min(2048, the model's training context)).
  * - sequences: prefix-cache sequences (default 4); memory is context × sequences KV cells.
+ * - backend: `auto` (default): llama.cpp's C API through koffi when it loads and its struct
+ *   layouts check out (CPU), else node-llama-cpp's public API; `capi` or `public` to insist.
  * - mode: `exact` (default): float32 KV cache, no flash attention, so distributions match a
  *   float32 reference to ~1e-6; `fast`: llama.cpp's defaults (float16 KV cache, flash attention
  *   where supported), whose rounding moves log-probabilities by ~1e-3.
@@ -15,10 +17,14 @@ import { InputFileError, InvalidValueError, SpecboundError } from '../../core/er
 import type { LanguageModel } from '../model.js';
 import type { ModelSpec } from '../spec.js';
 import { readGgufHeader } from './gguf-file.js';
+import { CApiEngine } from './capi-engine.js';
 import { GgufModel, type GgufModelSettings } from './gguf-model.js';
+import { CApiContext, loadCApi, type CApi } from './llama-c-api.js';
 import { firstLine, getLlama, llamaLog } from './node-llama-cpp.js';
 
-const KNOWN = ['threads', 'gpu-layers', 'context', 'sequences', 'mode'] as const;
+const KNOWN = ['threads', 'gpu-layers', 'context', 'sequences', 'mode', 'backend'] as const;
+/** KV cells the C API context holds beyond the context: one per live draft-tree node. */
+export const TREE_CELLS = 1024;
 export const DEFAULT_CONTEXT = 2048;
 export const DEFAULT_SEQUENCES = 4;
 
@@ -45,6 +51,8 @@ export async function loadGguf(spec: ModelSpec, source = '--model'): Promise<Ggu
   const gpuLayers = intParam(spec, 'gpu-layers', 0, source) ?? 0;
   const sequences = intParam(spec, 'sequences', 1, source) ?? DEFAULT_SEQUENCES;
   const askedContext = intParam(spec, 'context', 2, source);
+  const backend = spec.params.get('backend') ?? 'auto';
+  if (backend !== 'auto' && backend !== 'capi' && backend !== 'public') throw new InvalidValueError('model', spec.text, `backend=${backend}; expected auto, capi or public`, source);
   const file = path.resolve(spec.location);
 
   // Our own header read first: a missing file, a non-GGUF file and an unknown architecture are
@@ -57,19 +65,48 @@ export async function loadGguf(spec: ModelSpec, source = '--model'): Promise<Ggu
   if (supported !== undefined && !supported.call((llama as unknown as { _bindings: object })._bindings, arch)) {
     throw new InputFileError(file, undefined, `architecture "${arch}" is not supported by the llama.cpp in node-llama-cpp 3.21.1`);
   }
+  // The C API path (CPU): one token per tree node and raw logits. node-llama-cpp then only tokenizes.
+  let capi: CApi | string = 'gpu-layers > 0 uses node-llama-cpp\'s GPU build through its public API';
+  if (gpuLayers === 0 && backend !== 'public') capi = await loadCApi();
+  if (backend === 'capi' && typeof capi === 'string') throw new InvalidValueError('model', spec.text, `backend=capi: ${capi}`, source);
+  const useCApi = typeof capi !== 'string';
   let model;
   try {
-    model = await llama.loadModel({ modelPath: file, gpuLayers });
+    model = await llama.loadModel({ modelPath: file, gpuLayers, ...(useCApi ? { vocabOnly: true } : {}) });
   } catch (err) {
     throw new InputFileError(file, undefined, `llama.cpp cannot load this ${arch} model: ${firstLine(err)}${llamaLog.length > 0 ? ` (${llamaLog.at(-1)})` : ''}`);
   }
-  const train = model.trainContextSize;
+  // From the file: node-llama-cpp reports 0 for a vocabulary-only model.
+  const trainMeta = header.metadata.get(`${arch}.context_length`);
+  const train = typeof trainMeta === 'number' && trainMeta > 0 ? trainMeta : model.trainContextSize;
   if (askedContext !== undefined && askedContext > train) {
     await model.dispose();
     throw new InvalidValueError('model', spec.text, `context=${askedContext} exceeds the model's training context of ${train} tokens`, source);
   }
   const contextSize = askedContext ?? Math.min(DEFAULT_CONTEXT, train);
   const exact = mode === 'exact';
+  const tokens = (model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: unknown } } }).tokenizer?.ggml?.tokens;
+  if (!Array.isArray(tokens)) {
+    await model.dispose();
+    throw new InputFileError(file, undefined, 'GGUF file has no tokenizer.ggml.tokens; specbound needs the model\'s tokenizer');
+  }
+  const base = { file, threads, gpuLayers, contextSize, trainContextSize: train, sequences, exact, architecture: arch };
+  if (typeof capi !== 'string') {
+    let context: CApiContext;
+    try {
+      context = CApiContext.open(capi, file, { nCtx: Math.ceil((contextSize + TREE_CELLS) / 256) * 256, threads, exact });
+    } catch (err) {
+      await model.dispose();
+      throw new SpecboundError(`${spec.text}: ${firstLine(err)}; lower #context=`);
+    }
+    if (context.vocabSize !== tokens.length) {
+      context.close();
+      await model.dispose();
+      throw new InputFileError(file, undefined, `llama.cpp reports ${context.vocabSize} tokens but tokenizer.ggml.tokens holds ${tokens.length}`);
+    }
+    const settings: GgufModelSettings = { ...base, backend: 'capi' };
+    return new GgufModel(spec.text, settings, model, undefined, tokens.length, new CApiEngine(context, contextSize, spec.text));
+  }
   let context;
   try {
     context = await model.createContext({
@@ -83,8 +120,6 @@ export async function loadGguf(spec: ModelSpec, source = '--model'): Promise<Ggu
     await model.dispose();
     throw new SpecboundError(`${spec.text}: llama.cpp cannot create a context of ${contextSize} tokens × ${sequences} sequences (${firstLine(err)}); lower #context= or #sequences=`);
   }
-  const tokens = (model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: unknown } } }).tokenizer?.ggml?.tokens;
-  if (!Array.isArray(tokens)) throw new InputFileError(file, undefined, 'GGUF file has no tokenizer.ggml.tokens; specbound needs the model\'s tokenizer');
-  const settings: GgufModelSettings = { file, threads, gpuLayers, contextSize: Math.min(contextSize, context.contextSize), sequences, exact, architecture: arch };
+  const settings: GgufModelSettings = { ...base, contextSize: Math.min(contextSize, context.contextSize), backend: 'public', backendNote: capi };
   return new GgufModel(spec.text, settings, model, context, tokens.length);
 }

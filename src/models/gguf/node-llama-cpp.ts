@@ -75,7 +75,7 @@ export interface LlamaModel {
 }
 
 export interface Llama {
-  loadModel(options: { modelPath: string; gpuLayers?: number }): Promise<LlamaModel>;
+  loadModel(options: { modelPath: string; gpuLayers?: number; vocabOnly?: boolean }): Promise<LlamaModel>;
   dispose(): Promise<void>;
 }
 
