@@ -22,7 +22,7 @@ export const MODEL_SCHEMES = {
   builtin: { spelling: 'builtin', load: async (spec) => (await import('./builtin/load.js')).loadBuiltinModel(spec) },
   'builtin-draft': { spelling: 'builtin-draft', load: async (spec) => (await import('./builtin/load.js')).loadBuiltinModel(spec) },
   openai: { spelling: 'openai:URL[,URL…]#model=NAME[&logprobs=K]…', load: async (spec) => (await import('./openai/load.js')).loadOpenAIModel(spec) },
-  gguf: { spelling: 'gguf:PATH[#threads=N&gpu-layers=N&context=N&sequences=N&mode=exact|fast]', load: async (spec) => (await import('./gguf/load.js')).loadGgufModel(spec) },
+  gguf: { spelling: 'gguf:PATH[#threads=N&gpu-layers=N&context=N&sequences=N&mode=exact|fast&backend=capi|public]', load: async (spec) => (await import('./gguf/load.js')).loadGgufModel(spec) },
 } as const satisfies Readonly<Record<string, ModelScheme>>;
 
 export type ModelSchemeName = keyof typeof MODEL_SCHEMES;
