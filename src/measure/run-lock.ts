@@ -9,10 +9,13 @@
  * (created exclusively, content re-checked under it), so two runs finding the same stale lock
  * cannot both take it. A lock from another host cannot be checked and counts as held.
  *
+ * Holding the lock, the run removes the temporary files that runs killed mid-write left behind
+ * (`NAME.tmp-PID…` of writers whose pid is gone, in the directory and its `figures/`).
+ *
  * A directory the run cannot write (read-only file system, no permission) is not locked: nothing
  * can be written there by this run, so it cannot damage it, and a complete run can still be read.
  */
-import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { asFileSystemError, SpecboundError } from '../core/errors.js';
@@ -94,7 +97,10 @@ export function lockRunDir(dir: string): () => void {
   const text = `${JSON.stringify(me)}\n`;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      if (createExclusive(file, text)) return releaser(file);
+      if (createExclusive(file, text)) {
+        removeDeadWritersFiles(dir);
+        return releaser(file);
+      }
     } catch (err) {
       if (NOT_WRITABLE.has((err as NodeJS.ErrnoException).code ?? '')) return () => undefined;
       throw asFileSystemError(err, file);
@@ -124,6 +130,24 @@ export function lockRunDir(dir: string): () => void {
     }
   }
   throw new RunDirectoryLockedError(dir, readOwner(file));
+}
+
+/** Temporary files of the writers (`x.tmp-PID`, `.x.tmp-PID-RANDOM`) whose process is gone. */
+function removeDeadWritersFiles(dir: string): void {
+  for (const folder of [dir, path.join(dir, 'figures')]) {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /\.tmp-(\d+)(?:-[a-z0-9]+)?$/.exec(name);
+      if (m === null) continue;
+      const pid = Number(m[1]);
+      if (!alive({ pid, host: hostname(), started: '', command: '' })) rmSync(path.join(folder, name), { force: true });
+    }
+  }
 }
 
 function releaser(file: string): () => void {

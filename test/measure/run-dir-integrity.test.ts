@@ -100,6 +100,19 @@ describe('the run directory lock (issue 19 item 3)', () => {
     expect(existsSync(path.join(dir, `${LOCK_FILE}.break`))).toBe(false);
   });
 
+  it('removes the temporary files of writers that were killed, not those of live ones', async () => {
+    const dir = tmp();
+    const dead = await deadPid();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'figures'));
+    const left = [`results.json.tmp-${dead}`, `report.json.tmp-${dead}`, `.trace.jsonl.gz.tmp-${dead}-k3x9a1`, path.join('figures', `lemma7.svg.tmp-${dead}`)];
+    const live = `notes.md.tmp-${process.pid}`;
+    for (const f of [...left, live]) writeFileSync(path.join(dir, f), 'partial');
+    await measureAndBuildResults({ config: config(), outDir: dir, models: models(), prompts, stopAfterUnits: 1 });
+    for (const f of left) expect(existsSync(path.join(dir, f)), f).toBe(false);
+    expect(existsSync(path.join(dir, live))).toBe(true);
+  });
+
   it('a lock of a live process stops a run with the holder named', async () => {
     const dir = tmp();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
