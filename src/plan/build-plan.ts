@@ -268,11 +268,24 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
   const PMaxDefault = options.PMax ?? 1024;
   if (report !== undefined) {
     curve = runCurve(report, options.curve, drafter, options.PMax ?? Number.MAX_SAFE_INTEGER, reportFile ?? 'run');
-    if (options.curve === undefined && curve.name === 'oracle') {
-      notes.push(`the run has no measured curve for a ${drafter} drafter: planning on the oracle, the ceiling no real drafter reaches`);
-    }
     const maxP = curve.points.reduce((m, p) => Math.max(m, p.P), 1);
-    if (curve.name !== 'oracle' && report.curves.oracle.length > 0) ceiling = runCurve(report, 'oracle', drafter, maxP, reportFile ?? 'run');
+    if (options.curve === undefined && curve.name === 'oracle') {
+      const muCE = report.stats.overall.muCE?.estimate;
+      if (muCE !== undefined && Number.isFinite(muCE) && muCE > 0) {
+        // No measured drafter curve, but the run measured mu_CE: Lemma 7's drafter, capped at the measured oracle.
+        const model = muCeDrafterModel(muCE, reportFile ?? 'run');
+        const budgets = new Set(curve.points.map((p) => p.P));
+        const full = drafterCurve(model, drafter, maxP, curve);
+        ceiling = curve;
+        curve = { ...full, points: full.points.filter((p) => budgets.has(p.P)) };
+        shapeRanks = { probabilities: drafterRankProbabilities(model), label: `alpha = ${model.alpha.toFixed(4)}` };
+        drafterBasis = model.basis;
+        notes.push(`the run has no measured curve for a ${drafter} drafter: planning on a drafter model from the run's mu_CE (Lemma 7), capped at the run's measured oracle`);
+      } else {
+        notes.push(`the run has no measured curve for a ${drafter} drafter: planning on the oracle, the ceiling no real drafter reaches`);
+      }
+    }
+    if (ceiling === undefined && curve.name !== 'oracle' && report.curves.oracle.length > 0) ceiling = runCurve(report, 'oracle', drafter, maxP, reportFile ?? 'run');
     if (report.curves.drafters['chain'] !== undefined && report.curves.drafters['chain'].length > 0 && curve.name !== 'chain') chainCurve = runCurve(report, 'chain', drafter, maxP, reportFile ?? 'run');
   } else if (stats !== undefined) {
     const PMax = PMaxDefault;

@@ -99,3 +99,19 @@ describe('a measured latency table at batch B', () => {
     expect(planAtBatch({ curve, verifier: t, drafter: 'ngram', draftModel: 'd', eagleHead: 'h' }, be - 1).best.P).toBeGreaterThan(1);
   });
 });
+
+describe('a run without a measured curve for the drafter, but with mu_CE', () => {
+  it("plans on Lemma 7's drafter from the run's mu_CE, capped at the run's measured oracle", async () => {
+    const { fixtureReport, writeFixtureRun, ORACLE, FIXTURE_BUDGETS } = await import('./report-fixture.js');
+    const report = fixtureReport();
+    const withMuCe = { ...report, stats: { ...report.stats, overall: { ...report.stats.overall, muCE: { estimate: 1.2, ci95: [1.1, 1.3] as [number, number], interval: [1.2, 1.2] as [number, number] } } } };
+    const dir = await writeFixtureRun(withMuCe);
+    const { result } = await buildPlan({ run: dir, drafter: 'eagle', gpu: 'h100-sxm', arch: 'llama-3.1-8b' });
+    // The fixture run has only a chain curve; an EAGLE drafter gets the mu_CE model.
+    expect(result.input.curve.name).toBe('drafter');
+    expect(result.input.drafter.model).toMatch(/^drafter from mu_CE = 1\.2 .* through Lemma 7/);
+    expect(result.notes.join(' ')).toMatch(/drafter model from the run's mu_CE \(Lemma 7\), capped at the run's measured oracle/);
+    expect(result.curve.map((p) => p.P)).toEqual(FIXTURE_BUDGETS);
+    result.curve.forEach((p, i) => expect(p.expectedAccepted).toBeLessThanOrEqual(ORACLE[i]! + 1e-12));
+  });
+});
