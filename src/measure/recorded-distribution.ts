@@ -1,19 +1,16 @@
 /**
- * How a measured distribution is stored in the unit log (JSON): complete (`dense`: ln p for
- * every token, −∞ written as null) when the vocabulary is small, otherwise the `keep` most
- * probable tokens with their ln p and the remaining mass (`sparse`, a `distribution/` top-k distribution).
- * JSON keeps every double exactly, so a resumed run reads back the very numbers it wrote.
+ * What a measurement keeps of a distribution (in its trace, `run-trace.ts`): complete (`dense`:
+ * ln p for every token, −∞ written as null) when the vocabulary is small, otherwise the `keep`
+ * most probable tokens with their ln p and the remaining mass (`sparse`, a `distribution/` top-k
+ * distribution). JSON keeps every double exactly, so what is read back is the very numbers kept.
  */
-import { z } from 'zod';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { fromTopLogprobs } from '../distribution/sparse.js';
 import { rankedTokens } from '../distribution/ranked-tokens.js';
 
-export const EncodedDistributionSchema = z.union([
-  z.object({ dense: z.array(z.number().nullable()) }),
-  z.object({ vocab: z.number().int().positive(), ids: z.array(z.number().int().nonnegative()), logProbs: z.array(z.number()) }),
-]);
-export type EncodedDistribution = z.infer<typeof EncodedDistributionSchema>;
+export type EncodedDistribution =
+  | { readonly dense: readonly (number | null)[] }
+  | { readonly vocab: number; readonly ids: readonly number[]; readonly logProbs: readonly number[] };
 
 /** Encodes `d` dense when its vocabulary is at most `denseUpTo`, else as its top `keep` tokens. */
 export function encodeDistribution(d: TokenDistribution, keep: number, denseUpTo: number): EncodedDistribution {
@@ -29,4 +26,9 @@ export function encodeDistribution(d: TokenDistribution, keep: number, denseUpTo
 export function decodeDistribution(e: EncodedDistribution): TokenDistribution {
   if ('dense' in e) return { kind: 'dense', logProbs: Float64Array.from(e.dense, (l) => (l === null ? -Infinity : l)) };
   return fromTopLogprobs(e.vocab, e.ids, e.logProbs);
+}
+
+/** What is kept of `d`: itself when complete and its vocabulary is at most `denseUpTo`, else its top `keep` tokens. */
+export function keptDistribution(d: TokenDistribution, keep: number, denseUpTo: number): TokenDistribution {
+  return decodeDistribution(encodeDistribution(d, keep, denseUpTo));
 }

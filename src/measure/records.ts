@@ -6,9 +6,11 @@
  */
 import { z } from 'zod';
 import { PositionStatisticsSchema } from '../stats/position-statistics.js';
-import { EncodedDistributionSchema } from './recorded-distribution.js';
 
-/** Version of the record format (1: per-position values as seven parallel arrays, before `positionStatistics`). */
+/**
+ * Version of the record format (1: per-position values as seven parallel arrays and the
+ * distributions in the log; 2: `positionStatistics` per position, distributions in the trace).
+ */
 export const RECORD_VERSION = 2;
 
 const int = z.number().int();
@@ -52,13 +54,11 @@ export const UnitRecordSchema = z.object({
   stoppedAtEos: z.boolean(),
   /** `positionStatistics(p, q)` of `stats/` at each position: the only per-position estimates. */
   positions: z.array(PositionStatisticsSchema),
-  /** The verifier's p at each position (at temperature T). */
-  distributions: z.array(EncodedDistributionSchema),
-  /** The drafter's q at each position. */
-  drafterDistributions: z.array(EncodedDistributionSchema).optional(),
   /** Σ over positions of p(drafter's rank-k token), k < ACCEPTANCE_RANKS. */
   acceptanceSum: z.array(z.number()).optional(),
   trees: z.array(TreePositionRecordSchema),
+  /** Length in bytes of the run's trace after this unit's positions (its p and q: `run-trace.ts`). */
+  traceEnd: int.positive(),
 });
 export type UnitRecord = z.infer<typeof UnitRecordSchema>;
 

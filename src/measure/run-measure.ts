@@ -20,7 +20,8 @@ import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
 import { CONFIG_FILE, ensureRunDir, readJsonFile, UnitLog, writeFileAtomic } from './run-dir.js';
 import { lockRunDir } from './run-lock.js';
 import { parseMeasureRecord, type MeasureRecord, type StaticUnitRecord, type UnitRecord } from './records.js';
-import { measureUnit } from './unit.js';
+import { RunTrace, runTraceHeader } from './run-trace.js';
+import { measureUnit, type MeasuredUnit } from './unit.js';
 import { measuredAcceptance, measureStaticUnit, staticTreePlans } from './static-unit.js';
 import { budgetGrid } from './budget-grid.js';
 
@@ -182,12 +183,22 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
         contextLength,
         signal: options.signal,
       };
+      const committedEnds = [...records.values()].map((r) => r.traceEnd);
+      const trace = RunTrace.open(outDir, runTraceHeader(config, models.verifier.vocabSize), committedEnds.length === 0 ? undefined : Math.max(...committedEnds));
+      // Units are committed (trace positions, then the record) in unit order, so the trace lists
+      // them in order whatever the concurrency; a unit finished early waits for those before it.
+      const pending = new Map<number, MeasuredUnit>();
+      let nextCommit = 0;
       options.onProgress?.({ phase: 'measuring', done: records.size, total });
       await runPool(runNow, unitsInFlight(options, models), async (unit) => {
-        const record = await measureUnit(ctx, unit);
-        log.append(record);
-        records.set(unit, record);
-        measured++;
+        pending.set(unit, await measureUnit(ctx, unit));
+        for (let m = pending.get(runNow[nextCommit]!); m !== undefined; m = pending.get(runNow[nextCommit]!)) {
+          pending.delete(runNow[nextCommit++]!);
+          const record: UnitRecord = { ...m.record, traceEnd: trace.appendUnit(m.trace) };
+          log.append(record);
+          records.set(record.unit, record);
+          measured++;
+        }
         options.onProgress?.({ phase: 'measuring', done: records.size, total });
       });
     }

@@ -4,8 +4,8 @@
  * 1. Sample the verifier's continuation at temperature T (seeded from (seed, unit index)),
  *    following it in a tree session, and record at every position the verifier's p (and the
  *    drafter's q at the same prefix): `positionStatistics(p, q)` of `stats/` (entropy, second
- *    log-moment, cross-entropy terms), positional acceptance, and the distribution itself (for
- *    the i.i.d. bank, the trace and the sweep).
+ *    log-moment, cross-entropy terms), positional acceptance, and the distributions themselves
+ *    for the run's trace (the i.i.d. bank and the sweep read them from there).
  * 2. At every `treeEvery`-th position t: the real oracle (Lemma 1 on the verifier's true
  *    conditionals after prompt + x_<t) to P-max, giving E[X*](P) = Σ of the first P node
  *    probabilities, and the path of the sampled continuation x_t, x_t+1, … through that tree
@@ -20,6 +20,7 @@ import { entropy } from '../distribution/moments.js';
 import { sampleToken } from '../distribution/sample-token.js';
 import { encodeText, type DistributionCallOptions, type LanguageModel, type TreeSession } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
+import type { TracePositionInput } from '../trace/trace-writer.js';
 import { positionStatistics } from '../stats/position-statistics.js';
 import type { DraftTree } from '../tree/draft-tree.js';
 import { buildOptimalTree } from '../tree/optimal-tree.js';
@@ -29,13 +30,18 @@ import { pathProbabilities, verifierDistributions } from '../tree/verification.j
 import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
 import { RECORD_VERSION, type TreePositionRecord, type UnitRecord } from './records.js';
-import { encodeDistribution, type EncodedDistribution } from './recorded-distribution.js';
+import { keptDistribution } from './recorded-distribution.js';
 import { cachingSession, subSession, temperatureSession } from './sessions.js';
 
 /** Ranks of the drafter's proposal whose acceptance is recorded (Sequoia/Medusa need a few). */
 export const ACCEPTANCE_RANKS = 16;
-/** Tokens of the drafter's q kept in the trace (q is only informative, not used for bounds). */
-export const DRAFTER_KEEP_TOP = 32;
+
+/** A measured unit: its record (without `traceEnd`, known once its positions are in the trace) and its trace positions. */
+export interface MeasuredUnit {
+  readonly record: Omit<UnitRecord, 'traceEnd'>;
+  /** Every position with the kept p (and q), for the run's trace (`run-trace.ts`). */
+  readonly trace: TracePositionInput[];
+}
 
 export interface UnitContext {
   readonly config: MeasureConfig;
@@ -65,7 +71,7 @@ export async function promptTokens(model: LanguageModel, text: string, maxTokens
   return ids.slice(ids.length - maxTokens);
 }
 
-export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitRecord> {
+export async function measureUnit(ctx: UnitContext, unit: number): Promise<MeasuredUnit> {
   const { config, verifier, drafter } = ctx;
   const { prompt: promptIndex, sample } = unitPrompt(unit, config.samples);
   const prompt = ctx.prompts[promptIndex];
@@ -113,14 +119,20 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
 
     // Per-position statistics: the one estimator of stats/.
     const positions = pDists.slice(0, n).map((p, t) => positionStatistics(p, dSession === undefined ? undefined : qDists[t]!));
+    // The trace keeps p and q alike: complete for small vocabularies, so `stats` on it reproduces these statistics.
     const keep = Math.max(config.keepTop, config.PMax);
-    const distributions = pDists.slice(0, n).map((d) => encodeDistribution(d, keep, config.denseUpTo));
+    const trace: TracePositionInput[] = tokens.map((token, pos) => ({
+      seq: unit,
+      pos,
+      token,
+      task: prompt.task,
+      dist: keptDistribution(pDists[pos]!, keep, config.denseUpTo),
+      ...(dSession === undefined ? {} : { draft: keptDistribution(qDists[pos]!, keep, config.denseUpTo) }),
+    }));
     let acceptanceSum: number[] | undefined;
-    let drafterDistributions: EncodedDistribution[] | undefined;
     if (dSession !== undefined) {
       const pairs = qDists.slice(0, n).map((q, t) => ({ drafter: q, verifier: pDists[t]! }));
       acceptanceSum = Array.from(positionalAcceptance(pairs, ACCEPTANCE_RANKS), (a) => a * n);
-      drafterDistributions = qDists.slice(0, n).map((d) => encodeDistribution(d, DRAFTER_KEEP_TOP, 0));
     }
 
     // 2. Trees at every treeEvery-th position.
@@ -150,7 +162,7 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
       trees.push({ t, oracle: Array.from(oracle.expectedAcceptedLengths), oraclePath: path, censoredFrom, drafters, ...(drafterOwn === undefined ? {} : { drafterOwn }) });
     }
 
-    return {
+    const record: Omit<UnitRecord, 'traceEnd'> = {
       kind: 'unit',
       version: RECORD_VERSION,
       unit,
@@ -161,10 +173,10 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<UnitR
       tokens,
       stoppedAtEos,
       positions,
-      distributions,
-      ...(drafterDistributions === undefined ? {} : { drafterDistributions, acceptanceSum: acceptanceSum! }),
+      ...(acceptanceSum === undefined ? {} : { acceptanceSum }),
       trees,
     };
+    return { record, trace };
   } finally {
     vSession.close();
     dSession?.close();

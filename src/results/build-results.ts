@@ -9,7 +9,6 @@
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { withTemperature } from '../distribution/temperature.js';
 import type { MeasureConfig } from '../measure/config.js';
-import { decodeDistribution } from '../measure/recorded-distribution.js';
 import type { MeasureRecord, StaticUnitRecord, UnitRecord } from '../measure/records.js';
 import { measuredAcceptance } from '../measure/static-unit.js';
 import { curvesOf, entropyHistogram } from './aggregate.js';
@@ -37,8 +36,17 @@ export interface BuildResultsOptions {
   readonly simulate?: Simulator | undefined;
 }
 
-/** Every number of the results from the completed records (any order; sorted by unit here). */
-export async function buildResults(config: MeasureConfig, records: readonly MeasureRecord[], options: BuildResultsOptions = {}): Promise<Report> {
+/**
+ * Every number of the results from the completed records (any order; sorted by unit here) and
+ * the verifier's recorded distributions (the i.i.d. bank and the sweep; the run's trace, in unit
+ * order: `measure/run-trace.ts`).
+ */
+export async function buildResults(
+  config: MeasureConfig,
+  records: readonly MeasureRecord[],
+  distributions: readonly TokenDistribution[],
+  options: BuildResultsOptions = {},
+): Promise<Report> {
   const units = records.filter((r): r is UnitRecord => r.kind === 'unit').sort((a, b) => a.unit - b.unit);
   const statics = records.filter((r): r is StaticUnitRecord => r.kind === 'static').sort((a, b) => a.unit - b.unit);
   const { onProgress } = options;
@@ -57,8 +65,7 @@ export async function buildResults(config: MeasureConfig, records: readonly Meas
     taskReports[task] = { stats: sub.stats, curves: sub.curves };
   }
   const acceptance = measuredAcceptance(units);
-  const bank: TokenDistribution[] = [];
-  for (const r of units) for (const e of r.distributions) bank.push(decodeDistribution(e));
+  const bank = distributions;
   const sweepP = Math.min(config.PMax, 64);
   // Greedy verification (T = 0) recorded one-hot distributions: no other temperature can be recovered from them.
   const sweep = config.temperature === 0 ? [] : temperatureSweep(bank, config.temperature, sweepP);

@@ -86,8 +86,8 @@ export const ReportSchema = z.object({
       }))
     .optional(),
   /**
-   * sha256 of what these results were computed from (the results version, the run's config.json
-   * and unit log; `results/run-results.ts`): a run directory whose results.json carries the digest
+   * sha256 of what these results were computed from (the results version, the run's config.json,
+   * unit log and trace; `results/run-results.ts`): a run directory whose results.json carries the digest
    * of its current files is finished, and `report RUN_DIR` only renders it.
    */
   digest: z.string().optional(),

@@ -1,11 +1,11 @@
 /**
- * The results of a run directory: the records of `units.jsonl` → `buildResults` → `results.json`
- * (and the run's trace), and the chain measure → results used by `specbound measure` and
- * `specbound report`.
+ * The results of a run directory: the records of `units.jsonl` and the distributions of its
+ * trace → `buildResults` → `results.json`, and the chain measure → results used by
+ * `specbound measure` and `specbound report`.
  *
  * Results are cached: `results.json` carries the sha256 of what it was computed from (the
- * results version, `config.json` and `units.jsonl`). When the run directory's files still have
- * that digest, the results are read back instead of computed again, so `report RUN_DIR` on a
+ * results version, `config.json`, `units.jsonl` and `trace.jsonl.gz`). When the run directory's
+ * files still have that digest, the results are read back instead of computed again, so `report RUN_DIR` on a
  * finished run does no simulation, writes nothing into RUN_DIR and renders byte-identical files.
  * A run directory that cannot be written (read-only) is only read, whatever its cache holds.
  */
@@ -15,15 +15,15 @@ import path from 'node:path';
 import type { MeasureConfig } from '../measure/config.js';
 import { CONFIG_FILE, readJsonFile, RESULTS_FILE, UNITS_FILE, writeFileAtomic } from '../measure/run-dir.js';
 import { readRunRecords, runMeasurement, type MeasureOptions, type MeasureOutcome } from '../measure/run-measure.js';
-import { writeMeasurementTrace } from '../measure/write-trace.js';
+import { readRunDistributions, TRACE_FILE } from '../measure/run-trace.js';
 import { buildResults, GENERATOR, type BuildResultsOptions } from './build-results.js';
 import { REPORT_VERSION, ReportSchema, type Report } from './results-schema.js';
 
-/** sha256 of the inputs of a run's results: the results version and the bytes of config.json and units.jsonl. */
+/** sha256 of the inputs of a run's results: the results version and the bytes of config.json, units.jsonl and the trace. */
 export function runDigest(runDir: string): string {
   const h = createHash('sha256');
   h.update(`${GENERATOR}\u0000results ${REPORT_VERSION}\u0000`);
-  for (const name of [CONFIG_FILE, UNITS_FILE]) {
+  for (const name of [CONFIG_FILE, UNITS_FILE, TRACE_FILE]) {
     const file = path.join(runDir, name);
     h.update(`${name}\u0000`);
     if (existsSync(file)) h.update(readFileSync(file));
@@ -50,12 +50,12 @@ export async function resultsOfRun(runDir: string, config: MeasureConfig, option
   if (cached !== undefined) return cached;
   // Results come from the log alone (what a resumed run would read), in unit order.
   const { units, statics } = readRunRecords(runDir);
-  const built = await buildResults(config, [...units, ...statics], options);
+  const distributions = (await readRunDistributions(runDir, units)).flat();
+  const built = await buildResults(config, [...units, ...statics], distributions, options);
   const report = ReportSchema.parse({ ...built, digest });
   // A run directory this process cannot write (read-only file system, another user's) is only
   // read: the results are computed in memory and the report is rendered elsewhere (--out).
   if (!writable(runDir)) return report;
-  await writeMeasurementTrace(runDir, config, units);
   writeFileAtomic(path.join(runDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
   return report;
 }

@@ -24,6 +24,12 @@ export interface CheckedDistribution {
   readonly renormalizedBy: number;
 }
 
+/**
+ * |Σ p − 1| up to which a full distribution counts as normalised and is not rescaled: rounding
+ * of a log-softmax in float64 over V tokens stays below ~V·2⁻⁵³ (1.4e-11 for V = 128k).
+ */
+export const NORMALISED_UP_TO = 1e-9;
+
 export function checkDistribution(
   raw: TraceDistributionJson,
   vocabSize: number,
@@ -99,6 +105,9 @@ export function checkDistribution(
     fail(`probabilities sum to ${sum.toPrecision(6)}, off 1 by ${off.toPrecision(3)} (tolerance ${checks.tolerance}; --renormalize accepts and rescales)`);
   }
   if (!(sum > 0)) fail('every logprob is null (no possible token)');
+  // A distribution normalised up to rounding is kept bit for bit (rescaling by 1 ± 1e-16 would
+  // only perturb the last bits), so `stats` on a measured trace reproduces the run's numbers.
+  if (off <= NORMALISED_UP_TO) return { distribution: { kind: 'dense', logProbs: out }, renormalizedBy: 0 };
   const shift = Math.log(sum);
   for (let i = 0; i < vocabSize; i++) out[i] = out[i]! - shift;
   return { distribution: { kind: 'dense', logProbs: out }, renormalizedBy: off > checks.tolerance ? off : 0 };

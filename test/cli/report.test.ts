@@ -34,6 +34,23 @@ function runCliIn(cwd: string, args: readonly string[]): Promise<{ code: number;
   });
 }
 
+/**
+ * `specbound stats RUN/trace.jsonl.gz` gives exactly the report's μ, μ₂, μ_CE and π₀ (and, with the
+ * same bootstrap seed, the same intervals): the trace holds the very distributions the run measured
+ * (complete p and q for these small vocabularies) and both go through stats/positionStatistics.
+ */
+async function expectTraceStatsOf(dir: string, report: Report): Promise<void> {
+  const r = await runCli(['stats', path.join(dir, 'trace.jsonl.gz'), '--json', '--seed', String(report.config.seed)]);
+  expect(r.code).toBe(0);
+  const stats = JSON.parse(r.stdout) as Record<string, { estimate: number; ci95: [number, number] } | number>;
+  const overall = report.stats.overall;
+  expect(stats['positions']).toBe(overall.positions);
+  for (const key of ['mu', 'mu2', 'muCE', 'pi0'] as const) {
+    expect(overall[key], key).toBeDefined();
+    expect(stats[key], key).toEqual({ estimate: overall[key]!.estimate, ci95: overall[key]!.ci95, interval: overall[key]!.interval });
+  }
+}
+
 function readReport(dir: string): Report {
   return ReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
 }
@@ -60,6 +77,7 @@ describe('specbound report (real CLI)', () => {
     const a = report.adaptive!.overall;
     expect(a.adaptive.throughput.estimate).toBeGreaterThanOrEqual(a.fixed.throughput.estimate);
     for (const d of Object.values(a.drafters)) expect(d.best.throughput).toBeLessThanOrEqual(a.adaptive.throughput.estimate);
+    await expectTraceStatsOf(dir, report);
   }, 300_000);
 
   it('report on the real stories260K with its layer-skip drafter goes through the same path', async () => {
@@ -86,6 +104,7 @@ describe('specbound report (real CLI)', () => {
     // The results are read back (results.json untouched), so report.json is byte-identical.
     expect(readFileSync(path.join(dir, 'report.json'), 'utf8')).toBe(bytes);
     expect(statSync(path.join(dir, 'results.json')).mtimeMs).toBe(results);
+    await expectTraceStatsOf(dir, report);
     // The paper's constant T: the largest P always wins, so adaptivity gains exactly nothing.
     const out = path.join(dir, 'constant');
     const constant = await runCli(['report', dir, '--latency', 'constant', '--out', out]);

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SpecboundError } from '../../src/core/errors.js';
 import { MEASURE_DEFAULTS, type MeasureConfig } from '../../src/measure/config.js';
@@ -94,12 +95,15 @@ describe('runMeasurement', () => {
     expect(existsSync(path.join(dir, 'results.json'))).toBe(false);
     // A kill in the middle of an append leaves a partial line: it must be ignored and cut off.
     appendFileSync(path.join(dir, 'units.jsonl'), '{"kind":"unit","unit":5,"tok');
+    // A kill between a unit's trace positions and its record leaves positions no record names: cut off too.
+    appendFileSync(path.join(dir, 'trace.jsonl.gz'), gzipSync('{"seq":3,"pos":0}\n'));
     const calls = { count: 0 };
     const second = await runMeasurement({ config: config(), outDir: dir, models: { verifier: fakeModel({ calls }), drafter: fakeModel({ trigram: 0 }) }, prompts });
     expect(second.unitsResumed).toBe(3);
     expect(second.unitsMeasured).toBe(5 + 8); // the rest of the first pass, then the 8 static-tree units
     expect(second.report).toEqual(expected);
     expect(readFileSync(path.join(dir, 'results.json'), 'utf8')).toBe(readFileSync(path.join(whole, 'results.json'), 'utf8'));
+    expect(readFileSync(path.join(dir, 'trace.jsonl.gz'))).toEqual(readFileSync(path.join(whole, 'trace.jsonl.gz')));
     // Rerunning a finished run measures nothing more.
     const third = await runMeasurement({ config: config(), outDir: dir, models: models(), prompts });
     expect(third.unitsMeasured).toBe(0);
@@ -174,5 +178,30 @@ describe('results cache (results/run-results.ts)', () => {
     expect(calls.n).toBe(2 * (1 + first.report!.temperatureSweep!.length));
     expect(readFileSync(file, 'utf8')).toBe(bytes);
     expect(recomputed.report).toEqual(first.report);
+  });
+});
+
+describe('distributions stored once (measure/run-trace.ts)', () => {
+  it('the unit log holds no distribution; the trace holds p and q complete, one gzip member per unit', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    await runMeasurement({ config: config(), outDir: dir, models: models(), prompts });
+    const log = readFileSync(path.join(dir, 'units.jsonl'), 'utf8');
+    expect(log).not.toMatch(/"distributions"|"logprobs"|"dense"/);
+    const trace = await openTrace(path.join(dir, 'trace.jsonl.gz'));
+    let n = 0;
+    for await (const p of trace.positions()) {
+      // V = 12 ≤ denseUpTo: both kept complete.
+      expect(p.dist.kind).toBe('dense');
+      expect(p.draft?.kind).toBe('dense');
+      n++;
+    }
+    expect(n).toBe(8 * 24);
+  });
+
+  it('a trace shorter than the unit log says is one line naming the file (the run directory is damaged)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'measure-'));
+    await runMeasurement({ config: config(), outDir: dir, models: models(), prompts, stopAfterUnits: 2 });
+    writeFileSync(path.join(dir, 'trace.jsonl.gz'), gzipSync('x'));
+    await expect(runMeasurement({ config: config(), outDir: dir, models: models(), prompts })).rejects.toThrow(/trace\.jsonl\.gz: holds \d+ bytes but units\.jsonl says its units end at byte \d+/);
   });
 });
