@@ -38,6 +38,8 @@ describe('the unit log counts each unit once (issue 19 item 3)', () => {
     const { report: expected } = await measureAndBuildResults({ config: config(), outDir: clean, models: models(), prompts });
     const twice = tmp();
     writeFileSync(path.join(twice, 'config.json'), readFileSync(path.join(clean, 'config.json')));
+    // The distributions live in the trace (measure/run-trace.ts): part of the run directory like the log.
+    writeFileSync(path.join(twice, 'trace.jsonl.gz'), readFileSync(path.join(clean, 'trace.jsonl.gz')));
     const lines = readFileSync(path.join(clean, 'units.jsonl'), 'utf8').trim().split('\n');
     // Two interleaved runs: each record written by both, in a different order.
     const doubled = [...lines.slice(0, 8), ...lines.slice(0, 8).reverse(), ...lines.slice(8), ...lines.slice(8)];
