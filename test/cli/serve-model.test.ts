@@ -89,3 +89,41 @@ describe('specbound serve-model', () => {
     expect(port.stderr).toMatch(/--port.*70000/);
   }, 60_000);
 });
+
+describe('specbound serve-model limits and hosts from the command line (issue 19)', () => {
+  it('--max-request-tokens, --max-response-logprobs and --allowed-hosts reach the server', async () => {
+    const { startServeModel } = await import('../helpers/serve-model.js');
+    const http = await import('node:http');
+    const served = await startServeModel('builtin', ['--max-request-tokens', '100', '--max-response-logprobs', '50', '--allowed-hosts', 'box.lan, models.lan']);
+    const url = new URL(served.url);
+    const post = (body: unknown, host?: string) =>
+      new Promise<{ status: number; message: string }>((resolve, reject) => {
+        const text = JSON.stringify(body);
+        const req = http.request(
+          { host: url.hostname, port: url.port, path: '/v1/completions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(host === undefined ? {} : { host }) } },
+          (res) => {
+            let data = '';
+            res.on('data', (c: Buffer) => (data += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, message: (JSON.parse(data) as { error?: { message: string } }).error?.message ?? '' }));
+          },
+        );
+        req.on('error', reject);
+        req.end(text);
+      });
+    try {
+      // "Once" is 5 builtin tokens: 5 + 96 = 101 > 100 positions; 5 + 95 = 100 fits.
+      const over = await post({ prompt: 'Once', max_tokens: 96 });
+      expect(over.status).toBe(400);
+      expect(over.message).toContain("the request needs 101 token positions (1 prompt × (prompt tokens + max_tokens 96)), more than the server's limit of 100 per request (--max-request-tokens)");
+      expect((await post({ prompt: 'Once', max_tokens: 95 })).status).toBe(200);
+      // 3 generated positions × (20 + 1) = 63 entries > 50.
+      const wide = await post({ prompt: 'Once', max_tokens: 3, logprobs: 20 });
+      expect(wide.status).toBe(400);
+      expect(wide.message).toContain("63 logprob entries");
+      expect((await post({ prompt: 'Once', max_tokens: 1 }, 'models.lan:8000')).status).toBe(200);
+      expect((await post({ prompt: 'Once', max_tokens: 1 }, 'attacker.example:8000')).status).toBe(403);
+    } finally {
+      served.stop();
+    }
+  }, 60_000);
+});
