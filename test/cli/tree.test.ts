@@ -16,6 +16,9 @@ describe('specbound tree', () => {
     expect(paths.stdout).toBe('[[0],[0,0],[1]]\n');
     const vllm = await runCli(['tree', '--P', '4', '--law', 'zipf:1:2', '--format', 'vllm']);
     expect(vllm.stdout).toBe('[(0,), (1,), (0, 0)]\n');
+    // The literal is for the vLLM releases that had tree attention, and an oracle tree is nobody's drafter.
+    expect(vllm.stderr).toContain('speculative_token_tree is accepted only by vLLM releases with tree attention (PR #20401 to before PR #42121, EAGLE methods)');
+    expect(vllm.stderr).toContain("an oracle tree ranks the verifier's own tokens at this prompt");
   });
 
   it('--json reports E[X] = Σ P(v) and the oracle E[X*](P) (hand value 1 + 2/3 + 4/9 + 1/3 = 22/9)', async () => {

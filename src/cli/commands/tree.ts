@@ -166,8 +166,11 @@ export async function runTreeCommand(opts: TreeOptions, format: Format): Promise
       opts.strategy === 'oracle'
         ? summary.expectedAcceptedLength
         : (await tree.buildOptimalTree(await source.openVerifier(), built.size, opts.batch === undefined ? {} : { batchSize: opts.batch })).expectedAcceptedLengths.at(-1)!;
-    if (!summary.vllm.uniformLevels && format === 'vllm') {
-      process.stderr.write('specbound: note: vLLM drafts one children count per tree level; this tree has levels with unequal branching, so vLLM would draft a different tree\n');
+    if (format === 'vllm') {
+      // speculative_token_tree exists only in the vLLM releases between PR #20401 and PR #42121 (see vllmTreeLine).
+      process.stderr.write('specbound: note: speculative_token_tree is accepted only by vLLM releases with tree attention (PR #20401 to before PR #42121, EAGLE methods); current vLLM drafts chains\n');
+      if (opts.strategy === 'oracle') process.stderr.write("specbound: note: an oracle tree ranks the verifier's own tokens at this prompt; no drafter proposes it\n");
+      else if (!summary.vllm.uniformLevels) process.stderr.write('specbound: note: vLLM drafts one children count per tree level; this tree has levels with unequal branching, so vLLM would draft a different tree\n');
     }
     return render(format, {
       strategy: strategy.name,
