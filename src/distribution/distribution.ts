@@ -25,6 +25,19 @@ export interface SparseDistribution {
   readonly logProbs: Float64Array;
   /** 1 − Σ p(ids[i]) ≥ 0: mass on tokens not listed. */
   readonly tailMass: number;
+  /**
+   * Largest probability an unlisted token can have. Absent: the smallest listed probability (the
+   * list is a top-k list). Set when the list holds a token outside the top-k, e.g. the sampled token
+   * that the completions API adds to `logprobs` entries (trace/importers/response-formats.ts).
+   */
+  readonly tailCap?: number;
+}
+
+/** The largest probability an unlisted token of `d` can have: `tailCap`, else the smallest listed one, else the tail mass. */
+export function tailCapOf(d: SparseDistribution): number {
+  if (d.tailCap !== undefined) return Math.min(d.tailCap, d.tailMass);
+  const k = d.ids.length;
+  return k > 0 ? Math.min(Math.exp(d.logProbs[k - 1]!), d.tailMass) : d.tailMass;
 }
 
 export type TokenDistribution = DenseDistribution | SparseDistribution;

@@ -3,7 +3,7 @@
  * mass) and what every other layer does with them.
  */
 export type { DenseDistribution, SparseDistribution, TokenDistribution, RankedTokens } from './distribution.js';
-export { vocabSizeOf } from './distribution.js';
+export { vocabSizeOf, tailCapOf } from './distribution.js';
 export { logSoftmax, fromLogits } from './log-softmax.js';
 export { fromTopLogprobs } from './sparse.js';
 export { rankedTokens } from './ranked-tokens.js';
@@ -17,3 +17,5 @@ export { withTemperature } from './temperature.js';
 export { withTopK, withTopP } from './truncation.js';
 export { crossEntropyTerms } from './cross-entropy.js';
 export type { CrossEntropyTerms } from './cross-entropy.js';
+export { exactTransform, isIdentity, TailDependentError } from './exact-transform.js';
+export type { TransformSpec } from './exact-transform.js';

@@ -4,6 +4,7 @@
  * an interval over the unknown tail shape (see `tail-shapes.ts`): [concentrated, spread].
  */
 import type { SparseDistribution, TokenDistribution } from './distribution.js';
+import { tailCapOf } from './distribution.js';
 import { concentratedTailSum, entropyTerm, secondLogMomentTerm, spreadTailSum, tailShape } from './tail-shapes.js';
 
 /** A lower and upper value [low, high]; low = high for complete distributions. */
@@ -67,10 +68,7 @@ function denseSum(lp: Float64Array | Float32Array, power: 1 | 2): number {
 
 function sparseInterval(d: SparseDistribution, power: 1 | 2): Interval {
   const listed = denseSum(d.logProbs, power);
-  const k = d.ids.length;
-  const r = d.tailMass;
-  const smallest = k > 0 ? Math.exp(d.logProbs[k - 1]!) : r;
-  const shape = tailShape(r, d.vocabSize - k, smallest);
+  const shape = tailShape(d.tailMass, d.vocabSize - d.ids.length, tailCapOf(d));
   const f = power === 1 ? entropyTerm : secondLogMomentTerm;
   return [listed + concentratedTailSum(shape, f), listed + spreadTailSum(shape, f)];
 }

@@ -12,7 +12,7 @@ import { StatsAccumulator } from '../stats/stats-accumulator.js';
 import { budgetGrid } from '../measure/budget-grid.js';
 import type { StaticUnitRecord, UnitRecord } from '../measure/records.js';
 import { ClusteredMean } from './clustered-mean.js';
-import { theoryAtEstimates } from './theory-at-estimates.js';
+import { estimatesOf, theoryAtEstimates } from './theory-at-estimates.js';
 
 /** The units' per-position terms in a `stats/` accumulator (sequence = unit, so the bootstrap resamples sequences). */
 export function statsAccumulator(records: readonly UnitRecord[]): StatsAccumulator {
@@ -98,11 +98,13 @@ export function drafterCurves(records: readonly UnitRecord[], statics: readonly 
 
 /** Theorem 1 (reported min(P, bound), trivial P below its validity), ln P/μ and Lemma 7 at each budget, under the rule of `theory-at-estimates.ts`. */
 export function theoryCurves(stats: StatsSummary, budgets: readonly number[]): Pick<Curves, 'theorem1' | 'limit' | 'lemma7'> {
-  const rows = theoryAtEstimates({ mu: stats.mu.estimate, mu2: stats.mu2.estimate, muCE: stats.muCE?.estimate, pi0: stats.pi0?.estimate }, budgets);
+  const rows = theoryAtEstimates(estimatesOf(stats), budgets);
   const theorem1 = rows.map((r) => ({ P: r.P, mean: r.reported }));
-  const limit = rows.map((r) => ({ P: r.P, mean: r.limit }));
+  // An estimate's curve: the low end as `mean`, and `high` when the data leave it an interval (top-k).
+  const point = (P: number, e: { low: number; high: number }) => (e.low === e.high ? { P, mean: e.low } : { P, mean: e.low, high: e.high });
+  const limit = rows.map((r) => point(r.P, r.limit));
   if (rows.length === 0 || rows[0]!.lemma7 === undefined) return { theorem1, limit };
-  return { theorem1, limit, lemma7: rows.map((r) => ({ P: r.P, mean: r.lemma7! })) };
+  return { theorem1, limit, lemma7: rows.map((r) => point(r.P, r.lemma7!)) };
 }
 
 /** Histogram of per-position entropies (0.1-nat bins; `stats/` EntropyHistogram). */

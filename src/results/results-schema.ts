@@ -13,7 +13,13 @@ export { EstimateSchema, StatsSummarySchema, type Estimate, type StatsSummary } 
 export const REPORT_VERSION = 1;
 
 /** One point of an E[X](P) curve: the mean tokens per verifier pass at budget P, with its standard error. */
-export const CurvePointSchema = z.object({ P: z.number().int().positive(), mean: z.number(), se: z.number().optional() });
+export const CurvePointSchema = z.object({
+  P: z.number().int().positive(),
+  mean: z.number(),
+  se: z.number().optional(),
+  /** An estimate the data fix only up to an interval (top-k): `mean` is the low end, `high` the high end. */
+  high: z.number().optional(),
+});
 export type CurvePoint = z.infer<typeof CurvePointSchema>;
 export const CurveSchema = z.array(CurvePointSchema);
 export type Curve = z.infer<typeof CurveSchema>;

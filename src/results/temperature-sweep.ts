@@ -38,6 +38,7 @@ export function temperatureSweep(distributions: readonly TokenDistribution[], re
     // A deterministic model at this temperature (μ = 0) has no bound to show (theory-at-estimates.ts).
     const [row] = theoryAtEstimates({ mu, mu2 }, [P]);
     if (row === undefined) return [];
-    return [{ temperature: T, mu, mu2, theorem1: row.reported, limit: row.limit, P }];
+    // Complete distributions: ln P/μ is a point (low = high), clamped to [1, P].
+    return [{ temperature: T, mu, mu2, theorem1: row.reported, limit: row.limit.low, P }];
   });
 }

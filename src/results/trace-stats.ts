@@ -4,16 +4,15 @@
  * prints. Sequences are keyed by (file, seq), so
  * sequence ids may repeat across files.
  */
-import { InputFileError } from '../core/errors.js';
+import { InputFileError, InvalidValueError } from '../core/errors.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
-import { withTemperature } from '../distribution/temperature.js';
-import { withTopK, withTopP } from '../distribution/truncation.js';
+import { exactTransform, TailDependentError } from '../distribution/exact-transform.js';
 import type { StatsSummary } from './results-schema.js';
 import type { TraceHeader } from '../trace/trace-schema.js';
 import { openTrace } from '../trace/trace-reader.js';
 import type { Histogram } from '../stats/entropy-histogram.js';
 import { StatsAccumulator } from '../stats/stats-accumulator.js';
-import { theoryAtEstimates, type BoundAtBudget } from './theory-at-estimates.js';
+import { estimatesOf, theoryAtEstimates, type BoundAtBudget } from './theory-at-estimates.js';
 
 export type { BoundAtBudget } from './theory-at-estimates.js';
 
@@ -45,12 +44,16 @@ export interface TraceStats extends SummaryWithBounds {
 export async function computeTraceStats(files: readonly string[], budgets: readonly number[], options: TraceStatsOptions = {}): Promise<TraceStats> {
   const acc = new StatsAccumulator();
   const headers: { file: string; header: TraceHeader }[] = [];
-  const transform = (d: TokenDistribution): TokenDistribution => {
-    let out = d;
-    if (options.temperature !== undefined) out = withTemperature(out, options.temperature);
-    if (options.topK !== undefined) out = withTopK(out, options.topK);
-    if (options.topP !== undefined) out = withTopP(out, options.topP);
-    return out;
+  const spec = { temperature: options.temperature, topK: options.topK, topP: options.topP };
+  // Exact or refused: on top-k data a transform the listed tokens do not determine is an error
+  // naming the flag and the position, never a silent no-op or a guessed tail.
+  const transform = (d: TokenDistribution, file: string, line: number): TokenDistribution => {
+    try {
+      return exactTransform(d, spec);
+    } catch (err) {
+      if (err instanceof TailDependentError) throw new InvalidValueError(err.flag, err.value, err.reason, `${file}:${line}`);
+      throw err;
+    }
   };
   for (const [index, file] of files.entries()) {
     const trace = await openTrace(file, {
@@ -60,7 +63,7 @@ export async function computeTraceStats(files: readonly string[], budgets: reado
     });
     headers.push({ file, header: trace.header });
     for await (const p of trace.positions()) {
-      acc.add({ sequence: `${index}:${String(p.seq)}`, task: p.task }, transform(p.dist), p.draft === undefined ? undefined : transform(p.draft));
+      acc.add({ sequence: `${index}:${String(p.seq)}`, task: p.task }, transform(p.dist, file, p.line), p.draft === undefined ? undefined : transform(p.draft, file, p.line));
       if (acc.positions % 1000 === 0) options.onProgress?.(acc.positions);
     }
   }
@@ -81,9 +84,10 @@ export async function computeTraceStats(files: readonly string[], budgets: reado
 }
 
 /**
- * The bounds of `theory/` at each budget for a summary's point estimates (`theoryAtEstimates`).
+ * The bounds of `theory/` at each budget for a summary's estimates, intervals for top-k data
+ * (`theoryAtEstimates`: Theorem 1 at the worst case of the intervals, estimates as clamped ranges).
  * Empty when μ = 0 (every position one-hot: nothing to speculate about; the bounds are P itself).
  */
 export function boundsFor(s: StatsSummary, budgets: readonly number[]): BoundAtBudget[] {
-  return theoryAtEstimates({ mu: s.mu.estimate, mu2: s.mu2.estimate, muCE: s.muCE?.estimate, pi0: s.pi0?.estimate }, budgets);
+  return theoryAtEstimates(estimatesOf(s), budgets);
 }

@@ -60,7 +60,7 @@ export function empiricalDrafterLaw(pairs: readonly DistributionPair[], options:
       crossEntropy -= pi * Math.log(q);
     }
     muCE += (covered > 0 ? crossEntropy / covered : 0) / pairs.length;
-    pi0 += Math.max(0, 1 - covered) / pairs.length;
+    pi0 += missingMassOf(pair.drafter, p, V, covered) / pairs.length;
     const kept = proposals.slice(0, keepTop);
     rank.push(kept.map((c) => c.q));
     value.push(kept.map((c) => p(c.id)));
@@ -89,6 +89,18 @@ export function empiricalDrafterLaw(pairs: readonly DistributionPair[], options:
     exactRanks: keepTop,
     drafter: { muCE, pi0 },
   }) as DrafterLaw;
+}
+
+/**
+ * Σ p over the tokens the drafter never proposes. For a dense q that is a sum over the ids with
+ * q = 0 (exactly 0 when q covers the vocabulary; 1 − Σ covered would leave 2.2e-16 of rounding);
+ * for a top-k q, 1 − the covered mass.
+ */
+function missingMassOf(drafter: TokenDistribution, p: (id: number) => number, V: number, covered: number): number {
+  if (drafter.kind !== 'dense') return Math.max(0, 1 - covered);
+  let missing = 0;
+  for (let id = 0; id < V; id++) if (!(drafter.logProbs[id]! > Number.NEGATIVE_INFINITY)) missing += p(id);
+  return missing;
 }
 
 /** p(id) of a recorded verifier distribution, normalised; unlisted top-k tokens share the tail uniformly. */

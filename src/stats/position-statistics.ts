@@ -12,7 +12,7 @@
  * records hold exactly what this function returned.
  */
 import { z } from 'zod';
-import { crossEntropyTerms } from '../distribution/cross-entropy.js';
+import { crossEntropyIntervals, crossEntropyTerms } from '../distribution/cross-entropy.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
 
@@ -30,6 +30,15 @@ export const PositionStatisticsSchema = z.object({
   crossEntropy: z.number().nullable().optional(),
   /** With a drafter: Σ p·1(q = 0). */
   missingMass: z.number().optional(),
+  /**
+   * With a drafter, when p or q is top-k: the ends of μ_CE's and π₀'s terms over every tail
+   * (`crossEntropyIntervals`); `crossEntropy`/`missingMass` are then the listed-tokens values
+   * clamped into them. crossEntropyHigh null = unbounded (a top-k q may be tiny on an unlisted token).
+   */
+  crossEntropyLow: z.number().optional(),
+  crossEntropyHigh: z.number().nullable().optional(),
+  missingMassLow: z.number().optional(),
+  missingMassHigh: z.number().optional(),
 });
 export type PositionStatistics = z.infer<typeof PositionStatisticsSchema>;
 
@@ -40,5 +49,21 @@ export function positionStatistics(p: TokenDistribution, q?: TokenDistribution):
   const out: PositionStatistics = { entropy, entropyHigh, secondLogMoment, secondLogMomentHigh, tailMass: p.kind === 'sparse' ? p.tailMass : 0 };
   if (q === undefined) return out;
   const ce = crossEntropyTerms(p, q);
-  return { ...out, crossEntropy: Number.isFinite(ce.crossEntropy) ? ce.crossEntropy : null, missingMass: ce.missingMass };
+  if (p.kind === 'dense' && (q.kind === 'dense' || !(q.tailMass > 0))) {
+    return { ...out, crossEntropy: Number.isFinite(ce.crossEntropy) ? ce.crossEntropy : null, missingMass: ce.missingMass };
+  }
+  // Top-k p or q: the listed-tokens value says nothing about the tail; keep the ends over every tail.
+  const iv = crossEntropyIntervals(p, q);
+  if (Number.isNaN(iv.crossEntropy[0]) && !Number.isNaN(ce.crossEntropy)) iv.crossEntropy.splice(0, 2, ce.crossEntropy, ce.crossEntropy);
+  const clamp = (x: number, [lo, hi]: [number, number]) => (Number.isNaN(x) ? lo : Math.min(hi, Math.max(lo, x)));
+  const point = clamp(ce.crossEntropy, iv.crossEntropy);
+  const defined = !Number.isNaN(point);
+  return {
+    ...out,
+    crossEntropy: defined ? point : null,
+    ...(defined ? { crossEntropyLow: iv.crossEntropy[0], crossEntropyHigh: Number.isFinite(iv.crossEntropy[1]) ? iv.crossEntropy[1] : null } : {}),
+    missingMass: clamp(ce.missingMass, iv.missingMass),
+    missingMassLow: iv.missingMass[0],
+    missingMassHigh: iv.missingMass[1],
+  };
 }

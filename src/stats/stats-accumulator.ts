@@ -10,10 +10,13 @@
  * generated sequence are not independent (they share a prompt and a context), so treating them as
  * independent would give intervals that are too narrow.
  *
- * Top-k input: μ and μ₂ are intervals [tail concentrated, tail spread] (see distribution/tail-shapes.ts);
- * the summary's `estimate` and `ci95` are for the concentrated (low) end, `interval` gives both
- * ends, `tailMass` the mean tail mass per position. Complete distributions give interval =
- * [estimate, estimate] and tail mass 0.
+ * Top-k input: μ and μ₂ are intervals [tail concentrated, tail spread] (see distribution/tail-shapes.ts),
+ * μ_CE and π₀ intervals over every tail completion (distribution/cross-entropy.ts
+ * `crossEntropyIntervals`; μ_CE's high end may be Infinity when the drafter is top-k). The summary's
+ * `interval` gives both ends; `estimate` is the low end for μ and μ₂ and the listed-tokens value
+ * (clamped into the interval) for μ_CE and π₀; `ci95` carries BOTH the unknown tail and the sampling
+ * error: the low end's lower 95% bootstrap limit to the high end's upper one. Complete
+ * distributions give interval = [estimate, estimate], the usual bootstrap CI, and tail mass 0.
  *
  * @example
  * const acc = new StatsAccumulator();
@@ -49,8 +52,13 @@ export interface PositionTerms {
   readonly tailMass?: number;
   /** With a drafter: −Σ_{q>0} p ln q / Σ_{q>0} p (null or NaN when undefined: skipped for μ_CE). */
   readonly crossEntropy?: number | null | undefined;
+  /** Low and high ends of the cross-entropy for top-k input (default: `crossEntropy`; high null = unbounded). */
+  readonly crossEntropyLow?: number | undefined;
+  readonly crossEntropyHigh?: number | null | undefined;
   /** With a drafter: Σ p·1(q = 0). */
   readonly missingMass?: number | undefined;
+  readonly missingMassLow?: number | undefined;
+  readonly missingMassHigh?: number | undefined;
 }
 
 export interface SummaryOptions {
@@ -70,8 +78,12 @@ interface SequenceSums {
   momentHigh: number;
   tailMass: number;
   crossEntropy: number;
+  crossEntropyLow: number;
+  crossEntropyHigh: number;
   crossEntropyPositions: number;
   missingMass: number;
+  missingMassLow: number;
+  missingMassHigh: number;
   draftPositions: number;
 }
 
@@ -125,8 +137,13 @@ export class StatsAccumulator {
     if (t.missingMass !== undefined) {
       s.draftPositions++;
       s.missingMass += t.missingMass;
+      s.missingMassLow += t.missingMassLow ?? t.missingMass;
+      s.missingMassHigh += t.missingMassHigh ?? t.missingMass;
       if (t.crossEntropy !== undefined && t.crossEntropy !== null && !Number.isNaN(t.crossEntropy)) {
         s.crossEntropy += t.crossEntropy;
+        s.crossEntropyLow += t.crossEntropyLow ?? t.crossEntropy;
+        // null: unbounded (a top-k drafter may put a tiny q on a token p gives mass to).
+        s.crossEntropyHigh += t.crossEntropyHigh === null ? Number.POSITIVE_INFINITY : (t.crossEntropyHigh ?? t.crossEntropy);
         s.crossEntropyPositions++;
       }
     }
@@ -211,8 +228,12 @@ export class StatsAccumulator {
         momentHigh: 0,
         tailMass: 0,
         crossEntropy: 0,
+        crossEntropyLow: 0,
+        crossEntropyHigh: 0,
         crossEntropyPositions: 0,
         missingMass: 0,
+        missingMassLow: 0,
+        missingMassHigh: 0,
         draftPositions: 0,
       };
       this.sequences.set(id, s);
@@ -229,8 +250,12 @@ function addSums(a: SequenceSums, b: SequenceSums): void {
   a.momentHigh += b.momentHigh;
   a.tailMass += b.tailMass;
   a.crossEntropy += b.crossEntropy;
+  a.crossEntropyLow += b.crossEntropyLow;
+  a.crossEntropyHigh += b.crossEntropyHigh;
   a.crossEntropyPositions += b.crossEntropyPositions;
   a.missingMass += b.missingMass;
+  a.missingMassLow += b.missingMassLow;
+  a.missingMassHigh += b.missingMassHigh;
   a.draftPositions += b.draftPositions;
 }
 
@@ -240,36 +265,44 @@ function summarize(rows: readonly SequenceSums[], options: SummaryOptions, task:
   const column = (f: (s: SequenceSums) => number): Float64Array => Float64Array.from(rows, f);
   const count = column((s) => s.positions);
   const withDraft = rows.some((s) => s.draftPositions > 0);
-  const columns = [
-    { numerators: column((s) => s.entropyLow), denominators: count },
-    { numerators: column((s) => s.momentLow), denominators: count },
+  const ce = column((s) => s.crossEntropyPositions);
+  const drafts = column((s) => s.draftPositions);
+  // [low end, high end] of each quantity; the bootstrap resamples sequences once for all columns.
+  const ends: [(s: SequenceSums) => number, (s: SequenceSums) => number, Float64Array][] = [
+    [(s) => s.entropyLow, (s) => s.entropyHigh, count],
+    [(s) => s.momentLow, (s) => s.momentHigh, count],
   ];
-  if (withDraft) {
-    columns.push(
-      { numerators: column((s) => s.crossEntropy), denominators: column((s) => s.crossEntropyPositions) },
-      { numerators: column((s) => s.missingMass), denominators: column((s) => s.draftPositions) },
-    );
-  }
+  if (withDraft) ends.push([(s) => s.crossEntropyLow, (s) => s.crossEntropyHigh, ce], [(s) => s.missingMassLow, (s) => s.missingMassHigh, drafts]);
+  const columns = ends.flatMap(([lo, hi, den]) => [
+    { numerators: column(lo), denominators: den },
+    { numerators: column(hi), denominators: den },
+  ]);
   const rng = createRng(options.seed ?? 1, task === undefined ? 0 : hashString(task));
   const ci = bootstrapRatioIntervals(columns, rng, options.resamples ?? 1000);
   const mean = (f: (s: SequenceSums) => number, d: (s: SequenceSums) => number = (s) => s.positions): number => {
     const den = rows.reduce((n, s) => n + d(s), 0);
     return den > 0 ? rows.reduce((n, s) => n + f(s), 0) / den : Number.NaN;
   };
+  /** Point or interval estimate; the CI runs from the low end's lower limit to the high end's upper one. */
+  const estimate = (i: number, value: number, low: number, high: number) => ({
+    estimate: value,
+    ci95: [ci[2 * i]![0], ci[2 * i + 1]![1]] as [number, number],
+    interval: [low, high] as [number, number],
+  });
   const mu = mean((s) => s.entropyLow);
   const mu2 = mean((s) => s.momentLow);
   const out: StatsSummary = {
     positions,
     sequences: rows.length,
-    mu: { estimate: mu, ci95: ci[0]!, interval: [mu, mean((s) => s.entropyHigh)] },
-    mu2: { estimate: mu2, ci95: ci[1]!, interval: [mu2, mean((s) => s.momentHigh)] },
+    mu: estimate(0, mu, mu, mean((s) => s.entropyHigh)),
+    mu2: estimate(1, mu2, mu2, mean((s) => s.momentHigh)),
     tailMass: mean((s) => s.tailMass),
   };
   if (withDraft) {
-    const muCE = mean((s) => s.crossEntropy, (s) => s.crossEntropyPositions);
-    const pi0 = mean((s) => s.missingMass, (s) => s.draftPositions);
-    out.muCE = { estimate: muCE, ci95: ci[2]!, interval: [muCE, muCE] };
-    out.pi0 = { estimate: pi0, ci95: ci[3]!, interval: [pi0, pi0] };
+    const byCE = (s: SequenceSums) => s.crossEntropyPositions;
+    const byDraft = (s: SequenceSums) => s.draftPositions;
+    out.muCE = estimate(2, mean((s) => s.crossEntropy, byCE), mean((s) => s.crossEntropyLow, byCE), mean((s) => s.crossEntropyHigh, byCE));
+    out.pi0 = estimate(3, mean((s) => s.missingMass, byDraft), mean((s) => s.missingMassLow, byDraft), mean((s) => s.missingMassHigh, byDraft));
   }
   return out;
 }

@@ -4,6 +4,7 @@ export * from './theorem1.js';
 export * from './integral-form.js';
 export * from './lemma3.js';
 export * from './limit.js';
+export * from './intervals.js';
 export * from './lemma7.js';
 export * from './trivial.js';
 export * from './runtime.js';

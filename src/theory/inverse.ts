@@ -5,6 +5,7 @@
  */
 import { reportedBound } from './theorem1.js';
 import { limitEstimate } from './limit.js';
+import { clampEstimate } from './intervals.js';
 import { lemma7Estimate, type DrafterStats } from './lemma7.js';
 import { validateEntropyStats, validateMu, validateTarget, validateBudget, type EntropyStats } from './validate.js';
 
@@ -39,20 +40,24 @@ export function budgetForTheorem1(stats: EntropyStats, target: number): number {
   return smallestBudget((P) => reportedBound(stats, P).value, target, guess);
 }
 
-/** Smallest P with ln P/μ ≥ target: ⌈e^{μ·x}⌉. @example budgetForLimit(0.5, 4) // ⌈e²⌉ = 8 */
+/**
+ * Smallest P whose estimate ln P/μ, clamped to [1, P] (E[X] ≤ P), reaches the target:
+ * max(⌈x⌉, ⌈e^{μ·x}⌉). @example budgetForLimit(0.5, 4) // ⌈e²⌉ = 8
+ * @example budgetForLimit(0.1, 6) // 6, not ⌈e^0.6⌉ = 2: ln 2/0.1 = 6.9 exceeds P = 2
+ */
 export function budgetForLimit(mu: number, target: number): number {
   validateMu(mu);
   validateTarget(target);
-  return smallestBudget((P) => limitEstimate(mu, P), target, Math.exp(mu * target));
+  return smallestBudget((P) => clampEstimate(limitEstimate(mu, P), P), target, Math.max(target, Math.exp(mu * target)));
 }
 
-/** Smallest P with Lemma 7's estimate ≥ target; Infinity when 1/π₀ < target (unreachable). */
+/** Smallest P with Lemma 7's estimate, clamped to [1, P], ≥ target; Infinity when 1/π₀ < target (unreachable). */
 export function budgetForLemma7(stats: DrafterStats, target: number): number {
   validateTarget(target);
   const pi0 = stats.pi0 ?? 0;
   if (pi0 > 0 && 1 / pi0 < target) return Number.POSITIVE_INFINITY;
-  if (stats.muCE === 0) return 1;
-  return smallestBudget((P) => lemma7Estimate(stats, P), target, Math.exp(stats.muCE * target));
+  if (stats.muCE === 0) return Math.ceil(target);
+  return smallestBudget((P) => clampEstimate(lemma7Estimate(stats, P), P), target, Math.max(target, Math.exp(stats.muCE * target)));
 }
 
 /** Largest μ with ln P/μ ≥ target: μ = ln P / x. @example largestEntropyForLimit(Math.E ** 2, 4) // 0.5 */

@@ -6,6 +6,7 @@
  * min with 1/π₀ is an estimate, not a bound.
  * @example lemma7Estimate({muCE: 1, pi0: 0}, Math.E ** 3) // 3
  * @example lemma7Estimate({muCE: 0.1, pi0: 0.25}, 1000) // min(4, 69.1) = 4
+ * @example lemma7Estimate({muCE: 2, pi0: 1}, 8) // 1: no drafted token is ever accepted, X = the bonus token
  */
 import { validateBudget, validateCrossEntropy, validateMissMass } from './validate.js';
 

@@ -4,7 +4,7 @@
  * - μ > 0: the expected next-token entropy (nats); μ = 0 is a deterministic model (Assumption 2).
  * - μ₂ ≥ μ²: μ₂ = E[Σ p (ln p)²] ≥ E[(Σ p(−ln p))²] ≥ (E[H])² = μ² by Jensen twice, so a smaller
  *   μ₂ cannot come from any real model (often a sign that E[H²] or bits were used).
- * - μ_CE ≥ 0, 0 ≤ π₀ < 1, P ≥ 1 an integer (P counts the root).
+ * - μ_CE ≥ 0, 0 ≤ π₀ ≤ 1 (π₀ = 1: the drafter never proposes a verifier token, Lemma 7 gives 1), P ≥ 1 an integer (P counts the root).
  */
 import { InvalidValueError } from '../core/errors.js';
 
@@ -35,7 +35,7 @@ export function validateCrossEntropy(muCE: number, source?: string): void {
 }
 
 export function validateMissMass(pi0: number, source?: string): void {
-  if (!Number.isFinite(pi0) || pi0 < 0 || pi0 >= 1) throw new InvalidValueError('pi0', pi0, 'must satisfy 0 <= pi0 < 1 (mass the drafter can never propose)', source);
+  if (!Number.isFinite(pi0) || pi0 < 0 || pi0 > 1) throw new InvalidValueError('pi0', pi0, 'must satisfy 0 <= pi0 <= 1 (mass the drafter can never propose)', source);
 }
 
 export function validateBudget(P: number, source?: string): void {

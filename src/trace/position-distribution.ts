@@ -62,6 +62,7 @@ export function checkDistribution(
       sum += Math.exp(lp);
     }
     if (raw.tail !== undefined && raw.tail < -checks.tolerance) fail(`tail mass ${raw.tail} is negative`);
+    if (raw.cap !== undefined && !(raw.cap > 0 && raw.cap <= 1)) fail(`cap ${raw.cap} is not a probability in (0, 1]`);
     const total = sum + (raw.tail ?? Math.max(0, 1 - sum));
     const off = Math.abs(total - 1);
     const what = raw.tail === undefined ? `probabilities sum to ${sum.toPrecision(6)}` : `probabilities plus tail sum to ${total.toPrecision(6)}`;
@@ -80,11 +81,12 @@ export function checkDistribution(
       ids,
       logprobs.map((l) => Math.min(0, l + shift)),
     );
+    const withCap = raw.cap === undefined ? d : { ...d, tailCap: Math.min(1, raw.cap * scale) };
     if (raw.tail !== undefined) {
       const tail = Math.max(0, raw.tail * scale);
-      return { distribution: { ...d, tailMass: ids.length === vocabSize ? 0 : Math.min(tail, 1) }, renormalizedBy };
+      return { distribution: { ...withCap, tailMass: ids.length === vocabSize ? 0 : Math.min(tail, 1) }, renormalizedBy };
     }
-    return { distribution: ids.length === vocabSize ? { ...d, tailMass: 0 } : d, renormalizedBy };
+    return { distribution: ids.length === vocabSize ? { ...withCap, tailMass: 0 } : withCap, renormalizedBy };
   }
   const lps = raw.logprobs;
   if (lps.length !== vocabSize) fail(`${lps.length} logprobs for a full distribution, but the header says vocabSize ${vocabSize}`);

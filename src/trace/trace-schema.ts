@@ -34,11 +34,16 @@ export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
 /** A logprob value; null stands for −Infinity (probability 0), which JSON cannot write. */
 const LogProb = z.number().nullable();
 
-/** Top-k: the listed ids and their ln p; `tail` = 1 − Σ p (optional: computed when absent). */
+/**
+ * Top-k: the listed ids and their ln p; `tail` = 1 − Σ p (optional: computed when absent); `cap` =
+ * the largest probability an unlisted token can have (optional: the smallest listed probability;
+ * importers set it when the list holds a token outside the top-k, such as the sampled token).
+ */
 export const TopKDistributionSchema = z.strictObject({
   ids: z.array(z.number().int()),
   logprobs: z.array(z.number()),
   tail: z.number().optional(),
+  cap: z.number().optional(),
 });
 /** Full: ln p for every id 0..V−1. */
 export const FullDistributionSchema = z.strictObject({ logprobs: z.array(LogProb) });

@@ -101,9 +101,13 @@ export function positionJson(p: TracePositionInput): TracePositionJson {
   return line;
 }
 
-/** Sparse → {ids, logprobs, tail}; dense → {logprobs} with null for impossible tokens. */
+/** Sparse → {ids, logprobs, tail, cap?}; dense → {logprobs} with null for impossible tokens. */
 export function distributionJson(d: TokenDistribution): TraceDistributionJson {
-  if (d.kind === 'sparse') return { ids: Array.from(d.ids), logprobs: Array.from(d.logProbs), tail: d.tailMass };
+  if (d.kind === 'sparse') {
+    const json: TraceDistributionJson = { ids: Array.from(d.ids), logprobs: Array.from(d.logProbs), tail: d.tailMass };
+    if (d.tailCap !== undefined) json.cap = d.tailCap;
+    return json;
+  }
   return { logprobs: Array.from(d.logProbs, (l) => (l > -Infinity ? l : null)) };
 }
 

@@ -49,8 +49,11 @@ describe('boundsFor(summary, budgets)', () => {
     const summary = { positions: 1, sequences: 1, mu: e(0.683), mu2: e(2.96), muCE: e(0.9), pi0: e(0.05), tailMass: 0 };
     const [row] = boundsFor(summary, [60]);
     expect(row!.reported).toBe(reportedBound({ mu: 0.683, mu2: 2.96 }, 60).value);
-    expect(row!.limit).toBe(limitEstimate(0.683, 60));
-    expect(row!.lemma7).toBe(lemma7Estimate({ muCE: 0.9, pi0: 0.05 }, 60));
+    expect(row!.limit).toEqual({ low: limitEstimate(0.683, 60), high: limitEstimate(0.683, 60) });
+    expect(row!.lemma7).toEqual({ low: lemma7Estimate({ muCE: 0.9, pi0: 0.05 }, 60), high: lemma7Estimate({ muCE: 0.9, pi0: 0.05 }, 60) });
+    // Estimates are clamped to [1, P]: ln 2/0.683 = 1.015 is kept, ln 2/0.9 = 0.77 becomes 1.
+    const [at2] = boundsFor(summary, [2]);
+    expect(at2!.lemma7).toEqual({ low: 1, high: 1 });
     expect(boundsFor({ ...summary, mu: e(0) }, [60])).toEqual([]);
   });
 });

@@ -13,7 +13,10 @@ import {
   speedup,
   speedupCeiling,
   trivialBound,
+  clampEstimate,
 } from '../../src/theory/index.js';
+
+
 
 describe('limitEstimate(mu, P) (Corollary 1)', () => {
   it('is ln P / mu: ln 60 / 0.683 = 5.9946 (the issue example)', () => {
@@ -30,8 +33,11 @@ describe('lemma7Estimate({muCE, pi0}, P)', () => {
     expect(lemma7Estimate({ muCE: 0.1, pi0: 0.25 }, 1000)).toBe(4);
     expect(lemma7Estimate({ muCE: 2, pi0: 0.01 }, 100)).toBeCloseTo(Math.log(100) / 2, 12);
   });
-  it('rejects pi0 = 1 and negative mu_CE', () => {
-    expect(() => lemma7Estimate({ muCE: 1, pi0: 1 }, 8)).toThrow('invalid pi0: 1');
+  it('is 1 when pi0 = 1 (no drafted token is ever accepted: X is the bonus token), not NaN', () => {
+    expect(lemma7Estimate({ muCE: 1, pi0: 1 }, 8)).toBe(1);
+  });
+  it('rejects pi0 > 1 and negative mu_CE', () => {
+    expect(() => lemma7Estimate({ muCE: 1, pi0: 1.01 }, 8)).toThrow('invalid pi0: 1.01');
     expect(() => lemma7Estimate({ muCE: -0.1 }, 8)).toThrow('invalid mu-ce: -0.1');
   });
 });
@@ -69,16 +75,22 @@ describe('inverse questions agree with the forward functions', () => {
     // mu = 1, mu2 = 2 (a = 3, b = 0), x = 6: P = 3e = 8.155 → 9.
     expect(budgetForTheorem1({ mu: 1, mu2: 2 }, 6)).toBe(9);
   });
-  it('budgetForLimit is ceil(e^(mu·x)) and inverts limitEstimate (property)', () => {
+  it('budgetForLimit is the smallest P whose clamped ln P/mu reaches the target (property)', () => {
     expect(budgetForLimit(0.5, 4)).toBe(Math.ceil(Math.E ** 2)); // e² = 7.389 → 8
+    // mu = 0.1, target 6: e^0.6 = 1.82 → 2, but E[X] <= P, so no P below 6 can reach 6 (the old answer 2..4 was impossible).
+    expect(budgetForLimit(0.1, 6)).toBe(6);
     fc.assert(
       fc.property(fc.double({ min: 0.05, max: 2, noNaN: true }), fc.double({ min: 1, max: 15, noNaN: true }), (mu, x) => {
         const P = budgetForLimit(mu, x);
         fc.pre(P < 1e12);
-        expect(limitEstimate(mu, P)).toBeGreaterThanOrEqual(x);
-        if (P > 1) expect(limitEstimate(mu, P - 1)).toBeLessThan(x);
+        expect(clampEstimate(limitEstimate(mu, P), P)).toBeGreaterThanOrEqual(x);
+        if (P > 1) expect(clampEstimate(limitEstimate(mu, P - 1), P - 1)).toBeLessThan(x);
       }),
     );
+  });
+  it('budgetForLemma7 never answers a P below the target (E[X] <= P)', () => {
+    expect(budgetForLemma7({ muCE: 0.05, pi0: 0 }, 6)).toBe(6); // e^0.3 = 1.35 → 2 raw
+    expect(budgetForLemma7({ muCE: 0, pi0: 0.1 }, 4.5)).toBe(5);
   });
   it('budgetForLemma7 is infinite when 1/pi0 is below the target, else inverts lemma7Estimate', () => {
     expect(budgetForLemma7({ muCE: 0.5, pi0: 0.2 }, 6)).toBe(Number.POSITIVE_INFINITY); // 1/0.2 = 5 < 6

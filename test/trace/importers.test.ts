@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { importResponses, openTrace, readVocabulary } from '../../src/trace/index.js';
 import type { ImportOptions, TracePosition } from '../../src/trace/index.js';
-import { probabilityOf } from '../../src/distribution/index.js';
+import { entropyInterval, probabilityOf, secondLogMomentInterval, tailCapOf } from '../../src/distribution/index.js';
 import { InputFileError } from '../../src/core/errors.js';
 
 let dir: string;
@@ -89,7 +89,7 @@ describe('importResponses', () => {
     expect(positions[0]!.dist.kind === 'sparse' && positions[0]!.dist.tailMass).toBe(0);
   });
 
-  it('vllm-prompt-logprobs: ids from the keys, the prompt token from prompt_token_ids, off-list ranks dropped', async () => {
+  it('vllm-prompt-logprobs: ids from the keys, the prompt token from prompt_token_ids, an off-list rank kept but not used as the cap', async () => {
     // vLLM completions with "prompt_logprobs": 2: each dict = top-2 plus the actual prompt token.
     const response = {
       model: 'vllm-model',
@@ -112,8 +112,76 @@ describe('importResponses', () => {
       [2, 77],
     ]);
     const d = positions[1]!.dist;
-    expect(d.kind === 'sparse' && Array.from(d.ids)).toEqual([5, 6]);
-    expect(d.kind === 'sparse' && d.tailMass).toBeCloseTo(0.1, 12);
+    // Token 77 (rank 40 > 3 entries) is the prompt token vLLM adds; it stays listed (its probability
+    // is known) but the unlisted tokens are capped by the 2nd-ranked 0.2, not by its 0.001.
+    expect(d.kind === 'sparse' && Array.from(d.ids)).toEqual([5, 6, 77]);
+    expect(d.kind === 'sparse' && d.tailMass).toBeCloseTo(0.099, 12);
+    expect(d.kind === 'sparse' && d.tailCap).toBeCloseTo(0.2, 12);
+    // Hand computation, V = 1000, k = 3 listed, tail r = 0.099 under cap 0.2:
+    // concentrated = one token of 0.099 (⌊0.099/0.2⌋ = 0 full tokens); spread = 997 tokens of 0.099/997.
+    const listedH = -(0.7 * ln(0.7) + 0.2 * ln(0.2) + 0.001 * ln(0.001));
+    const listedM = 0.7 * ln(0.7) ** 2 + 0.2 * ln(0.2) ** 2 + 0.001 * ln(0.001) ** 2;
+    const [hLow, hHigh] = entropyInterval(d);
+    expect(hLow).toBeCloseTo(listedH - 0.099 * ln(0.099), 12);
+    expect(hHigh).toBeCloseTo(listedH + 0.099 * ln(997 / 0.099), 12);
+    const [mLow, mHigh] = secondLogMomentInterval(d);
+    expect(mLow).toBeCloseTo(listedM + 0.099 * ln(0.099) ** 2, 12);
+    expect(mHigh).toBeCloseTo(listedM + 0.099 * ln(0.099 / 997) ** 2, 12);
+  });
+
+  it('vllm-prompt-logprobs: a prompt token of rank k + 1 completes a top-(k+1) list, its probability is the cap', async () => {
+    const response = { model: 'v', choices: [{ index: 0, prompt_token_ids: [1, 9], prompt_logprobs: [null, { '3': { logprob: ln(0.6), rank: 1 }, '4': { logprob: ln(0.25), rank: 2 }, '9': { logprob: ln(0.1), rank: 3 } }] }] };
+    const { positions } = await run('vllm-k1', [response], { format: 'vllm-prompt-logprobs' });
+    const d = positions[0]!.dist;
+    expect(d.kind === 'sparse' && tailCapOf(d)).toBeCloseTo(0.05, 12); // min(0.1, tail 0.05)
+    expect(d.kind === 'sparse' && d.tailCap).toBeUndefined();
+  });
+
+  it('openai-completions: the k + 1-th entry (the sampled token) does not set the cap on unlisted tokens', async () => {
+    // "logprobs": 2; the sampled token 's' is outside the top 2, so the API lists 3 entries
+    // (OpenAI: "up to logprobs+1 elements"). Truth: a 0.5, b 0.3, s 0.05 listed; r = 0.15 unlisted,
+    // each unlisted token ≤ 0.3 (b is the 2nd most probable), NOT ≤ 0.05.
+    const response = {
+      model: 'c',
+      choices: [{ index: 0, logprobs: { tokens: ['s'], token_logprobs: [ln(0.05)], top_logprobs: [{ a: ln(0.5), b: ln(0.3), s: ln(0.05) }] } }],
+    };
+    const { positions, output } = await run('kplus1', [response], { format: 'openai-completions' });
+    const d = positions[0]!.dist;
+    expect(d.kind === 'sparse' && d.tailCap).toBeCloseTo(0.3, 12);
+    const listedH = -(0.5 * ln(0.5) + 0.3 * ln(0.3) + 0.05 * ln(0.05));
+    const listedM = 0.5 * ln(0.5) ** 2 + 0.3 * ln(0.3) ** 2 + 0.05 * ln(0.05) ** 2;
+    // concentrated: ⌊0.15/0.3⌋ = 0 full tokens, one token of 0.15; spread: 997 tokens of 0.15/997.
+    const [hLow, hHigh] = entropyInterval(d);
+    expect(hLow).toBeCloseTo(listedH - 0.15 * ln(0.15), 12); // 1.14212
+    expect(hLow).toBeCloseTo(1.14212, 5);
+    expect(hHigh).toBeCloseTo(listedH + 0.15 * ln(997 / 0.15), 12); // 2.177834
+    const [mLow, mHigh] = secondLogMomentInterval(d);
+    expect(mLow).toBeCloseTo(listedM + 0.15 * ln(0.15) ** 2, 12);
+    expect(mHigh).toBeCloseTo(listedM + 0.15 * ln(0.15 / 997) ** 2, 12);
+    // The old reading (cap 0.05: three tail tokens of 0.05) printed a low end of 1.306914, above
+    // the entropy 1.142 of the consistent distribution {a .5, b .3, s .05, one token .15}.
+    expect(hLow).toBeLessThan(listedH + 3 * 0.05 * -ln(0.05) - 0.16);
+    // The trace stores the cap, so `stats` on the file reads the same interval.
+    expect(JSON.parse((await readFile(output, 'utf8')).split('\n')[1]!).dist.cap).toBeCloseTo(0.3, 12);
+  });
+
+  it('openai-chat: vLLM lists [sampled, top 1 … top k−1] when the sampled token is outside the top k; the cap ignores it', async () => {
+    // "top_logprobs": 2, sampled 's' (0.05) is not in the top 2 = {a 0.5, b 0.3}: vLLM's
+    // _get_top_logprobs keeps the first 2 entries of {s, a, b} → [s, a]. Unlisted: b 0.3 and 0.15
+    // more, each ≤ 0.5 (a), so the cap is 0.5 and the concentrated tail is one token of 0.45.
+    const content = [{ token: 's', logprob: ln(0.05), top_logprobs: [{ token: 's', logprob: ln(0.05) }, { token: 'a', logprob: ln(0.5) }] }];
+    const { positions } = await run('chat-extra', [{ model: 'm', choices: [{ logprobs: { content } }] }], { format: 'openai-chat' });
+    const d = positions[0]!.dist;
+    expect(d.kind === 'sparse' && d.tailMass).toBeCloseTo(0.45, 12);
+    expect(d.kind === 'sparse' && tailCapOf(d)).toBeCloseTo(0.45, 12); // min(cap 0.5, tail 0.45)
+    const listedH = -(0.5 * ln(0.5) + 0.05 * ln(0.05));
+    const [hLow, hHigh] = entropyInterval(d);
+    expect(hLow).toBeCloseTo(listedH - 0.45 * ln(0.45), 12);
+    expect(hHigh).toBeCloseTo(listedH + 0.45 * ln(998 / 0.45), 12);
+    // The true distribution {a .5, b .3, s .05, .15 on one token} lies inside.
+    const truth = -(0.5 * ln(0.5) + 0.3 * ln(0.3) + 0.05 * ln(0.05) + 0.15 * ln(0.15));
+    expect(hLow).toBeLessThanOrEqual(truth);
+    expect(hHigh).toBeGreaterThanOrEqual(truth);
   });
 
   it('vllm-prompt-logprobs: the top-level prompt_logprobs of a chat response', async () => {

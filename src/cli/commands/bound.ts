@@ -13,6 +13,7 @@ import {
   largestEntropyForTheorem1,
   lemma7Estimate,
   limitEstimate,
+  clampEstimate,
   reportedBound,
   speedupCeiling,
   theorem1Coefficients,
@@ -44,14 +45,16 @@ export interface BoundRow {
   theorem1Applies: boolean;
   /** min(P, Theorem 1) where it applies, else the trivial bound P. */
   reported: number;
-  /** Corollary 1: ln P / μ. */
+  /** Corollary 1: ln P / μ, clamped to [1, P] (E[X] lies there). */
   limit: number;
-  /** ln P / μ_CE, when μ_CE is given. */
+  /** ln P / μ_CE, when μ_CE is given, clamped to [1, P]. */
   limitCE?: number;
-  /** Lemma 7: min(1/π₀, ln P/μ_CE), when μ_CE is given. */
+  /** Lemma 7: min(1/π₀, ln P/μ_CE), when μ_CE is given, clamped to [1, P]. */
   lemma7?: number;
   /** Speedup ceiling under the paper's timing model: speedup ≤ E[X] ≤ reported. */
   speedupCeiling: number;
+  /** True when ln P/μ fell outside [1, P] and `limit` was clamped. */
+  limitClamped?: boolean;
 }
 
 export function register(program: Command): void {
@@ -72,7 +75,7 @@ export function register(program: Command): void {
         'Columns:\n' +
         '  theorem1   Theorem 1: a ln((P-b)/a) + a + b, a = (mu+mu2)/mu^2, b = 1-1/mu; valid for\n' +
         '             P >= 1 + mu2/mu^2. Below that only the trivial bound E[X] <= P holds (marked *)\n' +
-        '  lnP/mu     Corollary 1: the asymptotic optimum, an estimate, not a bound\n' +
+        '  lnP/mu     Corollary 1: the asymptotic optimum, an estimate, not a bound (clamped to [1, P])\n' +
         '  lnP/mu_CE  Lemma 7: what a drafter that only knows q can expect, min(1/pi0, ln P/mu_CE)\n' +
         '  speedup<=  runtime ceiling: with a constant-latency verifier, speedup <= E[X]\n\n' +
         'Examples:\n' +
@@ -141,18 +144,20 @@ export function computeBoundTable(opts: BoundOptions): BoundTable {
   const drafter = opts.muCe === undefined ? undefined : { muCE: opts.muCe, ...(opts.pi0 === undefined ? {} : { pi0: opts.pi0 }) };
   const rows = opts.P.map((P): BoundRow => {
     const r = reportedBound(stats, P);
+    const rawLimit = limitEstimate(mu, P);
     const row: BoundRow = {
       P,
+      ...(rawLimit > P || rawLimit < 1 ? { limitClamped: true } : {}),
       theorem1: r.theoremApplies ? r.closedForm : null,
       theorem1Applies: r.theoremApplies,
       reported: r.value,
-      limit: limitEstimate(mu, P),
+      limit: clampEstimate(limitEstimate(mu, P), P),
       speedupCeiling: speedupCeiling(r.value),
     };
     if (drafter !== undefined) {
       // ln P / μ_CE is Corollary 1's formula with the drafter's cross-entropy in place of μ.
-      row.limitCE = drafter.muCE === 0 ? Number.POSITIVE_INFINITY : limitEstimate(drafter.muCE, P);
-      row.lemma7 = lemma7Estimate(drafter, P);
+      row.limitCE = drafter.muCE === 0 ? P : clampEstimate(limitEstimate(drafter.muCE, P), P);
+      row.lemma7 = clampEstimate(lemma7Estimate(drafter, P), P);
     }
     return row;
   });
@@ -211,6 +216,7 @@ export function renderBoundTable(t: BoundTable): string {
   ];
   if (t.rows.some((r) => !r.theorem1Applies)) lines.push('* below 1 + mu2/mu^2 Theorem 1 does not apply; the trivial bound E[X] <= P is shown.');
   lines.push('E[X] counts the bonus token; P counts the root. lnP/mu and lemma7 are estimates, theorem1 is a bound (i.i.d. model).');
+  lines.push('Estimates are clamped to [1, P], the range of E[X]' + (t.rows.some((r) => r.limitClamped === true) ? ' (ln P/mu exceeds P at some budgets here).' : '.'));
   if (t.target !== undefined) {
     const { smallestP, largestMu, expectedAccepted } = t.target;
     const p = (v: number | null | undefined) => (v === null || v === undefined ? 'unreachable' : String(v));

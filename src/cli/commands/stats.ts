@@ -6,6 +6,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import type { StatsSummary } from '../../results/results-schema.js';
+import type { TraceStats } from '../../results/trace-stats.js';
+import { worstCaseCoefficients } from '../../theory/intervals.js';
 import { formatNumber, formatTable, printJson } from '../output.js';
 import { parseBudgetList, parseInteger, parseNumber } from '../parse.js';
 
@@ -37,12 +39,18 @@ export function register(program: Command): void {
         '  pi0      with a drafter: mean verifier mass the drafter gives probability 0\n' +
         'Each with a 95% confidence interval from a bootstrap over SEQUENCES (positions of one\n' +
         'generated sequence are not independent, so resampling positions would be too optimistic).\n\n' +
-        'Top-k traces (servers return only the k most probable tokens) do not determine mu and mu2:\n' +
-        'the tail mass 1 - sum(top-k) is known, its shape is not. "interval" gives both ends: the\n' +
-        'tail concentrated in as few tokens as allowed (the estimate) and spread evenly over the\n' +
-        'rest of the vocabulary. Complete distributions give a point.\n\n' +
+        'Top-k traces (servers return only the k most probable tokens) do not determine the\n' +
+        'statistics: the tail mass 1 - sum(top-k) is known, its shape is not. Each quantity is then\n' +
+        'an interval ("interval": [low, high]; mu, mu2: tail concentrated in as few tokens as\n' +
+        'allowed vs spread evenly), and the 95% CI runs from the low end\'s lower limit to the high\n' +
+        'end\'s upper one (tail + sampling error). Complete distributions give a point.\n\n' +
         'Then prints the bounds at each budget P (tree nodes including the root): Theorem 1\n' +
-        '(min(P, bound), or the trivial P below 1 + mu2/mu^2, marked *), ln P/mu, and Lemma 7.\n\n' +
+        '(min(P, bound), or the trivial P below 1 + mu2/mu^2, marked *; for top-k data at the worst\n' +
+        'case of the intervals, so it bounds every tail), ln P/mu and Lemma 7 (estimates, clamped to\n' +
+        '[1, P]; for top-k data low..high).\n\n' +
+        'Transforms (--temperature, --top-k, --top-p) are applied exactly; on top-k data those the\n' +
+        'listed tokens do not determine (temperature, top-k beyond the listed tokens, top-p beyond\n' +
+        'their mass) are refused with the position named.\n\n' +
         'Examples:\n' +
         '  specbound stats run.jsonl.gz\n' +
         '  specbound stats a.jsonl b.jsonl --P 8,16,32,64 --json\n' +
@@ -55,7 +63,7 @@ export function register(program: Command): void {
     .option('--resamples <n>', 'bootstrap resamples', (v) => parseInteger('--resamples', v, { min: 10, max: 1_000_000 }), 1000)
     .option('--renormalize', 'accept distributions whose probabilities do not sum to 1 within the tolerance, rescaling them (one warning)')
     .option('--tolerance <x>', 'largest accepted |sum p - 1| (default 0.001)', (v) => parseNumber('--tolerance', v, { min: 0, max: 1 }))
-    .option('--temperature <T>', 'apply temperature T to every distribution first (top-k tails taken as spread)', (v) => parseNumber('--temperature', v, { min: 0 }))
+    .option('--temperature <T>', 'apply temperature T to every distribution first (top-k data: only with --top-k k at most the listed tokens)', (v) => parseNumber('--temperature', v, { min: 0 }))
     .option('--top-k <k>', 'keep only the k most probable tokens (renormalised) first', (v) => parseInteger('--top-k', v, { min: 1 }))
     .option('--top-p <p>', 'keep the smallest set of tokens with mass >= p (renormalised) first', (v) => parseNumber('--top-p', v, { min: 0, max: 1, exclusiveMin: true }))
     .option('--histogram', 'also print the histogram of per-position entropy (in --json: "entropyHistogram")')
@@ -85,17 +93,20 @@ export function register(program: Command): void {
         lines.push(`${t.file}: model ${t.model}, vocabulary ${t.vocabSize}, temperature ${t.temperature}, prompts ${t.promptSet}`);
       }
       lines.push(`${result.positions} positions in ${result.sequences} sequences${opts.temperature === undefined ? '' : `, at temperature ${opts.temperature}`}`, '');
-      lines.push(summaryTable(result), '');
-      if (result.tailMass > 0) {
+      const topK = hasIntervals(result);
+      lines.push(summaryTable(result, topK), '');
+      if (topK) {
         lines.push(
-          `top-k input: mean tail mass ${formatNumber(result.tailMass)}; estimate = tail concentrated in as few tokens as allowed,`,
-          'interval = [concentrated, spread evenly over the rest of the vocabulary]; the CI is for the estimate.',
+          `top-k input (mean tail mass ${formatNumber(result.tailMass)}): the data fix each quantity only up to an interval.`,
+          'mu, mu2: low = tail concentrated in as few tokens as allowed, high = tail spread evenly over the rest of',
+          'the vocabulary; mu_CE, pi0: the ends over every tail. The 95% CI carries both the unknown tail and the',
+          "sampling error: from the low end's lower bootstrap limit to the high end's upper one.",
           '',
         );
       }
       if (result.sequences < 2) lines.push('one sequence only: the bootstrap over sequences cannot estimate a CI (shown as the point).', '');
       if (result.bounds.length === 0) lines.push('mu = 0 (every distribution is one-hot): the only bound is the trivial E[X] <= P.');
-      else lines.push(boundsTable(result.bounds, result.muCE !== undefined));
+      else lines.push(boundsTable(result, topK));
       if (result.tasks !== undefined) {
         lines.push('', 'per task:');
         lines.push(
@@ -105,11 +116,11 @@ export function register(program: Command): void {
               name,
               s.positions,
               s.sequences,
-              s.mu.estimate,
+              topKText(s.mu),
               ci(s.mu.ci95),
-              s.mu2.estimate,
+              topKText(s.mu2),
               ci(s.mu2.ci95),
-              ...(result.muCE !== undefined ? [s.muCE?.estimate, s.pi0?.estimate] : []),
+              ...(result.muCE !== undefined ? [s.muCE === undefined ? '-' : topKText(s.muCE), s.pi0 === undefined ? '-' : topKText(s.pi0)] : []),
               s.tailMass,
             ]),
           ),
@@ -122,16 +133,33 @@ export function register(program: Command): void {
     });
 }
 
+/** A point as a number, an interval as low..high. */
+function topKText(e: StatsSummary['mu']): string {
+  return e.interval[0] === e.interval[1] ? formatNumber(e.estimate) : `${formatNumber(e.interval[0])}..${formatNumber(e.interval[1])}`;
+}
+
 function ci(c: readonly [number, number]): string {
   return `[${formatNumber(c[0])}, ${formatNumber(c[1])}]`;
 }
 
-function summaryTable(s: StatsSummary): string {
-  const row = (name: string, e: StatsSummary['mu']) => [name, e.estimate, ci(e.ci95), e.interval[0] === e.interval[1] ? 'point' : ci(e.interval)];
-  const rows = [row('mu (nats)', s.mu), row('mu2 (nats^2)', s.mu2)];
-  if (s.muCE !== undefined) rows.push(row('mu_CE (nats)', s.muCE));
-  if (s.pi0 !== undefined) rows.push(row('pi0', s.pi0));
-  return formatTable(['quantity', 'estimate', '95% CI', 'top-k interval'], rows);
+/** True when some quantity is an interval (top-k input), not a point. */
+function hasIntervals(s: StatsSummary): boolean {
+  return [s.mu, s.mu2, s.muCE, s.pi0].some((e) => e !== undefined && e.interval[0] !== e.interval[1]);
+}
+
+function summaryTable(s: StatsSummary, topK: boolean): string {
+  const named: [string, StatsSummary['mu'] | undefined][] = [
+    ['mu (nats)', s.mu],
+    ['mu2 (nats^2)', s.mu2],
+    ['mu_CE (nats)', s.muCE],
+    ['pi0', s.pi0],
+  ];
+  const present = named.filter((n): n is [string, StatsSummary['mu']] => n[1] !== undefined);
+  if (!topK) return formatTable(['quantity', 'estimate', '95% CI'], present.map(([name, e]) => [name, e.estimate, ci(e.ci95)]));
+  return formatTable(
+    ['quantity', 'low end', 'high end', '95% CI (tail + sampling)'],
+    present.map(([name, e]) => [name, e.interval[0], e.interval[1], ci(e.ci95)]),
+  );
 }
 
 /** The histogram merged into at most ~25 rows, leading empty rows dropped. */
@@ -146,9 +174,35 @@ function histogramTable(h: { edges: number[]; counts: number[] }): string {
   return formatTable(['from', 'to', 'positions'], rows);
 }
 
-function boundsTable(bounds: readonly { P: number; reported: number; theorem1Applies: boolean; limit: number; lemma7?: number }[], withDrafter: boolean): string {
-  return formatTable(
-    ['P', 'theorem1', 'lnP/mu', ...(withDrafter ? ['lemma7'] : [])],
-    bounds.map((b) => [b.P, b.theorem1Applies ? formatNumber(b.reported) : `${formatNumber(b.reported)}*`, formatNumber(b.limit), ...(withDrafter ? [formatNumber(b.lemma7 ?? Number.NaN)] : [])]),
-  ) + (bounds.some((b) => !b.theorem1Applies) ? '\n* trivial bound E[X] <= P (Theorem 1 applies from P >= 1 + mu2/mu^2)' : '');
+function boundsTable(result: TraceStats, topK: boolean): string {
+  const bounds = result.bounds;
+  const withDrafter = bounds.some((b) => b.lemma7 !== undefined);
+  const range = (r: { low: number; high: number }) => (r.low === r.high ? formatNumber(r.low) : `${formatNumber(r.low)}..${formatNumber(r.high)}`);
+  const table = formatTable(
+    ['P', topK ? 'theorem1 (worst tail)' : 'theorem1', topK ? 'lnP/mu low..high' : 'lnP/mu', ...(withDrafter ? [topK ? 'lemma7 low..high' : 'lemma7'] : [])],
+    bounds.map((b) => [
+      b.P,
+      b.theorem1Applies ? formatNumber(b.reported) : `${formatNumber(b.reported)}*`,
+      range(b.limit),
+      ...(withDrafter ? [b.lemma7 === undefined ? '-' : range(b.lemma7)] : []),
+    ]),
+  );
+  const notes: string[] = [];
+  if (bounds.some((b) => !b.theorem1Applies)) {
+    notes.push(topK
+      ? '* trivial bound E[X] <= P (Theorem 1 applies to every tail from P >= a + b at the worst case below)'
+      : '* trivial bound E[X] <= P (Theorem 1 applies from P >= 1 + mu2/mu^2)');
+  }
+  if (topK) {
+    const [muLow, muHigh] = result.mu.interval;
+    const mu2High = result.mu2.interval[1];
+    const { a, b } = worstCaseCoefficients({ mu: [muLow, muHigh], mu2: [Math.min(result.mu2.interval[0], mu2High), mu2High] });
+    notes.push(
+      `theorem1 holds for every tail: a = (mu_low + mu2_high)/mu_low^2 = ${formatNumber(a)}, b = 1 - 1/mu_high = ${formatNumber(b)},`,
+      `valid from P >= a + b = ${formatNumber(a + b)}; the bound rises with a and b, so no tail consistent with the data exceeds it.`,
+      'lnP/mu low uses mu_high, high uses mu_low.',
+    );
+  }
+  notes.push('lnP/mu and lemma7 are estimates, not bounds, clamped to [1, P] (E[X] counts the bonus token and is at most P).');
+  return `${table}\n${notes.join('\n')}`;
 }

@@ -78,7 +78,10 @@ export async function importResponses(options: ImportOptions): Promise<ImportRes
             const variants = countVariants(p);
             const ids = p.top.map((e, i) => resolve(table, e.token, file, line, variants[i]!));
             const merged = mergeDuplicates(ids, p.top.map((e) => e.logprob));
-            const { distribution, renormalizedBy } = checkDistribution({ ids: merged.ids, logprobs: merged.logprobs }, options.vocabSize, checks, file, line, p.where);
+            const extraId = p.extra === undefined ? undefined : resolve(table, p.extra, file, line, 0);
+            const cap = capWithout(merged, extraId);
+            const raw = cap === undefined ? { ids: merged.ids, logprobs: merged.logprobs } : { ids: merged.ids, logprobs: merged.logprobs, cap };
+            const { distribution, renormalizedBy } = checkDistribution(raw, options.vocabSize, checks, file, line, p.where);
             if (renormalizedBy > 0) {
               renormalized++;
               if (renormalizedBy > worst.by) worst = { by: renormalizedBy, where: `${file}:${line}` };
@@ -144,6 +147,26 @@ function resolve(table: TokenTable, ref: TokenRef | undefined, file: string, lin
     return ref.id;
   }
   return table.idOf(ref.text, file, line, variant);
+}
+
+/**
+ * The cap on unlisted tokens when entry `extraId` may lie outside the top k: the smallest probability
+ * among the other entries (1, i.e. no cap beyond the tail mass, when it is the only entry). Undefined
+ * when the usual cap (the smallest listed probability) already holds: no extra entry, or the extra
+ * entry is not the least probable (then it is inside the top k, and the smallest entry is the k-th).
+ * @example capWithout({ ids: [1, 2, 3], logprobs: [ln .5, ln .3, ln .05] }, 3) // 0.3
+ */
+export function capWithout(list: { ids: number[]; logprobs: number[] }, extraId: number | undefined): number | undefined {
+  if (extraId === undefined) return undefined;
+  const at = list.ids.indexOf(extraId);
+  if (at < 0) return undefined;
+  let others = Number.POSITIVE_INFINITY;
+  list.logprobs.forEach((l, i) => {
+    if (i !== at) others = Math.min(others, l);
+  });
+  if (others === Number.POSITIVE_INFINITY) return 1;
+  if (list.logprobs[at]! > others) return undefined;
+  return Math.exp(others);
 }
 
 /** Entries naming the same id (two texts mapping to one vocabulary entry) are merged: p = Σ. */

@@ -2,15 +2,32 @@
  * What servers return, reduced to sequences of positions with their top-k logprobs. One function
  * per source; each takes one parsed JSON response and returns its sequences (one per choice).
  *
+ * Every format can list one token that is NOT among the top k, and its probability must not be
+ * taken as the cap on the unlisted tokens (that cap would then be too low, and the concentrated
+ * "low" end of μ would no longer be a lower bound). Such an entry is marked `extra`:
+ *
  * - `openai-completions`: `/v1/completions` with `logprobs: k`:
  *   `choices[].logprobs = { tokens: string[], token_logprobs, top_logprobs: ({token: logprob} | null)[] }`.
+ *   OpenAI API reference (openai/openai-openapi openapi.yaml, CreateCompletionRequest.logprobs, the
+ *   revision 893ba52242dbd5387a97b96444ee1c742cfce9bd that vLLM cites): "The API will always return
+ *   the logprob of the sampled token, so there may be up to logprobs+1 elements in the response."
+ *   vLLM does the same: vllm/entrypoints/openai/completion/serving.py `_create_completion_logprobs`
+ *   (commit cc139d8e) keeps dict entries `i <= num_output_top_logprobs`, i.e. k + 1 of them, and
+ *   vllm/v1/engine/logprobs.py `_make_logprob_dict` (commit dfafe710) puts the sampled token FIRST,
+ *   then the top k. So `tokens[t]` is the extra entry.
  * - `openai-chat`: `/v1/chat/completions` with `logprobs: true, top_logprobs: k`:
  *   `choices[].logprobs.content = [{ token, logprob, bytes, top_logprobs: [{ token, logprob, bytes }] }]`.
+ *   OpenAI lists the k most likely tokens; vLLM's `_get_top_logprobs`
+ *   (vllm/entrypoints/openai/chat_completion/serving.py, commit 5e918640) keeps the FIRST k entries
+ *   of that same sampled-token-first dict, so when the sampled token is outside the top k the list
+ *   is [sampled, top 1 … top k−1]. The entry's own `token` is the extra entry.
  * - `vllm-prompt-logprobs`: vLLM's `prompt_logprobs: k` extension: `choices[].prompt_logprobs`
  *   (completions) or top-level `prompt_logprobs` (chat) = `(null | { "<id>": { logprob, rank, decoded_token } })[]`,
  *   the first entry null; the prompt's ids from `prompt_token_ids` when present. Each dict holds
- *   the top-k plus the actual prompt token; an entry whose rank exceeds the number of entries is
- *   dropped (it is not part of a top-k list, and keeping it would understate the tail's cap).
+ *   the top-k plus the actual prompt token (`_make_logprob_dict` again, the prompt token first with
+ *   its rank in the whole vocabulary, rank = #tokens with logprob ≥ its own). An entry whose rank
+ *   exceeds the number of entries is the extra entry; rank = number of entries means the list is
+ *   the top k + 1 and needs no correction.
  *
  * Wrappers are unwrapped: an OpenAI Batch output line `{custom_id, response: {body}}` and
  * `{response: …}`; a top-level string `task` labels the line's sequences.
@@ -27,6 +44,12 @@ export interface ImportedPosition {
   readonly pos: number;
   readonly token?: TokenRef;
   readonly top: readonly { readonly token: TokenRef; readonly logprob: number }[];
+  /**
+   * An entry of `top` that need not be one of the top-k (the sampled or prompt token the server
+   * adds). Unlisted tokens are then capped by the smallest probability among the OTHER entries,
+   * not by this one's (which may be far below the k-th).
+   */
+  readonly extra?: TokenRef;
   /** JSON path of the position in the response, for messages. */
   readonly where: string;
 }
@@ -127,7 +150,7 @@ function completions(value: unknown): ImportedResponse {
       const tokenText = lp.tokens[t];
       positions.push({
         pos: t,
-        ...(tokenText === undefined ? {} : { token: { text: tokenText } }),
+        ...(tokenText === undefined ? {} : { token: { text: tokenText }, extra: { text: tokenText } }),
         top: Object.entries(top).map(([text, logprob]) => ({ token: { text }, logprob })),
         where: `choices.${ci}.logprobs.top_logprobs.${t}`,
       });
@@ -146,6 +169,7 @@ function chat(value: unknown): ImportedResponse {
       (entry, t): ImportedPosition => ({
         pos: t,
         token: { text: entry.token },
+        extra: { text: entry.token },
         top: entry.top_logprobs.map((e) => ({ token: { text: e.token }, logprob: e.logprob })),
         where: `choices.${ci}.logprobs.content.${t}.top_logprobs`,
       }),
@@ -173,14 +197,14 @@ function vllmPrompt(value: unknown): ImportedResponse {
     list.forEach((entries, t) => {
       if (entries === null) return;
       const all = Object.entries(entries);
-      const top = all
-        .filter(([, e]) => e.rank === undefined || e.rank === null || e.rank <= all.length)
-        .map(([id, e]) => {
-          if (!/^\d+$/.test(id)) throw new ResponseShapeError(`${path}.${t}: key ${JSON.stringify(id)} is not a token id`);
-          return { token: { id: Number(id) }, logprob: e.logprob };
-        });
+      let extra: TokenRef | undefined;
+      const top = all.map(([id, e]) => {
+        if (!/^\d+$/.test(id)) throw new ResponseShapeError(`${path}.${t}: key ${JSON.stringify(id)} is not a token id`);
+        if (e.rank !== undefined && e.rank !== null && e.rank > all.length) extra = { id: Number(id) };
+        return { token: { id: Number(id) }, logprob: e.logprob };
+      });
       const token = ids?.[t];
-      positions.push({ pos: t, ...(token === undefined ? {} : { token: { id: token } }), top, where: `${path}.${t}` });
+      positions.push({ pos: t, ...(token === undefined ? {} : { token: { id: token } }), ...(extra === undefined ? {} : { extra }), top, where: `${path}.${t}` });
     });
     return { choice, positions };
   });
