@@ -115,7 +115,8 @@ export function crossEntropyIntervals(p: TokenDistribution, q: TokenDistribution
   if (vocabSizeOf(q) !== V) throw new InvalidValueError('drafter vocabulary size', vocabSizeOf(q), `must equal the verifier's ${V}`);
   const qListed = new Map<number, number>();
   if (q.kind === 'sparse') for (let i = 0; i < q.ids.length; i++) qListed.set(q.ids[i]!, q.logProbs[i]!);
-  const qTail = q.kind === 'sparse' && q.tailMass > 0;
+  // A q tail with cap 0 (its last listed token has q = 0 and 1 − Σ q is rounding) cannot put q > 0 anywhere.
+  const qTail = q.kind === 'sparse' && q.tailMass > 0 && tailCapOf(q) > 0;
   const qCapLog = q.kind === 'sparse' && qTail ? Math.log(tailCapOf(q)) : -Infinity;
   /** ln q(id), or NaN when unknown (q top-k with a tail, id not listed). */
   const logQ = (id: number): number => {

@@ -56,9 +56,10 @@ export function boundFromCoefficients(a: number, b: number, P: number): Interval
 
 /** a* = (μ_low + μ₂_high)/μ_low², b* = 1 − 1/μ_high (Infinity / −Infinity when μ_low = 0). */
 export function worstCaseCoefficients(s: EntropyIntervals): { a: number; b: number } {
-  const [muLow, muHigh] = s.mu;
-  const mu2High = s.mu2[1];
-  if (!(muLow <= muHigh) || !(s.mu2[0] <= mu2High)) throw new RangeError(`interval ends out of order: mu [${s.mu.join(', ')}], mu2 [${s.mu2.join(', ')}]`);
+  // Ends that rounding put out of order by an ulp (a uniform tail: both shapes agree) are sorted.
+  const muLow = Math.min(s.mu[0], s.mu[1]);
+  const muHigh = Math.max(s.mu[0], s.mu[1]);
+  const mu2High = Math.max(s.mu2[0], s.mu2[1]);
   const a = muLow > 0 ? (muLow + mu2High) / (muLow * muLow) : Number.POSITIVE_INFINITY;
   const b = muHigh > 0 ? 1 - 1 / muHigh : Number.NEGATIVE_INFINITY;
   return { a, b };
@@ -99,7 +100,7 @@ export interface EstimateRange {
 export function limitRange(mu: Range, P: number): EstimateRange {
   validateBudget(P);
   const at = (m: number) => (m > 0 ? clampEstimate(Math.log(P) / m, P) : P);
-  return { low: at(mu[1]), high: at(mu[0]) };
+  return { low: at(Math.max(mu[0], mu[1])), high: at(Math.min(mu[0], mu[1])) };
 }
 
 /**

@@ -113,8 +113,8 @@ describe('top-k data: printed intervals and bounds hold for the full distributio
           const e = crossEntropyTerms(d, q);
           const iv = crossEntropyIntervals(pCut, qCut);
           const tol = (x: number) => 1e-7 * Math.max(1, Math.abs(x));
-          expect(e.missingMass).toBeGreaterThanOrEqual(iv.missingMass[0] - 1e-12);
-          expect(e.missingMass).toBeLessThanOrEqual(iv.missingMass[1] + 1e-12);
+          expect(e.missingMass).toBeGreaterThanOrEqual(iv.missingMass[0] - 1e-9);
+          expect(e.missingMass).toBeLessThanOrEqual(iv.missingMass[1] + 1e-9);
           if (!Number.isNaN(e.crossEntropy)) {
             expect(e.crossEntropy).toBeGreaterThanOrEqual(iv.crossEntropy[0] - tol(e.crossEntropy));
             expect(e.crossEntropy).toBeLessThanOrEqual(iv.crossEntropy[1] + tol(e.crossEntropy));
@@ -122,8 +122,8 @@ describe('top-k data: printed intervals and bounds hold for the full distributio
         });
         const f = exact.summary({ resamples: 20 });
         const t = topK.summary({ resamples: 20 });
-        expect(f.pi0!.estimate).toBeGreaterThanOrEqual(t.pi0!.interval[0] - 1e-12);
-        expect(f.pi0!.estimate).toBeLessThanOrEqual(t.pi0!.interval[1] + 1e-12);
+        expect(f.pi0!.estimate).toBeGreaterThanOrEqual(t.pi0!.interval[0] - 1e-9);
+        expect(f.pi0!.estimate).toBeLessThanOrEqual(t.pi0!.interval[1] + 1e-9);
         // q > 0 at token 0, so the full μ_CE is defined at every position.
         expect(f.muCE!.estimate).toBeGreaterThanOrEqual(t.muCE!.interval[0] - 1e-7);
         expect(f.muCE!.estimate).toBeLessThanOrEqual(t.muCE!.interval[1] + 1e-7);
@@ -131,8 +131,9 @@ describe('top-k data: printed intervals and bounds hold for the full distributio
         const tb = boundsFor(t, BUDGETS);
         fb.forEach((row, j) => {
           if (row.lemma7 === undefined || tb[j]?.lemma7 === undefined) return;
-          expect(row.lemma7.low).toBeGreaterThanOrEqual(tb[j]!.lemma7.low - 1e-9);
-          expect(row.lemma7.high).toBeLessThanOrEqual(tb[j]!.lemma7.high + 1e-9);
+          // ln P/μ_CE carries μ_CE's rounding (1e-7 above) times ln P/μ_CE²: 1e-6 relative.
+          expect(row.lemma7.low).toBeGreaterThanOrEqual(tb[j]!.lemma7.low * (1 - 1e-6));
+          expect(row.lemma7.high).toBeLessThanOrEqual(tb[j]!.lemma7.high * (1 + 1e-6));
         });
       }),
       { numRuns: 200 },
