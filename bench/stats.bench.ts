@@ -13,7 +13,15 @@
  * of CPU time on one thread (see bestSecondsPerCall); on a loaded machine they are lower bounds.
  */
 import os from 'node:os';
-import type { BenchResult } from './run.js';
+import { median } from './bench-result.js';
+import { existsSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import type { BenchResult } from './bench-result.js';
+import { positionStatistics } from '../src/stats/position-statistics.js';
+import { computeTraceStats } from '../src/results/trace-stats.js';
+import { createTraceWriter } from '../src/trace/trace-writer.js';
+import { logSoftmax } from '../src/distribution/log-softmax.js';
 import { denseLogitMoments, denseLogitMomentsScalar, simdKernelAvailable } from '../src/stats/dense-moments.js';
 import { StatsAccumulator } from '../src/stats/stats-accumulator.js';
 import { createRng } from '../src/core/rng.js';
@@ -96,6 +104,53 @@ export async function run(): Promise<BenchResult[]> {
     return fromTopLogprobs(V, ids, w.map((x) => Math.log(x / z)));
   });
   const accSparse = bestSecondsPerCall(() => acc.add({ sequence: i % 64 }, sparse[i++ & 63]!), 5);
+  // positionStatistics (what measure and stats call per position) on a complete p, with and without q.
+  const lps = logits.map((x) => fromLogits(x));
+  const posOne = bestSecondsPerCall(() => {
+    sink += positionStatistics(lps[i++ & 3]!).entropy;
+  }, 5);
+  const posTwo = bestSecondsPerCall(() => {
+    sink += positionStatistics(lps[i & 3]!, lps[++i & 3]!).entropy;
+  }, 5);
+
+  // `specbound stats` end to end on a dense trace (16 positions of V = 128,256 full log-probs, gzip).
+  const trace = `${os.tmpdir()}/specbound-bench-dense-${V}.jsonl.gz`;
+  const N = 16;
+  if (!existsSync(trace)) {
+    const w = await createTraceWriter(trace, { model: 'synthetic', tokenizer: 'unknown', vocabSize: V, temperature: 1, promptSet: 'bench' });
+    for (let p = 0; p < N; p++) await w.write({ seq: p >> 2, pos: p & 3, dist: { kind: 'dense', logProbs: logSoftmax(Float64Array.from(syntheticLogits(100 + p))) } });
+    await w.close();
+  }
+  const statsRounds: number[] = [];
+  const floorRounds: number[] = [];
+  const cpu = async (f: () => Promise<void>): Promise<number> => {
+    const c0 = process.cpuUsage();
+    await f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  };
+  const readAndParse = async (): Promise<void> => {
+    // the floor: gunzip, split lines, JSON.parse each (no checks, no statistics)
+    let pending = '';
+    const parts: string[] = [];
+    for await (const chunk of createReadStream(trace).pipe(createGunzip())) {
+      const text = (chunk as Buffer).toString('latin1');
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        parts.push(text.slice(start, nl));
+        sink += (JSON.parse(parts.join('')) as { pos?: number }).pos ?? 0;
+        parts.length = 0;
+        start = nl + 1;
+      }
+      if (start < text.length) parts.push(text.slice(start));
+    }
+    pending = parts.join('');
+    if (pending !== '') sink += 1;
+  };
+  for (let r = 0; r < 3; r++) {
+    statsRounds.push(N / (await cpu(async () => void (await computeTraceStats([trace], [8], { resamples: 10 })))));
+    floorRounds.push(N / (await cpu(readAndParse)));
+  }
   if (sink === 42) console.log(sink);
 
   return [
@@ -110,6 +165,28 @@ export async function run(): Promise<BenchResult[]> {
     { name: 'reference: plain JS sum of the same float32 logits', value: bytes / sum.cpu / 1e9, unit: 'GB/s/core', notes: 'CPU time; the loop ceiling for any one-pass JS kernel' },
     { name: 'StatsAccumulator.add, dense V=128256 (log-probs, Float64)', value: 1 / accDense.cpu, unit: 'positions/s', notes: 'float64 log-probs: the scalar one-pass kernel (one Math.exp per token)' },
     { name: 'denseLogitMoments + StatsAccumulator.addTerms, V=128256', value: 1 / accKernel.cpu, unit: 'positions/s', notes: 'the fast path for dense logits' },
+    {
+      name: `positionStatistics, complete p (float64 log-probs) V=${V}`,
+      value: bytes / posOne.cpu / 1e9,
+      unit: 'GB/s/core',
+      target: 1,
+      notes: `in GB/s of the float32 logits it stands for (V x 4 bytes); ${(1e6 * posOne.cpu).toFixed(0)} us per position; one pass, one Math.exp per token (~10 ns: the limit); float64 because the backends hand over float64 log-probs (not float32 logits)`,
+    },
+    {
+      name: `positionStatistics, complete p and q V=${V}`,
+      value: bytes / posTwo.cpu / 1e9,
+      unit: 'GB/s/core',
+      notes: `${(1e6 * posTwo.cpu).toFixed(0)} us per position: H, mu2 and the cross-entropy terms in one pass (were three passes, three exps per token)`,
+    },
+    {
+      name: `specbound stats on a dense trace (V=${V}, gzip, 2.4 MB per line)`,
+      value: median(statsRounds),
+      unit: 'positions/s',
+      anchor: 'gunzip + split + JSON.parse only (no checks, no statistics)',
+      anchorValue: median(floorRounds),
+      ratio: median(statsRounds.map((x, k) => x / floorRounds[k]!)),
+      notes: 'CPU time of the main thread (gunzip runs on the thread pool, not counted); 7 positions/s before readLines stopped re-searching long lines (issue 18: target 3x)',
+    },
     { name: 'StatsAccumulator.add, top-20 sparse', value: 1 / accSparse.cpu, unit: 'positions/s', notes: 'interval ends + tail shape per position' },
   ];
 }

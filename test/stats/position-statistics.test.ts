@@ -1,3 +1,6 @@
+import { createRng } from '../../src/core/rng.js';
+import { crossEntropyTerms } from '../../src/distribution/cross-entropy.js';
+import { entropyInterval, secondLogMomentInterval } from '../../src/distribution/moments.js';
 import { describe, expect, it } from 'vitest';
 import { fromLogits, fromTopLogprobs } from '../../src/distribution/index.js';
 import { positionStatistics, PositionStatisticsSchema } from '../../src/stats/position-statistics.js';
@@ -43,5 +46,30 @@ describe('positionStatistics(p, q): the one per-position estimator', () => {
       b.addTerms({ sequence: i % 2 }, positionStatistics(p, qs[i]));
     });
     expect(a.summary()).toEqual(b.summary());
+  });
+});
+
+describe('positionStatistics on complete distributions: the one-pass path', () => {
+  it('equals entropyInterval, secondLogMomentInterval and crossEntropyTerms to the bit', () => {
+    const rng = createRng(17);
+    for (const V of [2, 17, 5000]) {
+      const logits = (impossible: number) => Float64Array.from({ length: V }, (_, i) => (i % impossible === 3 ? -Infinity : 4 * Math.log(Math.max(rng.next(), 1e-300))));
+      const p = fromLogits(logits(7));
+      const q = fromLogits(logits(5));
+      const [h] = entropyInterval(p);
+      const [m2] = secondLogMomentInterval(p);
+      const ce = crossEntropyTerms(p, q);
+      expect(positionStatistics(p)).toEqual({ entropy: h, entropyHigh: h, secondLogMoment: m2, secondLogMomentHigh: m2, tailMass: 0 });
+      const both = positionStatistics(p, q);
+      expect(both.entropy).toBe(h);
+      expect(both.secondLogMoment).toBe(m2);
+      expect(both.crossEntropy).toBe(ce.crossEntropy);
+      expect(both.missingMass).toBe(ce.missingMass);
+      // q covering none of p: the cross-entropy is undefined (null)
+      if (V > 7) {
+        const disjoint = fromLogits(Float64Array.from({ length: V }, (_, i) => (Number.isFinite(p.kind === 'dense' ? p.logProbs[i]! : 0) ? -Infinity : 0)));
+        expect(positionStatistics(p, disjoint).crossEntropy).toBeNull();
+      }
+    }
   });
 });
