@@ -1,14 +1,13 @@
 /**
  * The main job's speed: `specbound report` with no arguments (the built-in pair on the built-in
- * prompts, REPORT_DEFAULTS), measured from scratch in a temporary run directory (the built-in
+ * prompts, MEASURE_DEFAULTS), measured from scratch in a temporary run directory (the built-in
  * model's training cache is used if present; its training time is benchmarked in builtin.bench).
  * Target: under 60 s on 2 cores, training included.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPORT_DEFAULTS } from '../src/cli/commands/report.js';
-import { MEASURE_CONFIG_VERSION, type MeasureConfig } from '../src/measure/config.js';
+import { MEASURE_CONFIG_VERSION, MEASURE_DEFAULTS, type MeasureConfig } from '../src/measure/config.js';
 import { measureAndBuildResults } from '../src/results/run-results.js';
 import { writeReport } from '../src/report/write-report.js';
 import type { BenchResult } from './run.js';
@@ -18,8 +17,8 @@ export async function run(): Promise<BenchResult[]> {
   try {
     const config: MeasureConfig = {
       version: MEASURE_CONFIG_VERSION,
-      ...REPORT_DEFAULTS,
-      keepTop: Math.max(REPORT_DEFAULTS.keepTop, REPORT_DEFAULTS.PMax - 1),
+      ...MEASURE_DEFAULTS,
+      keepTop: Math.max(MEASURE_DEFAULTS.keepTop, MEASURE_DEFAULTS.PMax - 1),
       target: 'builtin',
       draft: 'builtin-draft',
       prompts: 'builtin',

@@ -42,14 +42,21 @@ export interface MeasureConfig {
   readonly seed: number;
 }
 
+/**
+ * The one set of defaults of a measurement, for `specbound measure` and `specbound report` alike
+ * (their --help prints these values). They are sized so the built-in pair on the built-in prompts
+ * finishes in about a minute on a laptop (2 prompts per task × 2 samples × 48 tokens, trees up to
+ * P = 64 at every 4th position); for numbers to publish raise --prompts-per-task and --samples
+ * (the confidence intervals shrink with the number of sequences) and --P-max for large budgets.
+ */
 export const MEASURE_DEFAULTS = {
-  promptsPerTask: 10,
-  samples: 1,
-  maxNewTokens: 64,
+  promptsPerTask: 2,
+  samples: 2,
+  maxNewTokens: 48,
   maxPromptTokens: 256,
   temperature: 1,
-  PMax: 256,
-  treeEvery: 8,
+  PMax: 64,
+  treeEvery: 4,
   keepTop: 256,
   denseUpTo: 4096,
   iidTrees: 2000,
@@ -98,7 +105,7 @@ export function checkSameConfig(runDir: string, stored: Record<string, unknown>,
   }
   if (diffs.length > 0) {
     throw new SpecboundError(
-      `run directory ${runDir} holds a measurement with another configuration (${diffs.join('; ')}); run the same command as before to continue it, or choose another --out`,
+      `run directory ${runDir} holds a measurement with another configuration (${diffs.join('; ')}); run the same command as before to continue it, add --fresh to discard it and start over, or choose another --out`,
     );
   }
 }

@@ -5,7 +5,7 @@
  * a complete line at a time, and a line cut short by a kill is ignored and cut off on the next
  * run, so killing the process at any moment loses at most the unit in progress.
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, fstatSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, fsyncSync, ftruncateSync, fstatSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { asFileSystemError, InputFileError, InvalidValueError } from '../core/errors.js';
 import { makeDirectory } from '../core/make-directory.js';
@@ -13,6 +13,23 @@ import { makeDirectory } from '../core/make-directory.js';
 export const CONFIG_FILE = 'config.json';
 export const UNITS_FILE = 'units.jsonl';
 export const RESULTS_FILE = 'results.json';
+
+/**
+ * The files a run writes into its directory (the unit log, configuration, results, trace and
+ * rendered report); `discardRun` removes exactly these, never anything else the directory holds.
+ */
+export const RUN_FILES = [CONFIG_FILE, UNITS_FILE, RESULTS_FILE, 'trace.jsonl.gz', 'report.json', 'report.md', 'report.html'] as const;
+
+/** `--fresh`: removes a run's files (and its figures/*.svg) so the run starts over. */
+export function discardRun(dir: string): void {
+  try {
+    for (const name of RUN_FILES) rmSync(path.join(dir, name), { force: true });
+    const figures = path.join(dir, 'figures');
+    if (existsSync(figures)) for (const f of readdirSync(figures)) if (f.endsWith('.svg')) rmSync(path.join(figures, f), { force: true });
+  } catch (err) {
+    throw asFileSystemError(err, dir);
+  }
+}
 
 /**
  * Writes `text` to `file` through `file.tmp-PID` and a rename, so readers never see half a file.

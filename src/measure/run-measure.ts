@@ -9,6 +9,7 @@
  * computed from them by `results/` (`buildResults`).
  */
 import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputFileError, InvalidValueError, SpecboundError } from '../core/errors.js';
 import type { LanguageModel } from '../models/model.js';
@@ -17,7 +18,7 @@ import { measuredDynamicStrategies } from '../tree/strategies/registry.js';
 import type { DraftingStrategy } from '../tree/strategy.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
-import { CONFIG_FILE, ensureRunDir, readJsonFile, UnitLog, writeFileAtomic } from './run-dir.js';
+import { CONFIG_FILE, discardRun, ensureRunDir, readJsonFile, UNITS_FILE, UnitLog, writeFileAtomic } from './run-dir.js';
 import { lockRunDir } from './run-lock.js';
 import { parseMeasureRecord, type MeasureRecord, type StaticUnitRecord, type UnitRecord } from './records.js';
 import { RunTrace, runTraceHeader } from './run-trace.js';
@@ -45,6 +46,8 @@ export interface MeasureOptions {
   readonly prompts?: readonly Prompt[];
   /** Stop after this many new units (tests of resumption); the run is left incomplete. */
   readonly stopAfterUnits?: number;
+  /** Discard what the run directory holds (its units, results, trace and report) and start over. */
+  readonly fresh?: boolean;
 }
 
 export interface MeasureOutcome {
@@ -138,15 +141,25 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
   const { config, outDir } = options;
   const configFile = path.join(outDir, CONFIG_FILE);
   const wanted = { ...canonicalConfig(config), promptsDigest: promptsDigest(prompts) };
-  const stored = readJsonFile(configFile);
-  if (stored !== undefined) {
-    if (typeof stored !== 'object' || stored === null) throw new SpecboundError(`${configFile}: not a measurement configuration; choose another --out`);
-    checkSameConfig(outDir, stored as Record<string, unknown>, wanted);
-  } else {
-    writeFileAtomic(configFile, `${JSON.stringify(wanted, null, 2)}\n`);
-  }
-
+  if (options.fresh === true) discardRun(outDir);
   const log = new UnitLog(outDir);
+  // A configuration binds the directory only once a unit was saved under it: a run that failed
+  // before its first unit (a mistyped model, an unreachable server) leaves nothing to protect, so
+  // the corrected command simply starts. The configuration is written just before the first unit.
+  const unitsSaved = existsSync(path.join(outDir, UNITS_FILE)) && statSync(path.join(outDir, UNITS_FILE)).size > 0;
+  const stored = unitsSaved ? readJsonFile(configFile) : undefined;
+  let configWritten = false;
+  if (stored !== undefined) {
+    if (typeof stored !== 'object' || stored === null) throw new SpecboundError(`${configFile}: not a measurement configuration; choose another --out, or add --fresh to start over there`);
+    checkSameConfig(outDir, stored as Record<string, unknown>, wanted);
+    configWritten = true;
+  }
+  const saveConfigOnce = () => {
+    if (configWritten) return;
+    writeFileAtomic(configFile, `${JSON.stringify(wanted, null, 2)}\n`);
+    configWritten = true;
+  };
+
   const total = prompts.length * config.samples;
   const records = new Map<number, UnitRecord>();
   const statics = new Map<number, StaticUnitRecord>();
@@ -194,6 +207,7 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
         pending.set(unit, await measureUnit(ctx, unit));
         for (let m = pending.get(runNow[nextCommit]!); m !== undefined; m = pending.get(runNow[nextCommit]!)) {
           pending.delete(runNow[nextCommit++]!);
+          saveConfigOnce();
           const record: UnitRecord = { ...m.record, traceEnd: trace.appendUnit(m.trace) };
           log.append(record);
           records.set(record.unit, record);
@@ -223,6 +237,7 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
         options.onProgress?.({ phase: 'static trees', done: statics.size, total });
         await runPool(runNow, unitsInFlight(options, models), async (unit) => {
           const record = await measureStaticUnit(ctx, records.get(unit)!);
+          saveConfigOnce();
           log.append(record);
           statics.set(unit, record);
           measured++;

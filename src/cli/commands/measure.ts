@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidValueError } from '../../core/errors.js';
 import { MEASURE_CONFIG_VERSION, MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
+import { STRATEGIES } from '../../tree/strategies/registry.js';
 import { parseInteger, parseNumber } from '../parse.js';
 
 export interface MeasureFlags {
@@ -24,7 +25,7 @@ export interface MeasureFlags {
   concurrency?: string;
 }
 
-/** Defaults of the measurement settings (MEASURE_DEFAULTS, REPORT_DEFAULTS, or a stored run's configuration). */
+/** Defaults of the measurement settings (MEASURE_DEFAULTS, or a stored run's configuration). */
 export type MeasureDefaults = { readonly [K in keyof typeof MEASURE_DEFAULTS]: number };
 
 /** Adds the measurement options (no defaults in commander, so `report` can tell what was given). */
@@ -82,7 +83,7 @@ export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults =
  * flight). The handler restores the terminal (the bar hides the cursor and turns line wrap off),
  * says how many units are saved and exits 130 (128 + SIGINT, the shell convention).
  */
-export async function measureWithProgress(config: MeasureConfig, outDir: string, concurrency: string | undefined) {
+export async function measureWithProgress(config: MeasureConfig, outDir: string, concurrency: string | undefined, run: { readonly fresh?: boolean } = {}) {
   const [{ measureAndBuildResults }, { createProgress, stopAllProgress }] = await Promise.all([import('../../results/run-results.js'), import('../progress.js')]);
   let bar: ReturnType<typeof createProgress> | undefined;
   let phase = '';
@@ -105,6 +106,7 @@ export async function measureWithProgress(config: MeasureConfig, outDir: string,
     const outcome = await measureAndBuildResults({
       config,
       outDir,
+      ...(run.fresh === true ? { fresh: true } : {}),
       ...(concurrency === undefined ? {} : { concurrency: parseInteger('--concurrency', concurrency, { min: 1, max: 1024 }) }),
       onProgress(p) {
         // Units are what the run directory saves: continuations, then their static-tree passes.
@@ -125,19 +127,47 @@ export async function measureWithProgress(config: MeasureConfig, outDir: string,
   }
 }
 
+/** The strategies a measurement with a drafter scores (from the one registry). */
+function measuredStrategyNames(): string {
+  return STRATEGIES.filter((s) => s.measured).map((s) => s.name).join(', ');
+}
+
+/** Examples printed after `measure --help` (and `report --help`). */
+export const MEASURE_EXAMPLES = `
+Examples:
+  # the built-in pair on the built-in prompts (the default prompt set), into runs/builtin
+  specbound measure --target builtin --draft builtin-draft --out runs/builtin
+  # Karpathy's stories260K with a layer-skip self-drafter, on MT-bench (prompt files are detected by content)
+  specbound measure --target llama2c:../shared/models/stories260K/stories260K.bin \\
+    --draft 'llama2c-skip:../shared/models/stories260K/stories260K.bin#layers=0,1,2' \\
+    --prompts ../shared/data/mtbench_question.jsonl --out runs/stories260K
+  # a served model (top-k logprobs: mu and mu2 come out as intervals); --dry-run prints what it would send
+  specbound measure --target 'openai:http://127.0.0.1:8000/v1#model=NAME&logprobs=20' --out runs/served --dry-run
+
+Interrupt with Ctrl-C at any time and run the same command to continue; --fresh discards a run
+directory's measurement and starts over. Remote models: see src/models/openai/README.md for the
+request pattern, OPENAI_API_KEY, retries and concurrency.`;
+
+/** --fresh, shared by measure and report. */
+export const FRESH_OPTION = ['--fresh', 'discard what the run directory holds (units, results, trace, report) and start over; without it an existing run is continued'] as const;
+
 export function register(program: Command): void {
   const cmd = program
     .command('measure')
     .description(
       'Measure a verifier (and drafter) on a prompt set: mu, mu2 (and mu_CE, pi0) per task with CIs, the real oracle E[X*](P)\n' +
-        '(Lemma 1 on the true model), each drafting strategy\'s E[X](P) (q-greedy, chain, EAGLE-2), the i.i.d. simulation and the bounds.\n' +
-        'Resumable: rerun the same command to continue an interrupted run; results go to RUN_DIR/results.json.',
+        `(Lemma 1 on the true model), each drafting strategy's E[X](P) (${measuredStrategyNames()}), the i.i.d. simulation and the bounds.\n` +
+        '--target names the model to measure (`specbound report` alone measures the built-in pair); without --prompts: the built-in prompt set.\n' +
+        'The defaults are those of `specbound report` (one set, in src/measure/config.ts). Resumable: rerun the same command to\n' +
+        'continue an interrupted run; results go to RUN_DIR/results.json, and `specbound report RUN_DIR` renders them.',
     )
     .requiredOption('--out <dir>', 'the run directory (created; an existing one is continued if its configuration matches)')
-    .option('--json', 'print the results (report.json contents) as JSON on stdout');
-  addMeasureOptions(cmd).action(async (flags: MeasureFlags & { out: string; json?: boolean }) => {
-    const config = configFromFlags(flags);
-    const outcome = await measureWithProgress(config, flags.out, flags.concurrency);
+    .option(...FRESH_OPTION)
+    .option('--json', 'print the results (report.json contents) as JSON on stdout')
+    .addHelpText('after', MEASURE_EXAMPLES);
+  addMeasureOptions(cmd).action(async (flags: MeasureFlags & { out: string; json?: boolean; fresh?: boolean }) => {
+    const config = configFromFlags(flags, MEASURE_DEFAULTS, { prompts: 'builtin' });
+    const outcome = await measureWithProgress(config, flags.out, flags.concurrency, { fresh: flags.fresh === true });
     const report = outcome.report!;
     if (flags.json === true) {
       const { printJson } = await import('../output.js');

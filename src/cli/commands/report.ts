@@ -9,18 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidValueError, SpecboundError } from '../../core/errors.js';
 import { MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
-import { addMeasureOptions, configFromFlags, measureWithProgress, type MeasureFlags } from './measure.js';
-
-/** Settings of `specbound report` when it measures: small enough for a one-minute first run. */
-export const REPORT_DEFAULTS = {
-  ...MEASURE_DEFAULTS,
-  promptsPerTask: 2,
-  samples: 2,
-  maxNewTokens: 48,
-  PMax: 64,
-  treeEvery: 4,
-  iidTrees: 2000,
-} as const;
+import { addMeasureOptions, configFromFlags, FRESH_OPTION, measureWithProgress, type MeasureFlags } from './measure.js';
 
 export const DEFAULT_REPORT_DIR = 'specbound-report';
 
@@ -28,7 +17,7 @@ const MEASURE_FLAG_NAMES: (keyof MeasureFlags)[] = [
   'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens', 'temperature', 'PMax', 'treeEvery', 'iidTrees', 'seed',
 ];
 
-type ReportFlags = MeasureFlags & { out?: string; json?: boolean; gpu?: string; arch?: string; speedup?: boolean; latency?: string };
+type ReportFlags = MeasureFlags & { out?: string; json?: boolean; fresh?: boolean; gpu?: string; arch?: string; speedup?: boolean; latency?: string };
 
 /**
  * T(P) of the adaptive-budget analysis from --latency: constant, linear:C, roofline (the verifier's
@@ -86,17 +75,17 @@ async function action(runDir: string | undefined, flags: ReportFlags): Promise<v
   if (runDir === undefined) {
     dir = flags.out ?? DEFAULT_REPORT_DIR;
     const builtinPair = flags.target === undefined;
-    config = configFromFlags(flags, REPORT_DEFAULTS, builtinPair ? { target: 'builtin', draft: 'builtin-draft', prompts: 'builtin' } : { prompts: 'builtin' });
+    config = configFromFlags(flags, MEASURE_DEFAULTS, builtinPair ? { target: 'builtin', draft: 'builtin-draft', prompts: 'builtin' } : { prompts: 'builtin' });
   } else {
     dir = runDir;
     if (!existsSync(runDir) && !measureFlagsGiven) throw new InvalidValueError('RUN_DIR', runDir, 'does not exist; give a run directory of specbound measure, or --target to measure into it');
     const stored = await storedConfig(runDir);
-    config = measureFlagsGiven ? configFromFlags(flags, stored ?? REPORT_DEFAULTS, stored === undefined ? {} : { target: stored.target, prompts: stored.prompts, ...(stored.draft === undefined ? {} : { draft: stored.draft }) }) : stored;
+    config = measureFlagsGiven ? configFromFlags(flags, stored ?? MEASURE_DEFAULTS, stored === undefined ? {} : { target: stored.target, prompts: stored.prompts, ...(stored.draft === undefined ? {} : { draft: stored.draft }) }) : stored;
     if (config === undefined) throw new InvalidValueError('RUN_DIR', runDir, 'holds no measurement (no config.json); give --target to measure into it');
   }
   // Checked before measuring, so a bad --latency costs nothing.
   const latency = flags.latency === undefined ? undefined : await adaptiveLatency(flags.latency, config.PMax, flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b');
-  const outcome = await measureWithProgress(config, dir, flags.concurrency);
+  const outcome = await measureWithProgress(config, dir, flags.concurrency, { fresh: flags.fresh === true });
   let report = outcome.report!;
   if (latency !== undefined) {
     // The results hold the analysis at the default T(P); another T(P) is one more pass over the records.
@@ -127,9 +116,10 @@ export function register(program: Command): void {
     )
     .option('--out <dir>', `where to write (default: RUN_DIR, or ./${DEFAULT_REPORT_DIR} when measuring without RUN_DIR)`)
     .option('--json', 'print report.json on stdout as well')
+    .option(...FRESH_OPTION)
     .option('--gpu <name>', 'GPU of the speedup figure\'s latency model (a roofline; see specbound plan --help for the presets)', 'h100-sxm')
     .option('--arch <name>', 'verifier architecture of the speedup figure\'s latency model (a preset of specbound plan)', 'llama-3.1-8b')
     .option('--latency <curve>', 'T(P) of the adaptive-budget analysis: constant (the paper\'s), linear:C (each drafted node costs C plain steps; default linear:0.05), roofline (the --gpu/--arch roofline, ms) or csv:FILE (measured "k,ms")')
     .option('--no-speedup', 'leave out the speedup figure (its latency model is an example, not your deployment)');
-  addMeasureOptions(cmd, REPORT_DEFAULTS).action(action);
+  addMeasureOptions(cmd, MEASURE_DEFAULTS).action(action);
 }
