@@ -70,6 +70,12 @@ export function register(program: Command): void {
         '                                             next to it unless given\n' +
         '  llama2c-skip:PATH#layers=0,1,3[&tokenizer=PATH]  the same model running only those layers\n' +
         '                                             (a layer-skipping self-drafter)\n' +
+        '  gguf:PATH[#threads=N&gpu-layers=N&context=N&mode=exact|fast]  a GGUF model run by llama.cpp\n' +
+        '                                             (optional node-llama-cpp 3.21.1). mode=exact (default):\n' +
+        '                                             float32 KV cache, no flash attention, log-probs within\n' +
+        '                                             ~1e-5 of a float32 reference; mode=fast: float16 KV cache\n' +
+        '                                             and flash attention, log-probs move by up to 0.02 nats\n' +
+        '                                             (measured on stories260K)\n' +
         '  builtin | builtin-draft | openai:URL#model=NAME  (see the README)\n\n' +
         'Examples:\n' +
         '  specbound generate --model llama2c:../shared/models/stories260K/stories260K.bin \\\n' +

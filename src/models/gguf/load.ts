@@ -9,7 +9,8 @@
  *   layouts check out (CPU), else node-llama-cpp's public API; `capi` or `public` to insist.
  * - mode: `exact` (default): float32 KV cache, no flash attention, so distributions match a
  *   float32 reference to ~1e-6; `fast`: llama.cpp's defaults (float16 KV cache, flash attention
- *   where supported), whose rounding moves log-probabilities by ~1e-3.
+ *   where supported), whose rounding moved log-probabilities of stories260K by up to 0.02 nats
+ *   (exact: 8e-6).
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
