@@ -14,6 +14,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, REPO_ROOT } from '../helpers/cli.js';
 
+/** What a run's results are computed from (the distributions are stored once, in the trace). */
+const INPUTS = ['config.json', 'units.jsonl', 'trace.jsonl.gz'];
 const SMALL = ['--prompts-per-task', '1', '--samples', '1', '--max-new-tokens', '12', '--P-max', '8', '--iid-trees', '100'];
 const root = mkdtempSync(path.join(tmpdir(), 'report-fs-'));
 const mounts: string[] = [];
@@ -70,17 +72,17 @@ describe.skipIf(!canMount)('report and a read-only run directory (issue 19 item 
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(path.join(out, 'report.json'), 'utf8')).toBe(readFileSync(path.join(base, 'report.json'), 'utf8'));
 
-    // Only config.json and units.jsonl: the results are computed in memory, nothing is written there.
+    // Only the run's inputs (no results.json): the results are computed in memory, nothing is written there.
     const bare = path.join(root, 'bare');
     mkdirSync(bare);
-    for (const f of ['config.json', 'units.jsonl']) copyFileSync(path.join(base, f), path.join(bare, f));
+    for (const f of INPUTS) copyFileSync(path.join(base, f), path.join(bare, f));
     const roBare = path.join(root, 'ro-bare');
     readOnlyView(bare, roBare);
     const out2 = path.join(root, 'out-ro-bare');
     const r2 = await runCli(['report', roBare, '--out', out2]);
     expect(r2.code, r2.stderr).toBe(0);
     expect(readFileSync(path.join(out2, 'report.json'), 'utf8')).toBe(readFileSync(path.join(base, 'report.json'), 'utf8'));
-    expect(readdirSync(bare).sort()).toEqual(['config.json', 'units.jsonl']);
+    expect(readdirSync(bare).sort()).toEqual([...INPUTS].sort());
   }, 120_000);
 
   it('writing into a read-only place is one line naming it, exit 2 (EROFS)', async () => {
@@ -117,9 +119,9 @@ describe.skipIf(!canMount)('report on a full disk (issue 19 item 7)', () => {
 
   it('a disk that fills while the results and report are written: one line, exit 2, no temporary file left, then completes', async () => {
     const disk = path.join(root, 'full-results');
-    // The unit log fits, the trace (and what follows) does not.
-    tmpfs(disk, Math.ceil((sizeOf(path.join(base, 'units.jsonl')) + sizeOf(path.join(base, 'config.json')) + 8192) / 4096) * 4096);
-    for (const f of ['config.json', 'units.jsonl']) copyFileSync(path.join(base, f), path.join(disk, f));
+    // The run's inputs fit, its results and report do not.
+    tmpfs(disk, Math.ceil((INPUTS.reduce((n, f) => n + sizeOf(path.join(base, f)), 0) + 8192) / 4096) * 4096);
+    for (const f of INPUTS) copyFileSync(path.join(base, f), path.join(disk, f));
     const r = await runCli(['report', disk]);
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toHaveLength(1);
