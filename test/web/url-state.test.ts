@@ -28,3 +28,10 @@ describe('explorer URL state', () => {
     expect(s.mu2).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('a preset named in the address', () => {
+  it('supplies its Table 1 values when μ, μ₂ are not given', () => {
+    const qwen = getPreset('qwen3-8b');
+    expect(parseState('preset=qwen3-8b')).toMatchObject({ mu: qwen.mu, mu2: qwen.mu2, preset: 'qwen3-8b' });
+  });
+});

@@ -80,7 +80,7 @@ export function register(program: Command): void {
         'Examples:\n' +
         '  specbound generate --model llama2c:../shared/models/stories260K/stories260K.bin \\\n' +
         '      --prompt "Once upon a time" --temperature 0\n' +
-        '  specbound generate --model llama2c:stories15M.bin --prompt "Lily" --seed 7 --top 3 --json',
+        '  specbound generate --model builtin --prompt "The jury said" --seed 7 --top 3 --json',
     )
     .requiredOption('--model <spec>', 'the model, e.g. llama2c:PATH (see above)')
     .requiredOption('--prompt <text>', 'the text to continue (not empty); the model adds its BOS token')

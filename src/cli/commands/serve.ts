@@ -27,8 +27,17 @@ export function register(program: Command): void {
     )
     .option('--port <n>', 'TCP port (0 = any free port)', (v) => parseInteger('--port', v, { min: 0, max: 65535 }), 8790)
     .option('--host <host>', 'interface to bind; give 0.0.0.0 only if you mean to expose the page (default 127.0.0.1)')
-    .option('--runs <dir>', 'directory of run directories (each holding report.json) to show')
+    .option('--runs <dir>', 'directory of run directories (made by specbound report or measure: report.json or results.json) to show')
     .option('--allowed-hosts <names>', 'comma-separated host names accepted in the Host header besides loopback names and --host')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  specbound report --out runs/builtin && specbound serve --runs runs     # then open http://127.0.0.1:8790/#/runs\n' +
+        '  specbound serve --port 0 --runs runs                                  # any free port (printed)\n' +
+        '  open http://127.0.0.1:8790/#/explorer?preset=qwen3-8b                   # the explorer on a Table 1 preset\n\n' +
+        'The page is for this machine: it binds 127.0.0.1 and answers only requests whose Host header names\n' +
+        'it (a guard against DNS rebinding); see README "Security".',
+    )
     .action(async (opts: ServeOptions) => {
       if (opts.runs !== undefined && !(existsSync(opts.runs) && statSync(opts.runs).isDirectory())) {
         throw new InvalidValueError('--runs', opts.runs, 'not a directory');

@@ -2,6 +2,8 @@
  * The explorer's state and its URL form (`#/explorer?mu=0.683&mu2=2.96&pmin=2&pmax=1024`), so a
  * view can be shared by copying the address. Pure functions: tested in node.
  */
+import { listPresets } from '../../theory/presets.js';
+
 export interface ExplorerState {
   mu: number;
   mu2: number;
@@ -28,7 +30,10 @@ const num = (v: string | null, fallback: number, ok: (x: number) => boolean): nu
 /** Reads state from a query string; every invalid or missing value falls back to the default. */
 export function parseState(query: string): ExplorerState {
   const q = new URLSearchParams(query);
-  const d = DEFAULT_STATE;
+  // A Table 1 preset named without μ, μ₂ (`#/explorer?preset=qwen3-8b`) supplies its values.
+  const named = q.get('preset');
+  const preset = named === null ? undefined : listPresets().find((p) => p.name === named);
+  const d = preset === undefined ? DEFAULT_STATE : { ...DEFAULT_STATE, mu: preset.mu, mu2: preset.mu2, preset: preset.name };
   const mu = num(q.get('mu'), d.mu, (x) => x > 0 && x <= 10);
   const mu2 = num(q.get('mu2'), Math.max(d.mu2, mu * mu), (x) => x >= mu * mu && x <= 1000);
   const muCERaw = q.get('muce');
