@@ -94,6 +94,21 @@ export interface Headline {
   readonly limit: number | undefined;
   /** The best drafter at P and its E[X]. */
   readonly bestDrafter: { readonly name: string; readonly value: number } | undefined;
+  /** The curve points at P, with their standard errors (for the narrative's tests). */
+  readonly points: {
+    readonly oracle?: CurvePointLike | undefined;
+    readonly iid?: CurvePointLike | undefined;
+    readonly limit?: CurvePointLike | undefined;
+    /** Every drafter at P, best first. */
+    readonly drafters: readonly { readonly name: string; readonly point: CurvePointLike }[];
+  };
+}
+
+/** A curve point: mean, SE, and the high end of an estimate left an interval by top-k data. */
+export interface CurvePointLike {
+  readonly mean: number;
+  readonly se?: number | undefined;
+  readonly high?: number | undefined;
 }
 
 /** Headline at the largest reported budget ≤ `P` (default 60, the paper's Figure 1 budget). */
@@ -105,6 +120,13 @@ export function headline(report: Pick<Report, 'curves' | 'stats'>, P = 60): Head
     const v = curveValueAt(curve, at);
     if (v !== undefined && (bestDrafter === undefined || v > bestDrafter.value)) bestDrafter = { name, value: v };
   }
+  const pointAt = (c: readonly (CurvePointLike & { readonly P: number })[] | undefined): CurvePointLike | undefined => c?.find((p) => p.P === at);
+  const drafters = Object.entries(report.curves.drafters)
+    .flatMap(([name, curve]) => {
+      const point = pointAt(curve);
+      return point === undefined ? [] : [{ name, point }];
+    })
+    .sort((a, b) => b.point.mean - a.point.mean);
   return {
     P: at,
     mu: report.stats.overall.mu.estimate,
@@ -113,6 +135,7 @@ export function headline(report: Pick<Report, 'curves' | 'stats'>, P = 60): Head
     theorem1: curveValueAt(report.curves.theorem1, at),
     limit: curveValueAt(report.curves.limit, at),
     bestDrafter,
+    points: { oracle: pointAt(report.curves.oracle), iid: pointAt(report.curves.iid), limit: pointAt(report.curves.limit), drafters },
   };
 }
 

@@ -2,7 +2,7 @@
  * The curves the explorer plots, computed with `theory/` (the same functions as the CLI), on a
  * geometric grid of integer budgets. Pure: tested in node against direct theory calls.
  */
-import { limitEstimate, reportedBound } from '../../theory/index.js';
+import { clampEstimate, limitEstimate, reportedBound } from '../../theory/index.js';
 import type { ExplorerState } from './url-state.js';
 
 export interface SeriesPoint {
@@ -34,8 +34,9 @@ export function theorySeries(s: ExplorerState): SeriesPoint[] {
   const out: SeriesPoint[] = [];
   for (const P of budgetGrid(s.pMin, s.pMax)) {
     out.push({ P, value: reportedBound(stats, P).value, series: SERIES.theorem1 });
-    out.push({ P, value: limitEstimate(s.mu, P), series: SERIES.limit });
-    if (s.muCE !== null) out.push({ P, value: limitEstimate(s.muCE, P), series: SERIES.limitCE });
+    // Estimates clamped to [1, P], the range of E[X] (as `bound` and `stats` print them).
+    out.push({ P, value: clampEstimate(limitEstimate(s.mu, P), P), series: SERIES.limit });
+    if (s.muCE !== null) out.push({ P, value: s.muCE > 0 ? clampEstimate(limitEstimate(s.muCE, P), P) : P, series: SERIES.limitCE });
   }
   return out;
 }
@@ -50,5 +51,11 @@ export interface Readout {
 
 export function readoutAt(s: ExplorerState, P: number): Readout {
   const r = reportedBound({ mu: s.mu, mu2: s.mu2 }, P);
-  return { P, theorem1: r.value, theorem1Applies: r.theoremApplies, limit: limitEstimate(s.mu, P), limitCE: s.muCE === null ? null : limitEstimate(s.muCE, P) };
+  return {
+    P,
+    theorem1: r.value,
+    theorem1Applies: r.theoremApplies,
+    limit: clampEstimate(limitEstimate(s.mu, P), P),
+    limitCE: s.muCE === null ? null : s.muCE > 0 ? clampEstimate(limitEstimate(s.muCE, P), P) : P,
+  };
 }
