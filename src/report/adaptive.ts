@@ -1,9 +1,9 @@
 /**
  * The report's adaptive-budget parts (issue 16), rendered from `report.adaptive` and
  * `report.greedy` (computed in `results/adaptive.ts`, `results/greedy.ts`):
- * - `adaptiveFigure`: throughput against mean budget: fixed P (the oracle's E[X*](P)/T(P)), the
- *   adaptive oracle's frontier (its λ sweep, the Dinkelbach optimum marked), each adaptive drafter's
- *   threshold sweep (best point marked);
+ * - `adaptiveFigure`: throughput against mean budget: fixed P (the oracle's E[X*](P)/T(P), and each
+ *   fixed-budget drafter's, dashed), the adaptive oracle's frontier (its λ sweep, the Dinkelbach
+ *   optimum marked), each adaptive drafter's threshold sweep (best point marked);
  * - `adaptiveFindings`: the sentence with the gain of adaptivity and its interval, and one on the
  *   best adaptive drafter; at temperature 0, that the speed-of-light is P and the drafters'
  *   acceptance lengths in engine units;
@@ -33,6 +33,12 @@ export function adaptiveFigure(section: AdaptiveSection, summary: AdaptiveSummar
   marks.push(Plot.line(frontier, { x: 'meanBudget', y: 'throughput', stroke: oracleStyle.color, strokeWidth: 2.5 }));
   marks.push(Plot.dot([{ x: summary.adaptive.meanBudget, y: summary.adaptive.throughput.estimate }], { x: 'x', y: 'y', fill: oracleStyle.color, r: 5 }));
   marks.push(Plot.ruleX([{ x: summary.adaptive.meanBudget, y1: summary.adaptive.throughput.ci95[0], y2: summary.adaptive.throughput.ci95[1] }], { x: 'x', y1: 'y1', y2: 'y2', stroke: oracleStyle.color }));
+  for (const [name, d] of Object.entries(summary.fixedDrafters ?? {})) {
+    if (d.curve === undefined) continue;
+    const style: SeriesStyle = { label: `fixed P, drafter: ${name}`, color: strategyColor(name), dash: '4,3' };
+    legend.push(style);
+    marks.push(Plot.line(d.curve, { x: 'meanBudget', y: 'throughput', stroke: style.color, strokeWidth: 1, strokeDasharray: '4,3' }));
+  }
   for (const [name, d] of Object.entries(summary.drafters)) {
     const style: SeriesStyle = { label: `adaptive drafter: ${name}`, color: strategyColor(name) };
     legend.push(style);

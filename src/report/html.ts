@@ -60,7 +60,7 @@ export function renderHtml(report: Report, figures: ReportFigures): string {
   }
   if (report.adaptive !== undefined) {
     parts.push('<h2>Adaptive budgets: throughput against the mean budget</h2>');
-    parts.push(figure(figures.adaptive, `T(P): ${report.adaptive.latency.description}. Throughput = E[X]/E[T] over the measured positions. Grey: one budget for every step; black: the best per-step budget knowing the verifier's distributions (Dinkelbach; large dot and bar: the optimum and its 95% CI); coloured: adaptive drafters using only their own q, one point per threshold (circled: the best). Log x axis.`));
+    parts.push(figure(figures.adaptive, `T(P): ${report.adaptive.latency.description}. Throughput = E[X]/E[T] over the measured positions. Grey: one budget for every step (dashed: each fixed-budget drafter); black: the best per-step budget knowing the verifier's distributions (Dinkelbach; large dot and bar: the optimum and its 95% CI); coloured: adaptive drafters using only their own q, one point per threshold (circled: the best). Log x axis.`));
     parts.push(htmlTable(adaptiveTable(report.adaptive)));
   }
   if (report.greedy !== undefined) {

@@ -80,7 +80,7 @@ export function renderMarkdown(report: Report, figures: FigureFiles): string {
     lines.push('');
     if (figures.adaptive !== undefined) lines.push(`![throughput against mean budget](${figures.adaptive})`);
     lines.push('');
-    lines.push(`T(P): ${report.adaptive.latency.description}. Throughput = E[X]/E[T] over the measured positions (a renewal-reward ratio). Grey: one budget for every step; black: the best per-step budget knowing the verifier's distributions (Dinkelbach; large dot and bar: the optimum and its 95% CI); coloured: adaptive drafters using only their own q, one point per threshold (circled: the best).`);
+    lines.push(`T(P): ${report.adaptive.latency.description}. Throughput = E[X]/E[T] over the measured positions (a renewal-reward ratio). Grey: one budget for every step (dashed: each fixed-budget drafter); black: the best per-step budget knowing the verifier's distributions (Dinkelbach; large dot and bar: the optimum and its 95% CI); coloured: adaptive drafters using only their own q, one point per threshold (circled: the best).`);
     lines.push('');
     lines.push(markdownTable(adaptiveTable(report.adaptive)));
     lines.push('');

@@ -22,7 +22,18 @@ export const AdaptiveSummarySchema = z.object({
   /** The adaptive oracle's λ sweep: throughput against mean budget. */
   frontier: z.array(PolicyPoint.extend({ lambda: z.number() })),
   /** Each fixed-budget drafter (q-greedy, chain, eagle) at its best fixed P: E[X](P)/T(P), for comparison. */
-  fixedDrafters: z.record(z.string(), z.object({ P: z.number().int().positive(), meanTokens: z.number(), throughput: z.number() })).optional(),
+  fixedDrafters: z
+    .record(
+      z.string(),
+      z.object({
+        P: z.number().int().positive(),
+        meanTokens: z.number(),
+        throughput: z.number(),
+        /** E[X](P)/T(P) on the report's budget grid (the fixed-P curve of this drafter). */
+        curve: z.array(PolicyPoint.extend({ P: z.number().int().positive() })).optional(),
+      }),
+    )
+    .optional(),
   /** Each adaptive drafter's threshold sweep and best point (with CI, paired with the oracle's resamples). */
   drafters: z.record(
     z.string(),

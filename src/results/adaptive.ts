@@ -70,7 +70,12 @@ export function adaptiveSummary(units: readonly UnitRecord[], latency: LatencyCu
       const throughput = meanTokens / costs[P - 1]!;
       if (best === undefined || throughput > best.throughput) best = { P, meanTokens, throughput };
     }
-    fixedDrafters[name] = best!;
+    const curve = budgetGrid(PMax).map((P) => {
+      let sum = 0;
+      for (const v of rows) sum += curveAt(v, P);
+      return { P, meanBudget: P, meanTokens: sum / rows.length, throughput: sum / rows.length / costs[P - 1]! };
+    });
+    fixedDrafters[name] = { ...best!, curve };
   }
   return {
     positions: gain.positions,
