@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatTable } from '../src/cli/output.js';
+import { formatTable } from '../src/core/text-table.js';
 import type { BenchResult } from './bench-result.js';
 
 export type { BenchResult } from './bench-result.js';

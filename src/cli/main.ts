@@ -11,9 +11,8 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { FileSystemError, fileSystemCode, SpecboundError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import { commands } from './commands/index.js';
-
-export const VERSION = '0.1.0';
 
 export function buildProgram(): Command {
   const program = new Command('specbound')

@@ -52,3 +52,9 @@ export interface RankedTokens {
   readonly ids: Int32Array;
   readonly probs: Float64Array;
 }
+
+/** The drafter's q and the verifier's p at the same position. */
+export interface DistributionPair {
+  readonly drafter: TokenDistribution;
+  readonly verifier: TokenDistribution;
+}

@@ -2,7 +2,7 @@
  * `distribution/`: next-token distributions (dense over the vocabulary, or sparse top-k with a known tail
  * mass) and what every other layer does with them.
  */
-export type { DenseDistribution, SparseDistribution, TokenDistribution, RankedTokens } from './distribution.js';
+export type { DenseDistribution, DistributionPair, SparseDistribution, TokenDistribution, RankedTokens } from './distribution.js';
 export { vocabSizeOf, tailCapOf } from './distribution.js';
 export { logSoftmax, fromLogits } from './log-softmax.js';
 export { fromTopLogprobs } from './sparse.js';

@@ -5,9 +5,10 @@
  * a complete line at a time, and a line cut short by a kill is ignored and cut off on the next
  * run, so killing the process at any moment loses at most the unit in progress.
  */
-import { closeSync, existsSync, readdirSync, fsyncSync, ftruncateSync, fstatSync, openSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, fsyncSync, ftruncateSync, fstatSync, openSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { asFileSystemError, InputFileError, InvalidValueError } from '../core/errors.js';
+import { writeAll } from '../core/atomic-file.js';
 import { makeDirectory } from '../core/make-directory.js';
 
 export const CONFIG_FILE = 'config.json';
@@ -28,38 +29,6 @@ export function discardRun(dir: string): void {
     if (existsSync(figures)) for (const f of readdirSync(figures)) if (f.endsWith('.svg')) rmSync(path.join(figures, f), { force: true });
   } catch (err) {
     throw asFileSystemError(err, dir);
-  }
-}
-
-/**
- * Writes `text` to `file` through `file.tmp-PID` and a rename, so readers never see half a file.
- * On any failure the temporary file is removed and a full disk or a read-only place is a
- * one-line FileSystemError naming `file`.
- */
-export function writeFileAtomic(file: string, text: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeAll(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw asFileSystemError(err, file);
-  }
-}
-
-/** Writes all of `bytes`: write(2) may write less than asked when the disk fills, without an error. */
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let done = 0;
-  while (done < bytes.length) {
-    const n = writeSync(fd, bytes, done, bytes.length - done);
-    if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
-    done += n;
   }
 }
 

@@ -18,7 +18,8 @@ import { measuredDynamicStrategies } from '../tree/strategies/registry.js';
 import type { DraftingStrategy } from '../tree/strategy.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
 import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
-import { CONFIG_FILE, discardRun, ensureRunDir, readJsonFile, UNITS_FILE, UnitLog, writeFileAtomic } from './run-dir.js';
+import { writeFileAtomicSync } from '../core/atomic-file.js';
+import { CONFIG_FILE, discardRun, ensureRunDir, readJsonFile, UNITS_FILE, UnitLog } from './run-dir.js';
 import { lockRunDir } from './run-lock.js';
 import { parseMeasureRecord, type MeasureRecord, type StaticUnitRecord, type UnitRecord } from './records.js';
 import { RunTrace, runTraceHeader } from './run-trace.js';
@@ -156,7 +157,7 @@ async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Pr
   }
   const saveConfigOnce = () => {
     if (configWritten) return;
-    writeFileAtomic(configFile, `${JSON.stringify(wanted, null, 2)}\n`);
+    writeFileAtomicSync(configFile, `${JSON.stringify(wanted, null, 2)}\n`);
     configWritten = true;
   };
 

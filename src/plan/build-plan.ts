@@ -3,7 +3,7 @@
  * report.json, a Table 1 preset or μ/μ₂, a deployment's metrics, latency tables), builds the
  * latency models and runs the planner. Returns the JSON-ready result; `format-plan.ts` prints it.
  */
-import { readFile } from 'node:fs/promises';
+import { readInputFile, readInputJson } from '../core/input-file.js';
 import path from 'node:path';
 import { InputFileError, InvalidValueError } from '../core/errors.js';
 import { ReportSchema, type Report } from '../results/results-schema.js';
@@ -98,19 +98,7 @@ export interface PlanResult {
 /** Reads and validates `RUN_DIR/report.json` (or a report.json path). */
 export async function readRunReport(location: string): Promise<{ report: Report; file: string }> {
   const file = location.endsWith('.json') ? location : path.join(location, 'report.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, undefined, code === 'ENOENT' ? 'no such file (run `specbound report RUN_DIR` first)' : `cannot read (${code ?? String(err)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputFileError(file, undefined, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
+  const json = await readInputJson(file, { missingHint: '(run `specbound report RUN_DIR` first)' });
   const parsed = ReportSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -121,27 +109,13 @@ export async function readRunReport(location: string): Promise<{ report: Report;
 
 async function readArchitecture(name: string, source: string): Promise<ModelArchitecture> {
   if (name.toLowerCase().endsWith('.json')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(name, 'utf8'));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new InputFileError(name, undefined, code === 'ENOENT' ? 'no such file' : `not a readable JSON config (${err instanceof Error ? err.message : String(err)})`);
-    }
-    return architectureFromConfig(json, name);
+    return architectureFromConfig(await readInputJson(name), name);
   }
   return getArchitecturePreset(name, source);
 }
 
 async function readLatencyTable(file: string, what: string): Promise<MeasuredLatency> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, undefined, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`);
-  }
-  const rows = parseLatencyCsv(text, file);
+  const rows = parseLatencyCsv(await readInputFile(file), file);
   return measuredLatency(rows, `measured ${what} table ${file} (${rows.length} rows, k = ${rows[0]!.k}..${rows[rows.length - 1]!.k}, linear interpolation)`);
 }
 

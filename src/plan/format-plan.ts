@@ -3,7 +3,8 @@
  * deployment's P), the decision, the tree, the cost, the engine settings and the deployment
  * comparison. Every number carries its kind: measured, bound or estimate.
  */
-import { formatNumber, formatTable } from '../cli/output.js';
+import { formatNumber } from '../core/format-number.js';
+import { formatTable } from '../core/text-table.js';
 import type { PlanResult } from './build-plan.js';
 
 function tableBudgets(result: PlanResult): Set<number> {

@@ -3,8 +3,8 @@
  * A missing file is an InputFileError (exit 2); an unreachable or failing URL an
  * ExternalServiceError (exit 1). `fetchImpl` is injectable for tests.
  */
-import { readFile } from 'node:fs/promises';
-import { ExternalServiceError, InputFileError } from '../core/errors.js';
+import { ExternalServiceError } from '../core/errors.js';
+import { readInputFile } from '../core/input-file.js';
 
 export interface ReadTextOptions {
   readonly fetchImpl?: typeof fetch;
@@ -29,10 +29,5 @@ export async function readTextSource(location: string, options: ReadTextOptions 
     if (!response.ok) throw new ExternalServiceError(location, `HTTP ${response.status} ${response.statusText}`.trim());
     return response.text();
   }
-  try {
-    return await readFile(location, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputFileError(location, undefined, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? String(err)})`);
-  }
+  return readInputFile(location);
 }

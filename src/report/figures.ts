@@ -18,6 +18,7 @@ import type { Curve, Curves, Report } from '../results/results-schema.js';
 import { renderPlotSvg, type PlotOptions } from './svg.js';
 import { strategyColor } from '../tree/strategies/registry.js';
 import { adaptiveFigure } from './adaptive.js';
+import { formatNumber } from '../core/format-number.js';
 
 /** How one curve is drawn: its legend label, colour and optional dash pattern. */
 export interface SeriesStyle {
@@ -239,7 +240,7 @@ export function acceptedLengthFigure(curves: Partial<Curves>, options: FigureSiz
     const last = rows[rows.length - 1]!;
     const off = last.mean > yHi;
     labels.push({
-      text: off ? `${s.style.label} ↑ (off scale: ${formatFigureNumber(last.mean)} at P = ${last.P})` : s.style.label,
+      text: off ? `${s.style.label} ↑ (off scale: ${formatNumber(last.mean, 3)} at P = ${last.P})` : s.style.label,
       color: s.style.color,
       y: Math.min(last.mean, yHi),
       labelY: 0,
@@ -264,11 +265,6 @@ export function acceptedLengthFigure(curves: Partial<Curves>, options: FigureSiz
     marks,
     ...(options.title === undefined ? {} : { ariaLabel: options.title }),
   };
-}
-
-/** A figure's number: 3 significant digits. */
-function formatFigureNumber(v: number): string {
-  return Number(v.toPrecision(3)).toString();
 }
 
 /** Colours of tasks in the per-task figure (Tableau 10), by the task's place in sorted order. */

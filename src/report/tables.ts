@@ -3,6 +3,7 @@
  * writers: the Table 1 analog (μ, μ₂, μ_CE, π₀ per task) and the E[X](P) curves side by side.
  */
 import type { Curve, Estimate, Report, StatsSummary } from '../results/results-schema.js';
+import { formatNumber } from '../core/format-number.js';
 import { curveValueAt } from './figures.js';
 
 export interface Table {
@@ -10,13 +11,9 @@ export interface Table {
   readonly rows: readonly (readonly string[])[];
 }
 
-/** A number with `digits` significant digits (fixed notation for ordinary magnitudes). */
+/** A number with `digits` significant digits (core/format-number.ts); `–` when missing or not finite. */
 export function formatValue(v: number | undefined, digits = 3): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e6) return Number(v.toPrecision(digits)).toString();
-  return v.toExponential(digits - 1);
+  return v === undefined || !Number.isFinite(v) ? '–' : formatNumber(v, digits);
 }
 
 /** `0.683 [0.61, 0.75]`, with the top-k interval when it is not a point: `0.683 (0.68–0.70) [CI]`. */

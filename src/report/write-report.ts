@@ -1,28 +1,15 @@
 /**
  * Writes a report's files into a directory: `report.json` (validated against `ReportSchema`),
  * `report.md` with `figures/*.svg` beside it, and the self-contained `report.html`. Each file is
- * written through a temporary file and a rename.
+ * written atomically (core/atomic-file.ts).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileAtomicSync as writeAtomic } from '../core/atomic-file.js';
 import path from 'node:path';
-import { asFileSystemError } from '../core/errors.js';
 import { makeDirectory } from '../core/make-directory.js';
 import { renderReportFigures, type SpeedupLatency } from './figures.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type FigureFiles } from './markdown.js';
 import { ReportSchema, type Report } from '../results/results-schema.js';
-
-/** Through `file.tmp-PID` and a rename; the temporary file is removed on failure, and a full disk or read-only place names `file`. */
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw asFileSystemError(err, file);
-  }
-}
 
 export interface WrittenReport {
   readonly json: string;

@@ -6,6 +6,7 @@
  * runs the temperature sweep. Deterministic in the records and the seed: the same records give
  * the same results whatever run (interrupted, resumed, concurrent) produced them.
  */
+import { VERSION } from '../core/version.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { withTemperature } from '../distribution/temperature.js';
 import type { MeasureConfig } from '../measure/config.js';
@@ -19,7 +20,8 @@ import { adaptiveSection } from './adaptive.js';
 import { greedySection } from './greedy.js';
 import { DEFAULT_LATENCY_SPEC, parseLatencySpec, type LatencyCurve } from '../adaptive/latency-curve.js';
 
-export const GENERATOR = 'specbound 0.1.0';
+/** `generator` of results.json: the package name and its version (package.json). */
+export const GENERATOR = `specbound ${VERSION}`;
 
 /** Progress of a long stage: `measuring`, `simulating i.i.d.`, … */
 export interface StageProgress {

@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MeasureConfig } from '../measure/config.js';
-import { CONFIG_FILE, readJsonFile, RESULTS_FILE, UNITS_FILE, writeFileAtomic } from '../measure/run-dir.js';
+import { writeFileAtomicSync } from '../core/atomic-file.js';
+import { CONFIG_FILE, readJsonFile, RESULTS_FILE, UNITS_FILE } from '../measure/run-dir.js';
 import { readRunRecords, runMeasurement, type MeasureOptions, type MeasureOutcome } from '../measure/run-measure.js';
 import { readRunDistributions, TRACE_FILE } from '../measure/run-trace.js';
 import { buildResults, GENERATOR, type BuildResultsOptions } from './build-results.js';
@@ -56,7 +57,7 @@ export async function resultsOfRun(runDir: string, config: MeasureConfig, option
   // A run directory this process cannot write (read-only file system, another user's) is only
   // read: the results are computed in memory and the report is rendered elsewhere (--out).
   if (!writable(runDir)) return report;
-  writeFileAtomic(path.join(runDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
+  writeFileAtomicSync(path.join(runDir, RESULTS_FILE), `${JSON.stringify(report, null, 1)}\n`);
   return report;
 }
 

@@ -10,16 +10,13 @@
  * tokens. μ_CE = mean of −Σ_{q>0} p ln q / Σ_{q>0} p and π₀ = mean of Σ_{q=0} p are exact over the bank.
  */
 import { InvalidValueError } from '../core/errors.js';
-import { vocabSizeOf, type TokenDistribution } from '../distribution/distribution.js';
+import { vocabSizeOf, type DistributionPair, type TokenDistribution } from '../distribution/distribution.js';
 import type { DrafterLaw } from './child-law.js';
 import type { ChildTable } from './child-table.js';
 import { rankedProbabilities } from './empirical-law.js';
 import { tableLawFromSpec } from './table-law.js';
 
-export interface DistributionPair {
-  readonly verifier: TokenDistribution;
-  readonly drafter: TokenDistribution;
-}
+export type { DistributionPair };
 
 export interface EmpiricalDrafterOptions {
   /** Drafter candidates kept per pair, by decreasing q (default 4096: exact for trees up to 4097 nodes). */

@@ -11,7 +11,7 @@
  *    only on probabilities, so these ids are as good as the model's for statistics; they do not
  *    match the model's own ids.
  */
-import { readFile } from 'node:fs/promises';
+import { readInputJson } from '../core/input-file.js';
 import { InputFileError } from '../core/errors.js';
 
 export class TokenTable {
@@ -70,12 +70,7 @@ export class TokenTable {
 
 /** Reads a vocabulary file: JSON array of strings, {token: id} object, or HF tokenizer.json. */
 export async function readVocabulary(file: string): Promise<Map<string, number>> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new InputFileError(file, undefined, `cannot read a vocabulary: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const raw = await readInputJson(file);
   const map = new Map<string, number>();
   const addObject = (o: Record<string, unknown>): void => {
     for (const [k, v] of Object.entries(o)) if (typeof v === 'number' && Number.isInteger(v) && v >= 0) map.set(k, v);

@@ -9,12 +9,10 @@
  * await w.close();
  */
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { commitTemporary, removeTemporary, temporaryPathFor, writeFailure } from '../core/atomic-file.js';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
-import { asFileSystemError, InputFileError } from '../core/errors.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import type { TraceDistributionJson, TraceHeader, TracePositionJson } from './trace-schema.js';
 import { TRACE_FORMAT, TRACE_VERSION } from './trace-schema.js';
@@ -43,7 +41,7 @@ export interface TraceWriter {
 
 /** Opens a writer for `file` and writes the header line. */
 export async function createTraceWriter(file: string, header: TraceHeaderInput): Promise<TraceWriter> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const tmp = temporaryPathFor(file);
   const fileStream = createWriteStream(tmp);
   let failure: Error | undefined;
   fileStream.on('error', (e) => (failure ??= e));
@@ -55,12 +53,12 @@ export async function createTraceWriter(file: string, header: TraceHeaderInput):
   try {
     await once(fileStream, 'open');
   } catch (err) {
-    await rm(tmp, { force: true });
-    throw cannotWrite(file, err);
+    await removeTemporary(tmp);
+    throw writeFailure(file, err);
   }
   let closed = false;
   const put = async (text: string): Promise<void> => {
-    if (failure !== undefined) throw cannotWrite(file, failure);
+    if (failure !== undefined) throw writeFailure(file, failure);
     if (!out.write(text)) await once(out, 'drain');
   };
   await put(`${JSON.stringify({ format: TRACE_FORMAT, version: TRACE_VERSION, ...header })}\n`);
@@ -72,22 +70,17 @@ export async function createTraceWriter(file: string, header: TraceHeaderInput):
       out.end();
       await once(fileStream, 'close');
       if (failure !== undefined) {
-        await rm(tmp, { force: true });
-        throw cannotWrite(file, failure);
+        await removeTemporary(tmp);
+        throw writeFailure(file, failure);
       }
-      try {
-        await rename(tmp, file);
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw cannotWrite(file, err);
-      }
+      await commitTemporary(tmp, file);
     },
     async abort() {
       if (closed) return;
       closed = true;
       out.destroy();
       fileStream.destroy();
-      await rm(tmp, { force: true });
+      await removeTemporary(tmp);
     },
   };
 }
@@ -111,8 +104,3 @@ export function distributionJson(d: TokenDistribution): TraceDistributionJson {
   return { logprobs: Array.from(d.logProbs, (l) => (l > -Infinity ? l : null)) };
 }
 
-/** A write failure naming the target: a FileSystemError for the environment's causes (ENOSPC, EROFS…), else an InputFileError. */
-function cannotWrite(file: string, err: unknown): Error {
-  const e = asFileSystemError(err, file);
-  return e instanceof Error && e !== err ? e : new InputFileError(file, undefined, `cannot write: ${err instanceof Error ? err.message : String(err)}`);
-}

@@ -22,7 +22,9 @@ import {
   validateEntropyStats,
   validateMissMass,
 } from '../../theory/index.js';
-import { formatNumber, formatTable, printJson } from '../output.js';
+import { formatNumber } from '../../core/format-number.js';
+import { formatTable } from '../../core/text-table.js';
+import { printJson } from '../output.js';
 import { parseBudgetList, parseNumber } from '../parse.js';
 
 export const DEFAULT_BUDGETS = '2..1024:x2';

@@ -6,7 +6,9 @@
 import type { Command } from 'commander';
 import { InvalidValueError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
-import { formatNumber, formatTable, printJson } from '../output.js';
+import { formatNumber } from '../../core/format-number.js';
+import { formatTable } from '../../core/text-table.js';
+import { printJson } from '../output.js';
 import { parseInteger, parseNumber } from '../parse.js';
 
 interface GenerateOptions {

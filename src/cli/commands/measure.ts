@@ -174,7 +174,7 @@ export function register(program: Command): void {
       printJson(report);
       return;
     }
-    const { formatTable } = await import('../output.js');
+    const { formatTable } = await import('../../core/text-table.js');
     const { curvesTable, statsTable } = await import('../../report/tables.js');
     const stats = statsTable(report);
     const curves = curvesTable(report);

@@ -156,7 +156,7 @@ export function register(program: Command): void {
       });
       if (opts.svg !== undefined) {
         const { planFigureSvg } = await import('../../plan/figure.js');
-        const { writeFileAtomic } = await import('../../plan/write-file-atomic.js');
+        const { writeFileAtomic } = await import('../../core/atomic-file.js');
         await writeFileAtomic(opts.svg, `${planFigureSvg(plan, deploymentPoint === undefined ? {} : { deployment: deploymentPoint })}\n`);
       }
       if (opts.json === true) {

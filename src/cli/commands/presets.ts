@@ -1,7 +1,8 @@
 /** `specbound presets`: the paper's Table 1 rows usable as `--preset NAME`. */
 import type { Command } from 'commander';
 import { listPresets, TABLE1_CITATION, theorem1ValidFrom } from '../../theory/index.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable } from '../../core/text-table.js';
+import { printJson } from '../output.js';
 
 export function register(program: Command): void {
   program

@@ -3,7 +3,8 @@
  * pass over k tokens, and writes it as the `k,ms` table `specbound plan --latency-csv` reads.
  */
 import type { Command } from 'commander';
-import { formatTable, printJson } from '../output.js';
+import { formatTable } from '../../core/text-table.js';
+import { printJson } from '../output.js';
 import { parseBudgetList, parseInteger } from '../parse.js';
 
 interface ProfileCliOptions {
@@ -48,7 +49,7 @@ export function register(program: Command): void {
         await model.close?.();
       }
       if (opts.output !== undefined) {
-        const { writeFileAtomic } = await import('../../plan/write-file-atomic.js');
+        const { writeFileAtomic } = await import('../../core/atomic-file.js');
         const comment = `specbound profile --model ${opts.model}: one-pass verification of k tokens, median of ${opts.repeats} runs, ms`;
         await writeFileAtomic(opts.output, latencyCsv(rows, comment));
       }

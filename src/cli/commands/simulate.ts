@@ -183,7 +183,8 @@ async function runSimulate(opts: SimulateOptions): Promise<void> {
     printJson(output);
     return;
   }
-  const { formatNumber, formatTable } = await import('../output.js');
+  const { formatNumber } = await import('../../core/format-number.js');
+  const { formatTable } = await import('../../core/text-table.js');
   const lines: string[] = [];
   lines.push(`law: ${describeLaw(result.law)}`);
   lines.push(

@@ -8,7 +8,9 @@ import { DEFAULT_SEED } from '../../core/rng.js';
 import type { StatsSummary } from '../../results/results-schema.js';
 import type { TraceStats } from '../../results/trace-stats.js';
 import { worstCaseCoefficients } from '../../theory/intervals.js';
-import { formatNumber, formatTable, printJson } from '../output.js';
+import { formatNumber } from '../../core/format-number.js';
+import { formatTable } from '../../core/text-table.js';
+import { printJson } from '../output.js';
 import { parseBudgetList, parseInteger, parseNumber } from '../parse.js';
 
 const DEFAULT_BUDGETS = '2..1024:x2';

@@ -109,7 +109,7 @@ export function register(program: Command): void {
       if (opts.out === undefined) {
         process.stdout.write(text);
       } else {
-        const { writeFileAtomic } = await import('../../plan/write-file-atomic.js');
+        const { writeFileAtomic } = await import('../../core/atomic-file.js');
         await writeFileAtomic(opts.out, text);
       }
     });
@@ -211,7 +211,8 @@ async function render(format: Format, r: Rendered): Promise<string> {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   if (format === 'rank-paths') return `${JSON.stringify(r.rankPaths)}\n`;
   if (format === 'vllm') return `${r.vllm.speculative_token_tree}\n`;
-  const { formatNumber, formatTable } = await import('../output.js');
+  const { formatNumber } = await import('../../core/format-number.js');
+  const { formatTable } = await import('../../core/text-table.js');
   const src = Object.entries(r.source)
     .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : String(v)}`)
     .join(', ');

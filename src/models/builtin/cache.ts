@@ -6,9 +6,10 @@
  * two processes training at once both end with a complete file (the last rename wins; both are
  * identical).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import envPaths from 'env-paths';
+import { writeFileAtomicSync } from '../../core/atomic-file.js';
 import { decodeModelFile, encodeModelFile, type TrainedModel, type TrainingConfig } from './model-file.js';
 import { DEFAULT_TRAINING_CONFIG, trainBuiltinModel } from './train.js';
 
@@ -59,25 +60,12 @@ export function loadOrTrainBuiltinModel(
   return { model, source: { kind: 'trained', reason, file } };
 }
 
-/** Writes through a temporary file and a rename. A cache that cannot be written is a warning on stderr, not an error. */
+/** Writes atomically (core/atomic-file.ts). A cache that cannot be written is a warning on stderr, not an error. */
 function writeCacheFile(file: string, bytes: Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, bytes);
   } catch (cause) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the directory itself is unusable; nothing was written
-    }
     const reason = cause instanceof Error ? cause.message : String(cause);
     process.stderr.write(`specbound: warning: could not cache the built-in model in ${file} (${reason}); it will be trained again next time\n`);
   }

@@ -14,7 +14,8 @@
  * A string is u64 byte length + UTF-8 bytes (no terminator); an array is u32 element type,
  * u64 count, elements.
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { commitTemporary, removeTemporary, temporaryPathFor, writeFailure } from '../../core/atomic-file.js';
 import { InputFileError } from '../../core/errors.js';
 
 /** gguf-py/gguf/constants.py `GGUFValueType`. */
@@ -183,7 +184,7 @@ export async function writeGguf(file: string, metadata: ReadonlyMap<string, Gguf
     offset = align(offset + t.data.byteLength, GGUF_DEFAULT_ALIGNMENT);
   }
   w.zeros(align(w.length, GGUF_DEFAULT_ALIGNMENT) - w.length);
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = temporaryPathFor(file);
   const handle = await open(tmp, 'w');
   try {
     await handle.write(w.bytes());
@@ -193,14 +194,13 @@ export async function writeGguf(file: string, metadata: ReadonlyMap<string, Gguf
       const rest = align(t.data.byteLength, GGUF_DEFAULT_ALIGNMENT) - t.data.byteLength;
       if (rest > 0) await handle.write(pad, 0, rest);
     }
-    await handle.sync();
     await handle.close();
-    await rename(tmp, file);
   } catch (err) {
     await handle.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
+    await removeTemporary(tmp);
+    throw writeFailure(file, err);
   }
+  await commitTemporary(tmp, file);
 }
 
 /** Header and metadata of a GGUF file (tensor infos are not read). */

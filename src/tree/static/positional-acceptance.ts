@@ -5,14 +5,11 @@
  * with probability a_{r_1}·…·a_{r_d} and a rank tree's E[X] = Σ_v Π a along v's rank path.
  */
 import { InvalidValueError } from '../../core/errors.js';
-import type { TokenDistribution } from '../../distribution/distribution.js';
+import type { DistributionPair } from '../../distribution/distribution.js';
 import { probabilityOf } from '../../distribution/probability.js';
 import { rankedTokens } from '../../distribution/ranked-tokens.js';
 
-export interface DistributionPair {
-  readonly drafter: TokenDistribution;
-  readonly verifier: TokenDistribution;
-}
+export type { DistributionPair };
 
 /**
  * a_k for k < `ranks`, the mean over `pairs` of p(drafter's rank-k token). A token the verifier's

@@ -1,5 +1,6 @@
-/** Numbers for the page: 4 significant digits, '—' for missing or non-finite values (no DOM). */
+/** Numbers for the page: core/format-number.ts (4 significant digits), '—' for missing or non-finite values (no DOM). */
+import { formatNumber } from '../../core/format-number.js';
+
 export function fmt(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  return Number(v.toPrecision(digits)).toString();
+  return v === null || v === undefined || !Number.isFinite(v) ? '—' : formatNumber(v, digits);
 }
