@@ -9,7 +9,8 @@
  * `<unk>`, BOS, EOS and the 256 `<0xXX>` byte pieces, then " "; the rest are distinct made-up pieces.
  * Weights are N(0, 1/dim)-scaled uniforms (seeded), norms 1, so logits spread over the vocabulary.
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { commitTemporary, removeTemporary, temporaryPathFor, writeFailure } from '../../core/atomic-file.js';
 import { createRng } from '../../core/rng.js';
 import type { Llama2cConfig } from './checkpoint.js';
 
@@ -74,16 +75,19 @@ export async function writeRandomLlama2c(checkpointFile: string, tokenizerFile: 
   return { dim: o.dim, hiddenDim: o.hiddenDim, nLayers: L, nHeads: o.nHeads, nKvHeads: o.nKvHeads, vocabSize: o.vocabSize, seqLen: o.seqLen, sharedClassifier: true };
 }
 
+/** Streams `parts` to a temporary file, then commits it (core/atomic-file.ts: fsync, rename). */
 async function writeAtomic(file: string, parts: readonly ArrayBufferView[]): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w');
+  const tmp = temporaryPathFor(file);
   try {
-    for (const p of parts) await handle.write(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-    await handle.close();
-    await rename(tmp, file);
+    const handle = await open(tmp, 'w');
+    try {
+      for (const p of parts) await handle.write(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
-    await handle.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
+    await removeTemporary(tmp);
+    throw writeFailure(file, err);
   }
+  await commitTemporary(tmp, file);
 }
