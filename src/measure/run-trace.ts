@@ -15,7 +15,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, statSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { InputFileError } from '../core/errors.js';
+import { asFileSystemError, InputFileError } from '../core/errors.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { openTrace } from '../trace/trace-reader.js';
 import { TRACE_FORMAT, TRACE_VERSION } from '../trace/trace-schema.js';
@@ -70,15 +70,20 @@ export class RunTrace {
     return this.write(positions.map((p) => `${JSON.stringify(positionJson(p))}\n`).join(''), 'a');
   }
 
+  /** Writes one gzip member; a full disk or a read-only place is a FileSystemError naming the trace (a partial member is cut off on the next run). */
   private write(text: string, flags: 'w' | 'a'): number {
-    const fd = openSync(this.file, flags);
     try {
-      writeSync(fd, gzipSync(Buffer.from(text, 'utf8')));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(this.file, flags);
+      try {
+        writeSync(fd, gzipSync(Buffer.from(text, 'utf8')));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return statSync(this.file).size;
+    } catch (err) {
+      throw asFileSystemError(err, this.file);
     }
-    return statSync(this.file).size;
   }
 }
 

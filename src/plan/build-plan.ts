@@ -7,6 +7,7 @@ import { readInputFile, readInputJson } from '../core/input-file.js';
 import path from 'node:path';
 import { InputFileError, InvalidValueError } from '../core/errors.js';
 import { ReportSchema, type Report } from '../results/results-schema.js';
+import { usableEstimates } from '../results/theory-at-estimates.js';
 import { getPreset, validateEntropyStats, type EntropyStats } from '../theory/index.js';
 import { deploymentChainCurve, limitCurve, runCurve, theorem1Curve, theorem1Where, type AcceptedCurve } from './accepted-curve.js';
 import { deploymentDrafterModel, drafterCurve, drafterRankProbabilities, muCeDrafterModel, publishedDrafterModel } from './drafter-model.js';
@@ -158,7 +159,10 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
   let drafterBasis: string | undefined;
   if (options.run !== undefined) {
     ({ report, file: reportFile } = await readRunReport(options.run));
-    stats = { mu: report.stats.overall.mu.estimate, mu2: report.stats.overall.mu2.estimate };
+    // The run's estimates under the one rule of results/theory-at-estimates.ts (μ₂ taken as max(μ₂, μ²)), as its report used them.
+    const estimates = { mu: report.stats.overall.mu.estimate, mu2: report.stats.overall.mu2.estimate };
+    const usable = usableEstimates(estimates);
+    stats = usable === undefined ? estimates : { mu: usable.mu, mu2: usable.mu2 };
     validateEntropyStats(stats, reportFile);
     sourceInfo = { kind: 'run', name: reportFile, mu: stats.mu, mu2: stats.mu2 };
   } else if (options.preset !== undefined) {
