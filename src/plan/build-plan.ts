@@ -159,12 +159,13 @@ export async function buildPlan(options: PlanOptions): Promise<{ result: PlanRes
   let drafterBasis: string | undefined;
   if (options.run !== undefined) {
     ({ report, file: reportFile } = await readRunReport(options.run));
-    // The run's estimates under the one rule of results/theory-at-estimates.ts (μ₂ taken as max(μ₂, μ²)), as its report used them.
+    // The run's point estimates under the one rule of results/theory-at-estimates.ts (μ₂ taken as max(μ₂, μ²)), as its report used them.
     const estimates = { mu: report.stats.overall.mu.estimate, mu2: report.stats.overall.mu2.estimate };
     const usable = usableEstimates(estimates);
-    stats = usable === undefined ? estimates : { mu: usable.mu, mu2: usable.mu2 };
-    validateEntropyStats(stats, reportFile);
-    sourceInfo = { kind: 'run', name: reportFile, mu: stats.mu, mu2: stats.mu2 };
+    const runStats: EntropyStats = usable === undefined ? estimates : { mu: usable.mu[0], mu2: usable.mu2[0] };
+    validateEntropyStats(runStats, reportFile);
+    stats = runStats;
+    sourceInfo = { kind: 'run', name: reportFile, mu: runStats.mu, mu2: runStats.mu2 };
   } else if (options.preset !== undefined) {
     const preset = getPreset(options.preset);
     presetModelId = preset.name.split('/')[0];
