@@ -29,6 +29,13 @@ export const TreePositionRecordSchema = z.object({
    * null when the walk left the tree before the continuation ended.
    */
   censoredFrom: int.positive().nullable(),
+  /**
+   * depthByP[P − 1] = depth of the P-node oracle tree (its first P nodes in tree order), known
+   * before the continuation is sampled. The ancestral estimate at P keeps exactly the positions
+   * whose continuation is at least that long, a choice that does not look at the outcome (issue
+   * 13: dropping the censored walks did, and biased the estimate low). Absent in older records.
+   */
+  depthByP: z.array(nonNegativeInt).optional(),
   /** Each drafting strategy's exact E[X](P) under the verifier, P = 1..size (nested trees). */
   drafters: z.record(z.string(), z.array(z.number())),
   /**

@@ -159,7 +159,10 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<Measu
         }
         if (own.qGreedyQ.length > 0 && own.chainEntropy.length > 0) drafterOwn = own;
       }
-      trees.push({ t, oracle: Array.from(oracle.expectedAcceptedLengths), oraclePath: path, censoredFrom, drafters, ...(drafterOwn === undefined ? {} : { drafterOwn }) });
+      const depthByP: number[] = [];
+      let deepest = 0;
+      for (let i = 0; i < oracle.tree.depth.length; i++) depthByP.push((deepest = Math.max(deepest, oracle.tree.depth[i]!)));
+      trees.push({ t, oracle: Array.from(oracle.expectedAcceptedLengths), oraclePath: path, censoredFrom, depthByP, drafters, ...(drafterOwn === undefined ? {} : { drafterOwn }) });
     }
 
     const record: Omit<UnitRecord, 'traceEnd'> = {

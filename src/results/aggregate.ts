@@ -56,14 +56,20 @@ export function oracleCurve(records: readonly UnitRecord[], budgets: readonly nu
 
 /**
  * The ancestral-sample estimate of the same oracle trees: X_t(P) = 1 + the number of nodes of the
- * P-node tree (tree-order indices < P) along the sampled continuation. Positions where the
- * continuation ran out inside the tree (censored) are left out.
+ * P-node tree (tree-order indices < P) along the sampled continuation. Which positions count at P
+ * must not depend on the outcome: with `depthByP`, exactly those whose continuation is at least as
+ * long as the P-node tree is deep (then no walk can run out inside it). Dropping only the walks that
+ * did run out (older records, without `depthByP`) keeps the short walks and loses the long ones,
+ * which biases the estimate low.
  */
 export function oracleAncestralCurve(records: readonly UnitRecord[], budgets: readonly number[]): Curve {
   return curveFrom(budgets, (P, add) => {
     for (const r of records) {
       for (const tree of r.trees) {
-        if (tree.censoredFrom !== null && P >= tree.censoredFrom) continue;
+        const depth = tree.depthByP?.[Math.min(P, tree.depthByP.length) - 1];
+        if (depth !== undefined) {
+          if (r.tokens.length - tree.t < depth) continue;
+        } else if (tree.censoredFrom !== null && P >= tree.censoredFrom) continue;
         let x = 1;
         for (const node of tree.oraclePath) if (node < P) x++;
         add(r.unit, x);
