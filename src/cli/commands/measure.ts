@@ -148,6 +148,57 @@ Interrupt with Ctrl-C at any time and run the same command to continue; --fresh 
 directory's measurement and starts over. Remote models: see src/models/openai/README.md for the
 request pattern, OPENAI_API_KEY, retries and concurrency.`;
 
+/** --dry-run, shared by measure and report. */
+export const DRY_RUN_OPTION = ['--dry-run', 'print what the run would ask of a remote model (requests, prompt tokens) and stop, without measuring'] as const;
+
+/**
+ * The cost of a run against remote models (src/measure/request-budget.ts), as lines for stderr
+ * (before measuring) or stdout (`--dry-run`); undefined when every model is local.
+ */
+export async function remoteCost(config: MeasureConfig): Promise<{ lines: string; budget: unknown } | undefined> {
+  const [{ isRemoteSpelling }, { requestBudget }, { selectPrompts }] = await Promise.all([
+    import('../../models/registry.js'),
+    import('../../measure/request-budget.js'),
+    import('../../measure/run-measure.js'),
+  ]);
+  const formatCount = (n: number) => n.toLocaleString('en-US');
+  const verifierRemote = isRemoteSpelling(config.target, '--target');
+  const drafterRemote = config.draft !== undefined && isRemoteSpelling(config.draft, '--draft');
+  const prompts = selectPrompts(config).length;
+  const hasDrafter = config.draft !== undefined;
+  const budget = requestBudget(config, {
+    prompts,
+    dynamicStrategies: hasDrafter ? STRATEGIES.filter((s) => s.kind === 'dynamic' && s.measured).length : 0,
+    staticStrategies: hasDrafter ? STRATEGIES.filter((s) => s.kind === 'static' && s.measured).length : 0,
+    verifierRemote,
+    drafterRemote,
+  });
+  if (!verifierRemote && !drafterRemote) return undefined;
+  const lines =
+    `this run sends at most ${formatCount(budget.requests)} completions requests carrying at most ${formatCount(budget.promptTokens)} prompt tokens ` +
+    `(${formatCount(budget.units)} continuations of ${config.maxNewTokens} tokens, trees to P = ${config.PMax} at every ${config.treeEvery}th position), ` +
+    `plus ${formatCount(budget.tokenizeRequests)} tokenize requests; &batch=B packs up to B prefixes per request, and nodes shared by several trees are asked once, ` +
+    'so the real count is lower (see src/models/openai/README.md for the request pattern and OPENAI_API_KEY)';
+  return { lines, budget };
+}
+
+/**
+ * Before a run: with --dry-run print the cost (or that nothing is remote) and say to stop; for a
+ * remote model print the cost on stderr and go on.
+ */
+export async function announceCost(config: MeasureConfig, flags: { dryRun?: boolean; json?: boolean }): Promise<boolean> {
+  const cost = await remoteCost(config);
+  if (flags.dryRun === true) {
+    if (flags.json === true) {
+      const { printJson } = await import('../output.js');
+      printJson({ remote: cost !== undefined, ...(cost === undefined ? {} : { atMost: cost.budget }) });
+    } else process.stdout.write(`${cost === undefined ? 'every model is local: this run sends no request' : cost.lines}\n`);
+    return true;
+  }
+  if (cost !== undefined) process.stderr.write(`specbound: ${cost.lines}\n`);
+  return false;
+}
+
 /** --fresh, shared by measure and report. */
 export const FRESH_OPTION = ['--fresh', 'discard what the run directory holds (units, results, trace, report) and start over; without it an existing run is continued'] as const;
 
@@ -163,10 +214,12 @@ export function register(program: Command): void {
     )
     .requiredOption('--out <dir>', 'the run directory (created; an existing one is continued if its configuration matches)')
     .option(...FRESH_OPTION)
+    .option(...DRY_RUN_OPTION)
     .option('--json', 'print the results (report.json contents) as JSON on stdout')
     .addHelpText('after', MEASURE_EXAMPLES);
-  addMeasureOptions(cmd).action(async (flags: MeasureFlags & { out: string; json?: boolean; fresh?: boolean }) => {
+  addMeasureOptions(cmd).action(async (flags: MeasureFlags & { out: string; json?: boolean; fresh?: boolean; dryRun?: boolean }) => {
     const config = configFromFlags(flags, MEASURE_DEFAULTS, { prompts: 'builtin' });
+    if (await announceCost(config, flags)) return;
     const outcome = await measureWithProgress(config, flags.out, flags.concurrency, { fresh: flags.fresh === true });
     const report = outcome.report!;
     if (flags.json === true) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidValueError, SpecboundError } from '../../core/errors.js';
 import { MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
-import { addMeasureOptions, configFromFlags, FRESH_OPTION, measureWithProgress, type MeasureFlags } from './measure.js';
+import { addMeasureOptions, announceCost, configFromFlags, DRY_RUN_OPTION, FRESH_OPTION, measureWithProgress, type MeasureFlags } from './measure.js';
 
 export const DEFAULT_REPORT_DIR = 'specbound-report';
 
@@ -17,7 +17,7 @@ const MEASURE_FLAG_NAMES: (keyof MeasureFlags)[] = [
   'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens', 'temperature', 'PMax', 'treeEvery', 'iidTrees', 'seed',
 ];
 
-type ReportFlags = MeasureFlags & { out?: string; json?: boolean; fresh?: boolean; gpu?: string; arch?: string; speedup?: boolean; latency?: string };
+type ReportFlags = MeasureFlags & { out?: string; json?: boolean; fresh?: boolean; dryRun?: boolean; gpu?: string; arch?: string; speedup?: boolean; latency?: string };
 
 /**
  * T(P) of the adaptive-budget analysis from --latency: constant, linear:C, roofline (the verifier's
@@ -83,6 +83,7 @@ async function action(runDir: string | undefined, flags: ReportFlags): Promise<v
     config = measureFlagsGiven ? configFromFlags(flags, stored ?? MEASURE_DEFAULTS, stored === undefined ? {} : { target: stored.target, prompts: stored.prompts, ...(stored.draft === undefined ? {} : { draft: stored.draft }) }) : stored;
     if (config === undefined) throw new InvalidValueError('RUN_DIR', runDir, 'holds no measurement (no config.json); give --target to measure into it');
   }
+  if (await announceCost(config, flags)) return;
   // Checked before measuring, so a bad --latency costs nothing.
   const latency = flags.latency === undefined ? undefined : await adaptiveLatency(flags.latency, config.PMax, flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b');
   const outcome = await measureWithProgress(config, dir, flags.concurrency, { fresh: flags.fresh === true });
@@ -117,6 +118,7 @@ export function register(program: Command): void {
     .option('--out <dir>', `where to write (default: RUN_DIR, or ./${DEFAULT_REPORT_DIR} when measuring without RUN_DIR)`)
     .option('--json', 'print report.json on stdout as well')
     .option(...FRESH_OPTION)
+    .option(...DRY_RUN_OPTION)
     .option('--gpu <name>', 'GPU of the speedup figure\'s latency model (a roofline; see specbound plan --help for the presets)', 'h100-sxm')
     .option('--arch <name>', 'verifier architecture of the speedup figure\'s latency model (a preset of specbound plan)', 'llama-3.1-8b')
     .option('--latency <curve>', 'T(P) of the adaptive-budget analysis: constant (the paper\'s), linear:C (each drafted node costs C plain steps; default linear:0.05), roofline (the --gpu/--arch roofline, ms) or csv:FILE (measured "k,ms")')
