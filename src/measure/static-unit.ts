@@ -14,7 +14,7 @@ import { measuredStaticStrategies } from '../tree/strategies/registry.js';
 import { expectedAcceptedLength, verifierDistributions } from '../tree/verification.js';
 import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
-import { cachingSession, subSession, temperatureSession } from './sessions.js';
+import { cachingSession, subSession, temperatureSession } from '../tree/session-views.js';
 import { RECORD_VERSION, type StaticUnitRecord, type UnitRecord } from './records.js';
 import { promptTokens } from './unit.js';
 

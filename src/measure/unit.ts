@@ -31,7 +31,7 @@ import type { MeasureConfig } from './config.js';
 import type { Prompt } from './prompts/prompt.js';
 import { RECORD_VERSION, type TreePositionRecord, type UnitRecord } from './records.js';
 import { keptDistribution } from './recorded-distribution.js';
-import { cachingSession, subSession, temperatureSession } from './sessions.js';
+import { cachingSession, subSession, temperatureSession } from '../tree/session-views.js';
 
 /** Ranks of the drafter's proposal whose acceptance is recorded (Sequoia/Medusa need a few). */
 export const ACCEPTANCE_RANKS = 16;

@@ -15,5 +15,6 @@ export * from './static/sequoia.js';
 export * from './static/medusa.js';
 export * from './static/instantiate.js';
 export * from './law-session.js';
+export * from './session-views.js';
 export * from './tree-summary.js';
 export * from './static/model-acceptance.js';

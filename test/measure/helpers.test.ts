@@ -7,7 +7,7 @@ import { createDraftTree } from '../../src/tree/draft-tree.js';
 import { budgetGrid } from '../../src/measure/budget-grid.js';
 import { ClusteredMean } from '../../src/results/clustered-mean.js';
 import { decodeDistribution, encodeDistribution } from '../../src/measure/recorded-distribution.js';
-import { cachingSession, subSession } from '../../src/measure/sessions.js';
+import { cachingSession, subSession } from '../../src/tree/session-views.js';
 import { continuationPath, cumulative } from '../../src/measure/unit.js';
 import { fakeModel } from './fake-model.js';
 

@@ -1,7 +1,8 @@
 /**
- * Views of a model's tree session used by a measurement:
+ * Views of a model's tree session (generic: `measure` uses them, any tree builder may):
  * - `temperatureSession`: every distribution passed through `withTemperature(T)` (models return
- *   temperature-1 distributions; SPEC.md: μ, μ₂ and the trees are at the configured temperature);
+ *   temperature-1 distributions; μ, μ₂ and the trees are taken at the sampling temperature, as the
+ *   paper's verifier samples from its tempered distribution, docs/architecture.md "Contracts");
  * - `subSession`: the same session re-rooted at one of its nodes, so a draft tree built at
  *   position t of a generated sequence reuses the backend's state for the prefix (with a KV-cache
  *   backend, the tree costs one token per node instead of re-reading the prefix).
