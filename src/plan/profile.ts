@@ -63,6 +63,31 @@ export async function profileVerification(model: LanguageModel, ks: readonly num
   return rows;
 }
 
+/**
+ * What a user should know before trusting a profile: a larger k measured faster than a smaller
+ * one by more than the smaller one's own spread (one pass over more tokens cannot be cheaper:
+ * another process took the CPU), and rows whose spread (max − min) exceeds half their median.
+ */
+export function profileWarnings(rows: readonly ProfileRow[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const a = rows[i]!;
+    for (let j = i + 1; j < rows.length; j++) {
+      const b = rows[j]!;
+      if (b.k > a.k && b.maxMs < a.minMs) {
+        out.push(`k = ${b.k} measured faster than k = ${a.k} (${formatMs(b.ms)} against ${formatMs(a.ms)} ms): the timings are noisy; run on a quiet machine or raise --repeats`);
+        break;
+      }
+    }
+  }
+  for (const r of rows) {
+    if (r.maxMs - r.minMs > 0.5 * r.ms) out.push(`k = ${r.k}: runs spread from ${formatMs(r.minMs)} to ${formatMs(r.maxMs)} ms around a median of ${formatMs(r.ms)} ms: noisy; raise --repeats`);
+  }
+  return out;
+}
+
+const formatMs = (v: number) => Number(v.toPrecision(3)).toString();
+
 /** The rows as a `k,ms` CSV that `plan --latency-csv` reads. */
 export function latencyCsv(rows: readonly LatencyRow[], comment?: string): string {
   const lines = [...(comment === undefined ? [] : comment.split('\n').map((l) => `# ${l}`)), 'k,ms', ...rows.map((r) => `${r.k},${Number(r.ms.toPrecision(6))}`)];

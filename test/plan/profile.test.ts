@@ -61,3 +61,17 @@ describe('median(values)', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });
+
+describe('profileWarnings', () => {
+  const row = (k: number, ms: number, minMs = ms, maxMs = ms) => ({ k, ms, minMs, maxMs, repeats: 5 });
+  it('flags a larger k measured faster than a smaller one beyond its spread, and wide spreads', async () => {
+    const { profileWarnings } = await import('../../src/plan/profile.js');
+    // The example: k = 16 slower than k = 64, with no overlap of their ranges.
+    const w = profileWarnings([row(1, 1), row(16, 3, 2.9, 3.1), row(64, 2, 1.9, 2.1)]);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^k = 64 measured faster than k = 16 \(2 against 3 ms\)/);
+    // Overlapping ranges are noise within the measurement, not flagged; a spread over half the median is.
+    expect(profileWarnings([row(16, 3, 2, 4.1), row(64, 2.5, 2.4, 2.6)])).toEqual(['k = 16: runs spread from 2 to 4.1 ms around a median of 3 ms: noisy; raise --repeats']);
+    expect(profileWarnings([row(1, 1), row(8, 1.2), row(64, 3)])).toEqual([]);
+  });
+});

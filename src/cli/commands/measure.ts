@@ -146,7 +146,7 @@ Examples:
 
 Interrupt with Ctrl-C at any time and run the same command to continue; --fresh discards a run
 directory's measurement and starts over. Remote models: see src/models/openai/README.md for the
-request pattern, OPENAI_API_KEY, retries and concurrency.`;
+request pattern, SPECBOUND_OPENAI_API_KEY, retries and concurrency.`;
 
 /** --dry-run, shared by measure and report. */
 export const DRY_RUN_OPTION = ['--dry-run', 'print what the run would ask of a remote model (requests, prompt tokens) and stop, without measuring'] as const;
@@ -178,7 +178,7 @@ export async function remoteCost(config: MeasureConfig): Promise<{ lines: string
     `this run sends at most ${formatCount(budget.requests)} completions requests carrying at most ${formatCount(budget.promptTokens)} prompt tokens ` +
     `(${formatCount(budget.units)} continuations of ${config.maxNewTokens} tokens, trees to P = ${config.PMax} at every ${config.treeEvery}th position), ` +
     `plus ${formatCount(budget.tokenizeRequests)} tokenize requests; &batch=B packs up to B prefixes per request, and nodes shared by several trees are asked once, ` +
-    'so the real count is lower (see src/models/openai/README.md for the request pattern and OPENAI_API_KEY)';
+    'so the real count is lower (see src/models/openai/README.md for the request pattern and SPECBOUND_OPENAI_API_KEY)';
   return { lines, budget };
 }
 

@@ -34,10 +34,10 @@ export function register(program: Command): void {
     .option('--k <list>', 'token counts per pass: list or ranges, e.g. 1,2,4 or 1..64:x2', (v) => parseBudgetList('--k', v), parseBudgetList('--k', '1..64:x2'))
     .option('--repeats <n>', 'timed runs per k after one warm-up (median reported)', (v) => parseInteger('--repeats', v, { min: 1, max: 1000 }), 5)
     .option('-o, --output <file>', 'write the table as "k,ms" CSV (for plan --latency-csv)')
-    .option('--json', 'print JSON: {"model": .., "rows": [{"k", "ms", "minMs", "maxMs", "repeats"}]}')
+    .option('--json', 'print JSON: {"model": .., "rows": [{"k", "ms", "minMs", "maxMs", "repeats"}], "warnings": [..]}')
     .action(async (opts: ProfileCliOptions) => {
       const { loadModel } = await import('../../models/registry.js');
-      const { profileVerification, latencyCsv } = await import('../../plan/profile.js');
+      const { profileVerification, latencyCsv, profileWarnings } = await import('../../plan/profile.js');
       const { createProgress } = await import('../progress.js');
       const model = await loadModel(opts.model, '--model');
       const progress = createProgress('profile', opts.k.length);
@@ -53,8 +53,10 @@ export function register(program: Command): void {
         const comment = `specbound profile --model ${opts.model}: one-pass verification of k tokens, median of ${opts.repeats} runs, ms`;
         await writeFileAtomic(opts.output, latencyCsv(rows, comment));
       }
+      const warnings = profileWarnings(rows);
+      for (const w of warnings) process.stderr.write(`specbound profile: warning: ${w}\n`);
       if (opts.json === true) {
-        printJson({ model: opts.model, rows });
+        printJson({ model: opts.model, rows, warnings });
       } else {
         process.stdout.write(
           `${formatTable(
