@@ -40,6 +40,11 @@ export interface MeasureConfig {
   /** Trees of the i.i.d. branching-random-walk simulation. */
   readonly iidTrees: number;
   readonly seed: number;
+  /**
+   * `--chat-template`: `off`, or a Jinja template file's absolute path; absent: `auto` (the
+   * target's own template when it has one, for conversational prompts). models/chat-template.ts.
+   */
+  readonly chatTemplate?: string;
 }
 
 /**
@@ -89,7 +94,7 @@ export function validateMeasureConfig(config: MeasureConfig): void {
 export function canonicalConfig(config: MeasureConfig): Record<string, unknown> {
   const keys: (keyof MeasureConfig)[] = [
     'version', 'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens',
-    'temperature', 'PMax', 'treeEvery', 'keepTop', 'denseUpTo', 'iidTrees', 'seed',
+    'temperature', 'PMax', 'treeEvery', 'keepTop', 'denseUpTo', 'iidTrees', 'seed', 'chatTemplate',
   ];
   const out: Record<string, unknown> = {};
   for (const k of keys) if (config[k] !== undefined) out[k] = config[k];

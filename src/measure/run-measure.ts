@@ -17,7 +17,8 @@ import { loadModel } from '../models/registry.js';
 import { measuredDynamicStrategies } from '../tree/strategies/registry.js';
 import type { DraftingStrategy } from '../tree/strategy.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
-import { limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
+import { applyChatTemplate, limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
+import { chatTemplateLabel, resolveChatTemplate, type ChatTemplate } from '../models/chat-template.js';
 import { writeFileAtomicSync } from '../core/atomic-file.js';
 import { CONFIG_FILE, discardRun, ensureRunDir, readJsonFile, UNITS_FILE, UnitLog } from './run-dir.js';
 import { lockRunDir } from './run-lock.js';
@@ -129,19 +130,27 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   validateMeasureConfig(config);
   const prompts = options.prompts ?? selectPrompts(config);
   if (prompts.length === 0) throw new InvalidValueError('--prompts', config.prompts, 'holds no prompts');
+  // Resolved before the configuration check: the template used is part of the run's configuration.
+  const template = await resolveChatTemplate(config.chatTemplate ?? 'auto', config.target);
   ensureRunDir(outDir);
   const releaseLock = lockRunDir(outDir);
   try {
-    return await measureLockedRunDir(options, prompts);
+    return await measureLockedRunDir(options, applyChatTemplate(prompts, template), template);
   } finally {
     releaseLock();
   }
 }
 
-async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Prompt[]): Promise<MeasureOutcome> {
+async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Prompt[], template: ChatTemplate | undefined): Promise<MeasureOutcome> {
   const { config, outDir } = options;
   const configFile = path.join(outDir, CONFIG_FILE);
-  const wanted = { ...canonicalConfig(config), promptsDigest: promptsDigest(prompts) };
+  // `chatTemplateUsed` (where the template came from and its digest) only when one is used, so a
+  // run without one keeps the configuration it had before chat templates existed.
+  const wanted = {
+    ...canonicalConfig(config),
+    ...(template === undefined ? {} : { chatTemplateUsed: chatTemplateLabel(template) }),
+    promptsDigest: promptsDigest(prompts),
+  };
   if (options.fresh === true) discardRun(outDir);
   const log = new UnitLog(outDir);
   // A configuration binds the directory only once a unit was saved under it: a run that failed

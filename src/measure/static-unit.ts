@@ -64,7 +64,7 @@ export async function measureStaticUnit(ctx: StaticUnitContext, record: UnitReco
   const callOptions = ctx.signal === undefined ? {} : { signal: ctx.signal };
   const prompt = ctx.prompts[record.prompt];
   if (prompt === undefined) throw new RangeError(`unit ${record.unit}: no prompt ${record.prompt}`);
-  const prefix = await promptTokens(ctx.verifier, prompt.text, ctx.config.maxPromptTokens);
+  const prefix = await promptTokens(ctx.verifier, prompt, ctx.config.maxPromptTokens);
   const T = ctx.config.temperature;
   const vSession = cachingSession(temperatureSession(await openTreeSession(ctx.verifier, prefix, callOptions), T));
   const dSession = cachingSession(temperatureSession(await openTreeSession(ctx.drafter, prefix, callOptions), T));

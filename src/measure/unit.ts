@@ -62,9 +62,12 @@ export function unitPrompt(unit: number, samples: number): { prompt: number; sam
   return { prompt: Math.floor(unit / samples), sample: unit % samples };
 }
 
-/** Token ids of a prompt, keeping BOS and the last tokens when longer than `maxTokens`. */
-export async function promptTokens(model: LanguageModel, text: string, maxTokens: number): Promise<number[]> {
-  const ids = await encodeText(model.tokenizer, text);
+/**
+ * Token ids of a prompt, keeping BOS and the last tokens when longer than `maxTokens`. A prompt
+ * rendered through a chat template is tokenized with special-token text parsed (chat-template.ts).
+ */
+export async function promptTokens(model: LanguageModel, prompt: Pick<Prompt, 'text' | 'templated'>, maxTokens: number): Promise<number[]> {
+  const ids = await encodeText(model.tokenizer, prompt.text, prompt.templated === true ? { special: true } : {});
   if (ids.length <= maxTokens) return ids;
   const bos = model.tokenizer.bos;
   if (bos !== undefined && ids[0] === bos) return [bos, ...ids.slice(ids.length - (maxTokens - 1))];
@@ -77,7 +80,7 @@ export async function measureUnit(ctx: UnitContext, unit: number): Promise<Measu
   const prompt = ctx.prompts[promptIndex];
   if (prompt === undefined) throw new RangeError(`unit ${unit}: no prompt ${promptIndex}`);
   const callOptions = ctx.signal === undefined ? {} : { signal: ctx.signal };
-  const prefix = await promptTokens(verifier, prompt.text, config.maxPromptTokens);
+  const prefix = await promptTokens(verifier, prompt, config.maxPromptTokens);
   const rng = createRng(config.seed, unit);
   const T = config.temperature;
   const eos = verifier.tokenizer.eos;

@@ -4,9 +4,18 @@
  */
 import type { TokenDistribution } from '../distribution/distribution.js';
 
+export interface EncodeOptions {
+  readonly bos?: boolean;
+  readonly special?: boolean;
+}
+
 export interface Tokenizer {
-  /** Token ids of `text`; with `bos: true` (the default for prompts) the BOS id is prepended. */
-  encode(text: string, options?: { bos?: boolean }): number[];
+  /**
+   * Token ids of `text`; with `bos: true` (the default for prompts) the BOS id is prepended. With
+   * `special: true` special-token text (`<|eot_id|>`, from a chat template) becomes the special
+   * token where the backend has such tokens; by default it is plain text.
+   */
+  encode(text: string, options?: EncodeOptions): number[];
   /** Text of a token sequence (BOS/EOS dropped). */
   decode(ids: readonly number[]): string;
   /** Text of one token, as shown in tables (`"Ġthe"` style pieces are rendered readably). */
@@ -18,11 +27,11 @@ export interface Tokenizer {
    * results cached by an earlier `encodeAsync`). Callers that start from text use
    * `encodeText(tokenizer, text)`, which works with every backend.
    */
-  encodeAsync?(text: string, options?: { bos?: boolean }): Promise<number[]>;
+  encodeAsync?(text: string, options?: EncodeOptions): Promise<number[]>;
 }
 
 /** Token ids of `text` with any tokenizer: `encodeAsync` when the backend has one, else `encode`. */
-export async function encodeText(tokenizer: Tokenizer, text: string, options?: { bos?: boolean }): Promise<number[]> {
+export async function encodeText(tokenizer: Tokenizer, text: string, options?: EncodeOptions): Promise<number[]> {
   return tokenizer.encodeAsync !== undefined ? tokenizer.encodeAsync(text, options) : tokenizer.encode(text, options);
 }
 

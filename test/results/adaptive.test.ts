@@ -66,7 +66,7 @@ describe('adaptive analysis of a measurement (fake pair, T = 1)', () => {
     const units = unitsOf(dir);
     let checked = 0;
     for (const u of units.slice(0, 2)) {
-      const prompt = await promptTokens(models.verifier, prompts[u.prompt]!.text, cfg.maxPromptTokens);
+      const prompt = await promptTokens(models.verifier, prompts[u.prompt]!, cfg.maxPromptTokens);
       for (const tree of u.trees.slice(0, 3)) {
         const prefix = [...prompt, ...u.tokens.slice(0, tree.t)];
         const own = tree.drafterOwn!;
@@ -104,7 +104,7 @@ describe('temperature 0 (greedy verification) on the built-in pair', () => {
       for (const P of [3, 6]) {
         const realSteps: number[] = [];
         for (const u of units) {
-          const prompt = await promptTokens(verifier, builtinPrompts[u.prompt]!.text, cfg.maxPromptTokens);
+          const prompt = await promptTokens(verifier, builtinPrompts[u.prompt]!, cfg.maxPromptTokens);
           const run = await greedySpeculativeDecoding(verifier, drafter, strategy, P, prompt, u.tokens.length);
           // Greedy verification is lossless: the text is the verifier's own greedy continuation.
           expect(run.tokens.slice(0, u.tokens.length)).toEqual(u.tokens);

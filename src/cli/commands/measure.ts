@@ -23,6 +23,7 @@ export interface MeasureFlags {
   iidTrees?: string;
   seed?: string;
   concurrency?: string;
+  chatTemplate?: string;
 }
 
 /** Defaults of the measurement settings (MEASURE_DEFAULTS, or a stored run's configuration). */
@@ -42,12 +43,13 @@ export function addMeasureOptions(cmd: Command, defaults: MeasureDefaults = MEAS
     .option('--P-max <n>', `largest draft budget P, tree nodes including the root (default ${defaults.PMax})`)
     .option('--tree-every <k>', `build the oracle and drafter trees at every k-th generated position, to bound the cost (default ${defaults.treeEvery})`)
     .option('--iid-trees <n>', `trees of the i.i.d. branching-random-walk simulation (default ${defaults.iidTrees})`)
+    .option('--chat-template <how>', 'auto (default): conversational prompts (MT-bench, Spec-Bench, the built-in conversation/math/summarisation ones) go through the target\'s chat template when it has one (a gguf: model\'s tokenizer.chat_template), plain text otherwise; off: always plain text; FILE: a Jinja chat template file, for any model. The template used is recorded in the run config')
     .option('--seed <s>', `seed of every random draw; the same seed gives the same numbers, interrupted or not (default ${defaults.seed})`)
     .option('--concurrency <n>', 'continuations measured at once (default: the models\' concurrency: 1 in-process, an openai: model\'s &concurrency=N, default 16)');
 }
 
 /** The configuration from the flags, with `defaults` for what was not given. */
-export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults = MEASURE_DEFAULTS, fallback: { target?: string; draft?: string; prompts?: string } = {}): MeasureConfig {
+export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults = MEASURE_DEFAULTS, fallback: { target?: string; draft?: string; prompts?: string; chatTemplate?: string } = {}): MeasureConfig {
   const target = flags.target ?? fallback.target;
   if (target === undefined) throw new InvalidValueError('--target', '(missing)', 'give the verifier model, e.g. --target builtin or --target llama2c:PATH');
   const given = flags.prompts ?? fallback.prompts;
@@ -72,7 +74,17 @@ export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults =
     denseUpTo: defaults.denseUpTo,
     iidTrees: int('--iid-trees', flags.iidTrees, defaults.iidTrees, 2),
     seed: flags.seed === undefined ? defaults.seed : parseInteger('--seed', flags.seed, { min: -(2 ** 31), max: 2 ** 31 - 1 }),
+    ...chatTemplateSetting(flags.chatTemplate, fallback.chatTemplate),
   };
+}
+
+/** `--chat-template`: absent from the config for `auto` (the default); a file is stored by absolute path, like a prompt file. */
+function chatTemplateSetting(given: string | undefined, fallback: string | undefined): { chatTemplate?: string } {
+  if (given === undefined) return fallback === undefined ? {} : { chatTemplate: fallback };
+  if (given === 'auto') return {};
+  if (given === 'off') return { chatTemplate: 'off' };
+  if (given.trim() === '') throw new InvalidValueError('--chat-template', given, 'expected auto, off or a Jinja template file');
+  return { chatTemplate: path.resolve(given) };
 }
 
 /**

@@ -14,7 +14,7 @@ import { addMeasureOptions, announceCost, configFromFlags, DRY_RUN_OPTION, FRESH
 export const DEFAULT_REPORT_DIR = 'specbound-report';
 
 const MEASURE_FLAG_NAMES: (keyof MeasureFlags)[] = [
-  'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens', 'temperature', 'PMax', 'treeEvery', 'iidTrees', 'seed',
+  'target', 'draft', 'prompts', 'promptsPerTask', 'samples', 'maxNewTokens', 'maxPromptTokens', 'temperature', 'PMax', 'treeEvery', 'iidTrees', 'seed', 'chatTemplate',
 ];
 
 type ReportFlags = MeasureFlags & { out?: string; json?: boolean; fresh?: boolean; dryRun?: boolean; gpu?: string; arch?: string; speedup?: boolean; latency?: string };
@@ -64,7 +64,7 @@ async function storedConfig(runDir: string): Promise<MeasureConfig | undefined> 
   const stored = readJsonFile(path.join(runDir, CONFIG_FILE));
   if (stored === undefined) return undefined;
   if (typeof stored !== 'object' || stored === null || !('target' in stored)) throw new SpecboundError(`${path.join(runDir, CONFIG_FILE)}: not a measurement configuration`);
-  const { promptsDigest: _digest, ...config } = stored as Record<string, unknown>;
+  const { promptsDigest: _digest, chatTemplateUsed: _template, ...config } = stored as Record<string, unknown>;
   return config as unknown as MeasureConfig;
 }
 
@@ -80,7 +80,7 @@ async function action(runDir: string | undefined, flags: ReportFlags): Promise<v
     dir = runDir;
     if (!existsSync(runDir) && !measureFlagsGiven) throw new InvalidValueError('RUN_DIR', runDir, 'does not exist; give a run directory of specbound measure, or --target to measure into it');
     const stored = await storedConfig(runDir);
-    config = measureFlagsGiven ? configFromFlags(flags, stored ?? MEASURE_DEFAULTS, stored === undefined ? {} : { target: stored.target, prompts: stored.prompts, ...(stored.draft === undefined ? {} : { draft: stored.draft }) }) : stored;
+    config = measureFlagsGiven ? configFromFlags(flags, stored ?? MEASURE_DEFAULTS, stored === undefined ? {} : { target: stored.target, prompts: stored.prompts, ...(stored.draft === undefined ? {} : { draft: stored.draft }), ...(stored.chatTemplate === undefined ? {} : { chatTemplate: stored.chatTemplate }) }) : stored;
     if (config === undefined) throw new InvalidValueError('RUN_DIR', runDir, 'holds no measurement (no config.json); give --target to measure into it');
   }
   if (await announceCost(config, flags)) return;

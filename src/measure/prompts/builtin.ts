@@ -44,7 +44,12 @@ const BUILTIN: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
+/** Tasks whose built-in prompts are requests to an assistant (chat turns); code, qa and story prompts are text to continue. */
+const CHAT_TASKS: ReadonlySet<string> = new Set(['conversation', 'math', 'summarisation']);
+
 /** The built-in prompts, in a fixed order (task by task). */
 export function builtinPrompts(): Prompt[] {
-  return Object.entries(BUILTIN).flatMap(([task, texts]) => texts.map((text, i) => ({ id: `${task}-${i + 1}`, task, text, source: 'builtin' })));
+  return Object.entries(BUILTIN).flatMap(([task, texts]) =>
+    texts.map((text, i): Prompt => ({ id: `${task}-${i + 1}`, task, text, source: 'builtin', ...(CHAT_TASKS.has(task) ? { chat: true as const } : {}) })),
+  );
 }

@@ -1,6 +1,7 @@
 /**
  * MT-bench `question.jsonl` (FastChat llm_judge): `{question_id, category, turns}`. The paper
- * reports MT-bench as one task (`conversation`); the prompt is the first turn.
+ * reports MT-bench as one task (`conversation`); the prompt is the first turn, a chat turn
+ * (rendered through the model's chat template when the run uses one).
  */
 import { firstTurn, type JsonLine } from './jsonl-lines.js';
 import type { Prompt } from './prompt.js';
@@ -11,5 +12,6 @@ export function readMtBench(file: string, records: readonly JsonLine[]): Prompt[
     task: 'conversation',
     text: firstTurn(file, r),
     source: `${file}:${r.line}`,
+    chat: true,
   }));
 }

@@ -10,6 +10,10 @@ export interface Prompt {
   readonly text: string;
   /** Where it came from, for error messages: `file.jsonl:12` or `builtin`. */
   readonly source: string;
+  /** A user turn of a conversation (MT-bench, Spec-Bench): rendered through a chat template when the run uses one. */
+  readonly chat?: true;
+  /** `text` is already rendered through a chat template (holds special-token text: tokenize with specials parsed). */
+  readonly templated?: true;
 }
 
 /** A named list of prompts. `name` is what the user passed (`builtin` or a path); `format` how it was read. */

@@ -2,7 +2,8 @@
  * Spec-Bench `question.jsonl` (github.com/hemingkx/Spec-Bench): `{question_id, category, turns}`.
  * Categories map to the tasks of the paper's Table 1: the 8 MT-bench categories → `conversation`,
  * `translation`, `summarization` (CNN/DailyMail) → `summarisation`, `qa` (Natural Questions),
- * `math_reasoning` (GSM8K) → `math`, `rag`. The prompt is the first turn.
+ * `math_reasoning` (GSM8K) → `math`, `rag`. The prompt is the first turn, a chat turn (rendered
+ * through the model's chat template when the run uses one).
  */
 import { InputFileError } from '../../core/errors.js';
 import { firstTurn, type JsonLine } from './jsonl-lines.js';
@@ -33,6 +34,6 @@ export function readSpecBench(file: string, records: readonly JsonLine[]): Promp
     if (task === undefined) {
       throw new InputFileError(file, r.line, `unknown Spec-Bench category "${category}" (expected ${[...MT_BENCH_CATEGORIES, ...Object.keys(SPEC_BENCH_TASKS)].join(', ')})`);
     }
-    return { id: `spec-bench/${String(r.value['question_id'] ?? r.line)}`, task, text: firstTurn(file, r), source: `${file}:${r.line}` };
+    return { id: `spec-bench/${String(r.value['question_id'] ?? r.line)}`, task, text: firstTurn(file, r), source: `${file}:${r.line}`, chat: true };
   });
 }

@@ -24,7 +24,7 @@
  */
 import { InvalidValueError, SpecboundError } from '../../core/errors.js';
 import type { DenseDistribution } from '../../distribution/distribution.js';
-import type { DistributionCallOptions, LanguageModel, Tokenizer, TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
+import type { DistributionCallOptions, EncodeOptions, LanguageModel, Tokenizer, TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
 import type { CApiEngine } from './capi-engine.js';
 import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel } from './node-llama-cpp.js';
 
@@ -56,8 +56,8 @@ export class GgufTokenizer implements Tokenizer {
   }
 
   /** The model's own tokenizer; BOS only when the model prepends one (`tokenizer.ggml.add_bos_token`). */
-  encode(text: string, options?: { bos?: boolean }): number[] {
-    const ids = this.model.tokenize(text, false);
+  encode(text: string, options?: EncodeOptions): number[] {
+    const ids = this.model.tokenize(text, options?.special ?? false);
     return (options?.bos ?? true) && this.addBos ? [this.bos!, ...ids] : ids;
   }
 

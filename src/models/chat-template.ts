@@ -1,0 +1,103 @@
+/**
+ * Chat templates: instruct models are measured on conversations (the paper's MT-bench and
+ * Spec-Bench), so a conversational prompt is rendered through the model's chat template before it
+ * is tokenized. `--chat-template auto|off|FILE`:
+ *   auto  the model's own template when it has one (a GGUF's `tokenizer.chat_template`) and the
+ *         prompt is conversational; plain text otherwise;
+ *   off   plain text always;
+ *   FILE  a Jinja template file (e.g. a model's `chat_template.jinja`), for any model.
+ *
+ * Rendering uses `@huggingface/jinja` (the Jinja subset transformers.js uses for the same
+ * templates) with `messages = [{role: 'user', content}]`, `add_generation_prompt = true`, and
+ * `bos_token = ''`: the tokenizer adds BOS by its own rule (a GGUF's `tokenizer.ggml.add_bos_token`),
+ * so a template that writes `{{ bos_token }}` does not give two BOS tokens. The rendered text holds
+ * special-token text (`<|start_header_id|>`), so it is tokenized with special tokens parsed.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Template } from '@huggingface/jinja';
+import { InputFileError, InvalidValueError, SpecboundError } from '../core/errors.js';
+import { readGgufHeader } from './gguf/gguf-file.js';
+import { parseModelSpec } from './spec.js';
+
+/** What `--chat-template` asked for: `auto`, `off` or a template file's path. */
+export type ChatTemplateRequest = string;
+
+export const CHAT_TEMPLATE_DEFAULT = 'auto';
+
+/** The GGUF metadata key of a model's chat template (gguf-py/gguf/constants.py `Keys.Tokenizer.CHAT_TEMPLATE`). */
+export const GGUF_CHAT_TEMPLATE_KEY = 'tokenizer.chat_template';
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** A parsed chat template and where it came from. */
+export interface ChatTemplate {
+  /** `gguf:PATH` (the model's metadata) or the template file's path. */
+  readonly source: string;
+  /** sha256 of the template text, first 16 hex digits: what the run config records. */
+  readonly digest: string;
+  /** The conversation as the model sees it, ending with the assistant's turn opened. */
+  render(messages: readonly ChatMessage[]): string;
+}
+
+/** Parses template text; a syntax error is one line naming the source. */
+export function parseChatTemplate(text: string, source: string): ChatTemplate {
+  let template: Template;
+  try {
+    template = new Template(text);
+  } catch (err) {
+    throw new InputFileError(source, undefined, `not a valid Jinja chat template: ${firstLine(err)}`);
+  }
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return {
+    source,
+    digest,
+    render(messages) {
+      try {
+        return template.render({ messages: messages.map((m) => ({ ...m })), add_generation_prompt: true, bos_token: '', eos_token: '' });
+      } catch (err) {
+        throw new InputFileError(source, undefined, `chat template failed to render: ${firstLine(err)}`);
+      }
+    },
+  };
+}
+
+/** The template of a GGUF file's metadata, or undefined when it has none. */
+export async function ggufChatTemplate(file: string): Promise<ChatTemplate | undefined> {
+  const header = await readGgufHeader(file);
+  const text = header.metadata.get(GGUF_CHAT_TEMPLATE_KEY);
+  return typeof text === 'string' && text !== '' ? parseChatTemplate(text, `gguf:${file}`) : undefined;
+}
+
+/**
+ * The template a run renders its conversational prompts with: none for `off`, the file's for a
+ * path, and for `auto` the target's own (only `gguf:` models carry one in the model file).
+ */
+export async function resolveChatTemplate(request: ChatTemplateRequest, target: string): Promise<ChatTemplate | undefined> {
+  if (request === 'off') return undefined;
+  if (request === 'auto') {
+    const spec = parseModelSpec(target, '--target');
+    return spec.scheme === 'gguf' && spec.location !== '' ? ggufChatTemplate(spec.location) : undefined;
+  }
+  let text: string;
+  try {
+    text = readFileSync(request, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new InvalidValueError('--chat-template', request, `cannot read template file: ${code}; expected auto, off or a Jinja template file`);
+  }
+  return parseChatTemplate(text, request);
+}
+
+/** What the run config records about the template used: `none` or `SOURCE sha256:DIGEST`. */
+export function chatTemplateLabel(template: ChatTemplate | undefined): string {
+  return template === undefined ? 'none' : `${template.source} sha256:${template.digest}`;
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof SpecboundError || err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}
