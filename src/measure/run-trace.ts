@@ -12,7 +12,7 @@
  * to the last recorded `traceEnd`, so a kill between the two appends leaves no orphan positions.
  * Units are committed in unit order, so the trace lists them in the order `results/` reads them.
  */
-import { closeSync, existsSync, fsyncSync, openSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { asFileSystemError, InputFileError } from '../core/errors.js';
@@ -22,6 +22,7 @@ import { TRACE_FORMAT, TRACE_VERSION } from '../trace/trace-schema.js';
 import { positionJson, type TraceHeaderInput, type TracePositionInput } from '../trace/trace-writer.js';
 import type { MeasureConfig } from './config.js';
 import type { UnitRecord } from './records.js';
+import { writeAll } from '../core/atomic-file.js';
 
 export const TRACE_FILE = 'trace.jsonl.gz';
 
@@ -70,20 +71,28 @@ export class RunTrace {
     return this.write(positions.map((p) => `${JSON.stringify(positionJson(p))}\n`).join(''), 'a');
   }
 
-  /** Writes one gzip member; a full disk or a read-only place is a FileSystemError naming the trace (a partial member is cut off on the next run). */
+  /** A full disk mid-write cuts the file back to its previous length and names it (FileSystemError). */
   private write(text: string, flags: 'w' | 'a'): number {
     try {
       const fd = openSync(this.file, flags);
+      const before = fstatSync(fd).size;
       try {
-        writeSync(fd, gzipSync(Buffer.from(text, 'utf8')));
+        writeAll(fd, gzipSync(Buffer.from(text, 'utf8')));
         fsyncSync(fd);
+      } catch (err) {
+        try {
+          ftruncateSync(fd, before);
+        } catch {
+          /* cut to the committed end on the next run anyway */
+        }
+        throw err;
       } finally {
         closeSync(fd);
       }
-      return statSync(this.file).size;
     } catch (err) {
       throw asFileSystemError(err, this.file);
     }
+    return statSync(this.file).size;
   }
 }
 
