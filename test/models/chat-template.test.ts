@@ -7,7 +7,10 @@ import { InputFileError, InvalidValueError } from '../../src/core/errors.js';
 import { applyChatTemplate, loadPromptSet } from '../../src/measure/prompts/index.js';
 import { chatTemplateLabel, ggufChatTemplate, GGUF_CHAT_TEMPLATE_KEY, parseChatTemplate, resolveChatTemplate } from '../../src/models/chat-template.js';
 import { writeGguf, type GgufValue } from '../../src/models/gguf/gguf-file.js';
+import { loadGguf } from '../../src/models/gguf/load.js';
+import { parseModelSpec } from '../../src/models/spec.js';
 import { runCli, SHARED } from '../helpers/cli.js';
+import { convertStories, nodeLlamaCppInstalled } from '../helpers/gguf.js';
 
 /**
  * Meta's Llama-3 Instruct chat template (tokenizer_config.json of meta-llama/Meta-Llama-3-8B-Instruct,
@@ -108,4 +111,36 @@ describe('specbound measure --chat-template (real CLI, built-in model on MT-benc
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
     expect(b.stderr).toContain(`${bad}: not a valid Jinja chat template`);
   }, 300_000);
+});
+
+// Like the other gguf: tests, skipped without node-llama-cpp (scripts/install-node-llama-cpp.sh).
+(nodeLlamaCppInstalled ? describe : describe.skip)('chat templates on a gguf: model (converted stories260K)', () => {
+  it('tokenizes rendered special-token text as the special tokens, and measure uses it', async () => {
+    const file = await convertStories();
+    const model = await loadGguf(parseModelSpec(`gguf:${file}#threads=1`));
+    try {
+      // llama2.c's tok512: <s> = 1, </s> = 2 (its first pieces after <unk> = 0). Plain text spells them out.
+      const special = model.tokenizer.encode('Hi</s> there<s>', { special: true });
+      expect(special[0]).toBe(1); // the BOS the tokenizer adds
+      expect(special.filter((id) => id === 2)).toHaveLength(1);
+      expect(special.at(-1)).toBe(1);
+      expect(model.tokenizer.encode('Hi</s> there<s>').slice(1)).not.toContain(2);
+      // The converter writes no chat template: auto measures plain text.
+      expect(await resolveChatTemplate('auto', `gguf:${file}`)).toBeUndefined();
+
+      // --chat-template FILE on the gguf: target: the unit's prompt is the rendered text, tokenized with specials.
+      const template = templateFile("{% for m in messages %}{{ m.content }}</s>{% endfor %}{% if add_generation_prompt %}<s>{% endif %}");
+      const dir = mkdtempSync(path.join(tmpdir(), 'chat-gguf-run-'));
+      const args = ['measure', '--target', `gguf:${file}#threads=1`, '--prompts', MT_BENCH, '--prompts-per-task', '1', '--samples', '1', '--max-new-tokens', '2', '--P-max', '4', '--tree-every', '2', '--iid-trees', '20'];
+      const r = await runCli([...args, '--chat-template', template, '--out', dir], { timeoutMs: 120_000 });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const unit = JSON.parse(readFileSync(path.join(dir, 'units.jsonl'), 'utf8').split('\n')[0]!) as { promptTokens: number };
+      const expected = model.tokenizer.encode(`${Q81}</s><s>`, { special: true });
+      expect(expected.slice(-2)).toEqual([2, 1]);
+      expect(unit.promptTokens).toBe(expected.length);
+    } finally {
+      await model.close();
+    }
+  }, 180_000);
 });
