@@ -116,3 +116,11 @@ describe('parsePromptSet formats and errors', () => {
     expect(() => loadPromptSet(bad)).toThrow(/bad\.gz: not a valid gzip file/);
   });
 });
+
+describe('question_id in prompt ids', () => {
+  it('keeps numbers and strings and refuses an object (it became "[object Object]")', () => {
+    const mt = (id: string) => `{"question_id": ${id}, "category": "writing", "turns": ["Hi"]}\n`;
+    expect(parsePromptSet('q.jsonl', mt('81') + mt('"a-7"')).prompts.map((p) => p.id)).toEqual(['mt-bench/81', 'mt-bench/a-7']);
+    expect(() => parsePromptSet('q.jsonl', mt('81') + mt('{"n": 1}'))).toThrow(new InputFileError('q.jsonl', 2, 'field "question_id" must be a number or a string, got {"n":1}'));
+  });
+});

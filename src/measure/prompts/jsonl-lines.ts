@@ -39,6 +39,17 @@ export function stringField(file: string, record: JsonLine, field: string): stri
   return v;
 }
 
+/**
+ * A record's `question_id` (a number or a string in MT-bench and Spec-Bench) for prompt ids; the
+ * line number when absent. Anything else is an InputFileError: it was turned into "[object Object]".
+ */
+export function questionId(file: string, record: JsonLine): string {
+  const id = record.value['question_id'];
+  if (id === undefined || id === null) return String(record.line);
+  if (typeof id === 'string' || typeof id === 'number') return String(id);
+  throw new InputFileError(file, record.line, `field "question_id" must be a number or a string, got ${JSON.stringify(id)}`);
+}
+
 /** The first turn of a `turns` array (MT-bench, Spec-Bench): the prompt we continue. */
 export function firstTurn(file: string, record: JsonLine): string {
   const turns = record.value['turns'];

@@ -3,12 +3,12 @@
  * reports MT-bench as one task (`conversation`); the prompt is the first turn, a chat turn
  * (rendered through the model's chat template when the run uses one).
  */
-import { firstTurn, type JsonLine } from './jsonl-lines.js';
+import { firstTurn, questionId, type JsonLine } from './jsonl-lines.js';
 import type { Prompt } from './prompt.js';
 
 export function readMtBench(file: string, records: readonly JsonLine[]): Prompt[] {
   return records.map((r) => ({
-    id: `mt-bench/${String(r.value['question_id'] ?? r.line)}`,
+    id: `mt-bench/${questionId(file, r)}`,
     task: 'conversation',
     text: firstTurn(file, r),
     source: `${file}:${r.line}`,

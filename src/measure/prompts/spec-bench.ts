@@ -6,7 +6,7 @@
  * through the model's chat template when the run uses one).
  */
 import { InputFileError } from '../../core/errors.js';
-import { firstTurn, type JsonLine } from './jsonl-lines.js';
+import { firstTurn, questionId, type JsonLine } from './jsonl-lines.js';
 import type { Prompt } from './prompt.js';
 
 /** MT-bench's own categories (Spec-Bench question ids 81–160). */
@@ -34,6 +34,6 @@ export function readSpecBench(file: string, records: readonly JsonLine[]): Promp
     if (task === undefined) {
       throw new InputFileError(file, r.line, `unknown Spec-Bench category "${category}" (expected ${[...MT_BENCH_CATEGORIES, ...Object.keys(SPEC_BENCH_TASKS)].join(', ')})`);
     }
-    return { id: `spec-bench/${String(r.value['question_id'] ?? r.line)}`, task, text: firstTurn(file, r), source: `${file}:${r.line}`, chat: true };
+    return { id: `spec-bench/${questionId(file, r)}`, task, text: firstTurn(file, r), source: `${file}:${r.line}`, chat: true };
   });
 }
