@@ -24,7 +24,8 @@ describe('specbound report against an OpenAI-compatible server', () => {
     const r = await runCli(['report', '--target', `openai:${url}#model=builtin`, '--prompts', 'builtin', '--prompts-per-task', '1', '--max-new-tokens', '8', '--P-max', '8', '--out', dir], {
       timeoutMs: 240_000,
     });
-    expect(r.stderr).toBe('');
+    // The one line on stderr is the cost of the remote run, announced before measuring (issue 17).
+    expect(r.stderr).toMatch(/^specbound: this run sends at most [\d,]+ completions requests carrying at most [\d,]+ prompt tokens .*\n$/);
     expect(r.code).toBe(0);
     const report = ReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
     expect(report.stats.overall.sequences).toBe(12); // 6 built-in tasks × 1 prompt × 2 samples (the report default)
