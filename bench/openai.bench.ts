@@ -2,7 +2,7 @@
  * Requests per second of the openai backend (official `openai` client + our retry loop, zod
  * validation and conversion to a sparse distribution) against `specbound serve-model`, at
  * concurrency 1, 16 and 64, next to two bare load loops against the same server in the same run:
- * global fetch + res.json() (the issue's reference), and node:http with a keep-alive agent +
+ * global fetch + res.json() (issue 18's reference, docs/history.md), and node:http with a keep-alive agent +
  * JSON.parse (the transport the client now hands to the openai client, see http-fetch.ts), so
  * the client's own overhead is visible even though its transport is cheaper than global fetch. The server runs in its
  * own process (the built-in model if it loads, else llama2.c stories260K) so client and server

@@ -106,7 +106,7 @@ export async function run(): Promise<BenchResult[]> {
       anchorValue: median(plain),
       ratio: median(ours.map((x, i) => x / plain[i]!)),
       ratioTarget: 1,
-      notes: '100 Gamma(0.1) variates per expanded node (Liu-Martin-Syring small-shape sampler, ~80 ns each: one log, one or two exp, 2.2 uniforms) then a sort of the 100 children; the issue also asks 2x the figure before this work (65 trees/s on the same machine)',
+      notes: '100 Gamma(0.1) variates per expanded node (Liu-Martin-Syring small-shape sampler, ~80 ns each: one log, one or two exp, 2.2 uniforms) then a sort of the 100 children; issue 18 also asks 2x the figure before this work (65 trees/s on the same machine)',
     });
   }
   // The random numbers alone: createRng per tree and one next() per node, as the calibrated law uses.

@@ -1,9 +1,9 @@
 /**
- * The cost of one speculative step as a function of its budget P (SPEC.md: nodes including the
+ * The cost of one speculative step as a function of its budget P (docs/conventions.md: nodes including the
  * root): T(P) = verifier pass over P tokens + drafting the tree. The adaptive speed-of-light
  * (`dinkelbach.ts`) needs T only at P = 1..P-max, so a curve is a table `costs[P − 1]`.
  *
- * Kinds (the issue's list): `constant` (the paper's timing model, T(P) = T(1)), `linear:C`
+ * Kinds (issue 16's list, docs/history.md): `constant` (the paper's timing model, T(P) = T(1)), `linear:C`
  * (T(P) = T(1)·(1 + C·(P − 1)): each extra node costs a fraction C of a plain decoding step, e.g. a
  * draft-model chain), and any `plan/` latency model in milliseconds (the planner's roofline, a
  * measured `--latency-csv` / `profile` table), optionally plus a drafter's T_d(P).

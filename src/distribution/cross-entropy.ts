@@ -1,5 +1,5 @@
 /**
- * Per-position terms of the drafter-vs-verifier quantities of Lemma 7 (SPEC.md):
+ * Per-position terms of the drafter-vs-verifier quantities of Lemma 7 (docs/conventions.md):
  * μ_CE = E[ −Σ_{q>0} p ln q / Σ_{q>0} p ] and π₀ = E[ Σ p·1(q = 0) ], with p the verifier's and
  * q the drafter's next-token distribution at the same prefix.
  */

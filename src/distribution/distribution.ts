@@ -4,7 +4,7 @@
  * - `dense`: the whole vocabulary. `logProbs[i]` = ln p(i), normalised (Σ exp = 1).
  * - `sparse`: the top-k tokens a server returned. `ids` and `logProbs` sorted by decreasing
  *   probability (ties: smaller id first); `tailMass` = 1 − Σ exp(logProbs) is the known mass of
- *   the V − k tokens not listed, whose shape is unknown (SPEC.md: μ, μ₂ become intervals).
+ *   the V − k tokens not listed, whose shape is unknown (docs/conventions.md: μ, μ₂ become intervals).
  *
  * Probabilities are those of the verifier at temperature 1 unless a transform of `distribution/` says
  * otherwise. Nothing here allocates per token in hot loops.

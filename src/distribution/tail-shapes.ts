@@ -1,5 +1,5 @@
 /**
- * The two extreme shapes of the unknown tail of a top-k distribution (SPEC.md, "Top-k truncated
+ * The two extreme shapes of the unknown tail of a top-k distribution (docs/conventions.md, "Top-k truncated
  * distributions"). The tail mass r = 1 − Σ top-k is known, its shape is not; the V − k unlisted
  * tokens each have probability ≤ c, the k-th listed probability (otherwise they would be listed).
  *

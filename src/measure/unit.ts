@@ -9,7 +9,7 @@
  * 2. At every `treeEvery`-th position t: the real oracle (Lemma 1 on the verifier's true
  *    conditionals after prompt + x_<t) to P-max, giving E[X*](P) = Σ of the first P node
  *    probabilities, and the path of the sampled continuation x_t, x_t+1, … through that tree
- *    (the ancestral-sample estimate, SPEC.md); and each dynamic drafting strategy's tree built
+ *    (the ancestral-sample estimate, docs/conventions.md); and each dynamic drafting strategy's tree built
  *    from q, evaluated exactly under the verifier (Σ P(v) with the verifier's conditionals).
  *
  * Everything random derives from (seed, unit), so a unit gives the same record whenever it runs.

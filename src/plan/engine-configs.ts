@@ -4,7 +4,7 @@
  * beside the code that emits it, and test/plan/engine-schemas.ts transcribes the same rules as a
  * checker that every emitted line is tested against.
  *
- * Conventions: P counts the root (SPEC.md). A chain of k drafted tokens has P = k + 1. A planned
+ * Conventions: P counts the root (docs/conventions.md). A chain of k drafted tokens has P = k + 1. A planned
  * tree has `depth` D (longest drafted path) and `topK` K (most children of a node).
  *
  * - vLLM (current main, chains only): `--speculative-config '{"method", "model",

@@ -1,7 +1,7 @@
 /**
  * The planner's ceiling for a verifier known only by (μ, μ₂): the simulated optimum E[X*](P) of
  * the paper's i.i.d. model (Assumption 2) on the law calibrated to (μ, μ₂) (`sim/calibrated-law`),
- * for every P ≤ P-max. SPEC.md: "the simulated i.i.d. optimum is the real ceiling under the
+ * for every P ≤ P-max. docs/conventions.md: "the simulated i.i.d. optimum is the real ceiling under the
  * paper's model" (Theorem 1 is loose by ~1 + μ₂/μ in slope, and ln P/μ is not a bound).
  *
  * One enumeration of 2,000 seeded trees gives every P at once and takes ~0.1 s for P-max 1024, so

@@ -1,7 +1,7 @@
 /**
  * The planner: from an E[X](P) curve and latency models, the budget P that maximises
  *
- *   speedup(P) = E[X](P) · T_v(1) / (T_v(P) + T_d(P))        (SPEC.md "Runtime", Wald eq. 1)
+ *   speedup(P) = E[X](P) · T_v(1) / (T_v(P) + T_d(P))        (docs/conventions.md "Runtime", Wald eq. 1)
  *
  * with tokens per second, cost per million tokens with and without speculation, the tree shape
  * and engine settings at that P, and every number labelled measured / bound / estimate.

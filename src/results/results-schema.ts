@@ -1,7 +1,7 @@
 /**
  * The contract of the results of a measurement: `results.json` and `report.json` of a run
  * directory (the same object), computed by `results/build-results.ts`, rendered by `report/`,
- * and read by `plan --run` and the web page. Fields named in the issues are required; new fields
+ * and read by `plan --run` and the web page. Fields named in the issues (docs/history.md) are required; new fields
  * are added as optional so older readers keep working.
  */
 import { z } from 'zod';

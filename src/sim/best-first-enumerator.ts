@@ -1,5 +1,5 @@
 /**
- * The fast best-first enumerator of one i.i.d. token tree (Lemma 1 + SPEC.md's lazy scheme).
+ * The fast best-first enumerator of one i.i.d. token tree (Lemma 1 with the lazy scheme described in src/tree/optimal-tree.ts).
  *
  * Nodes leave a max-heap in decreasing order of drafting priority (Q(v) = Π q along the path; for
  * a verifier-only law Q = P, the oracle tree). When a node is taken, its child distribution is

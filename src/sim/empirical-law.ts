@@ -7,7 +7,7 @@
  * stored as a uniform tail over the remaining tokens. A tree of P nodes never uses a child of
  * rank ≥ P − 1, so the simulation is exact whenever P ≤ keepTop + 1 (`exactRanks`). Sparse
  * (top-k) distributions have an unknown tail shape: the bank spreads it uniformly over the
- * V − k unlisted tokens (the "spread" end of SPEC.md's interval). μ and μ₂ are computed from the
+ * V − k unlisted tokens (the "spread" end of docs/conventions.md's interval). μ and μ₂ are computed from the
  * full distributions as given.
  */
 import { InvalidValueError } from '../core/errors.js';

@@ -1,6 +1,6 @@
 /**
  * `stats/`: streaming estimators of μ, μ₂, μ_CE and π₀ with sequence-bootstrap 95% intervals,
- * per-task summaries and the entropy histogram (SPEC.md, "The quantities").
+ * per-task summaries and the entropy histogram (docs/conventions.md, "The quantities").
  */
 export { positionStatistics, PositionStatisticsSchema } from './position-statistics.js';
 export type { PositionStatistics } from './position-statistics.js';

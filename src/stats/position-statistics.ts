@@ -1,6 +1,6 @@
 /**
  * The one per-position estimator: what one position (the verifier's next-token distribution p
- * and, with a drafter, its q at the same prefix) contributes to μ, μ₂, μ_CE and π₀ (SPEC.md,
+ * and, with a drafter, its q at the same prefix) contributes to μ, μ₂, μ_CE and π₀ (docs/conventions.md,
  * "The quantities"). Every path that estimates these quantities goes through
  * `positionStatistics`: `measure` stores its result per position in the unit records
  * (`measure/records.ts`), `StatsAccumulator.add` (and so `specbound stats` on a trace) and the

@@ -1,7 +1,7 @@
 /**
  * The streaming estimator of Table 1: μ = E[H(p)], μ₂ = E[Σ p (ln p)²] (the verifier alone) and,
  * with a drafter q at the same prefixes, μ_CE = E[−Σ_{q>0} p ln q / Σ_{q>0} p] and
- * π₀ = E[Σ p·1(q = 0)] (SPEC.md). Feed it one position at a time; it keeps running sums per
+ * π₀ = E[Σ p·1(q = 0)] (docs/conventions.md). Feed it one position at a time; it keeps running sums per
  * sequence (memory grows with the number of sequences, not positions) and a fixed-bin entropy
  * histogram.
  *

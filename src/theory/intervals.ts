@@ -1,6 +1,6 @@
 /**
  * The bounds of the paper when μ, μ₂ (and μ_CE, π₀) are known only up to an interval, as for
- * top-k data (SPEC.md: the tail's shape is unknown, so each statistic lies in [low, high]).
+ * top-k data (docs/conventions.md: the tail's shape is unknown, so each statistic lies in [low, high]).
  *
  * Theorem 1 for an interval. Write f(a, b) = a·ln((P − b)/a) + a + b. Where the theorem applies
  * (P ≥ a + b = 1 + μ₂/μ²):

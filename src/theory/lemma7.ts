@@ -2,7 +2,7 @@
  * Lemma 7 (drafter with imperfect knowledge, asymptotic estimate): a drafter that builds the
  * Lemma 1 tree on its own q reaches about min(1/π₀, ln P / μ_CE) tokens per pass, where
  * μ_CE = E[−Σ_{q>0} p ln q / Σ_{q>0} p] and π₀ = E[Σ p·1(q = 0)]. With π₀ = 0 the first term is
- * absent. SPEC.md: ln P/μ_CE ≲ E[X_q] ≲ ln P/μ (the paper prints the chain reversed), and the
+ * absent. docs/conventions.md: ln P/μ_CE ≲ E[X_q] ≲ ln P/μ (the paper prints the chain reversed), and the
  * min with 1/π₀ is an estimate, not a bound.
  * @example lemma7Estimate({muCE: 1, pi0: 0}, Math.E ** 3) // 3
  * @example lemma7Estimate({muCE: 0.1, pi0: 0.25}, 1000) // min(4, 69.1) = 4

@@ -2,7 +2,7 @@
  * Theorem 1 of Pankratov & Alistarh (2026): under the i.i.d. model, for P ≥ 1 + μ₂/μ²,
  *   E[X*] ≤ a·ln((P − b)/a) + a + b,  a = (μ + μ₂)/μ²,  b = 1 − 1/μ.
  * Below that budget the theorem says nothing and the only bound is the trivial E[X] ≤ P
- * (SPEC.md: the closed form drops under the true optimum there).
+ * (docs/conventions.md: the closed form drops under the true optimum there).
  */
 import { validateBudget, validateEntropyStats, type EntropyStats } from './validate.js';
 

@@ -1,7 +1,7 @@
 /**
  * A draft tree: the tokens a drafter proposes for one verifier pass. Node 0 is the root (the
  * position after the accepted prefix, no token); every other node is one drafted token below its
- * parent. `size` is the budget P, root included (SPEC.md).
+ * parent. `size` is the budget P, root included (docs/conventions.md).
  *
  * Nodes are stored parent-first (parent[i] < i), so a single forward pass over the arrays visits
  * ancestors before descendants. Children are listed in drafter-rank order.

@@ -3,7 +3,7 @@
  * of largest path probability P(v); E[X*](P) = Σ of those P(v). Best-first enumeration with a
  * max-heap yields the nodes in that order, so one pass to Pmax gives E[X*](P) for every P ≤ Pmax.
  *
- * Lazy (SPEC.md): taking a node pushes only its most probable child; taking the k-th child of a
+ * Lazy (docs/conventions.md): taking a node pushes only its most probable child; taking the k-th child of a
  * parent pushes the (k+1)-th. Every node waiting in the heap is therefore the best child of its
  * parent not yet taken, and the heap holds at most one entry per taken node, plus one.
  *

@@ -1,5 +1,5 @@
 /**
- * Verifying a deterministic draft tree (SPEC.md). From the root, the verifier samples its next
+ * Verifying a deterministic draft tree (docs/conventions.md). From the root, the verifier samples its next
  * token; if that token is a child in the tree the walk moves there and repeats, otherwise it
  * stops. X = depth reached + 1 (the accepted tokens plus the verifier's bonus token), and by
  * Lemma 1 E[X] = Σ_v P(v) with P(v) the verifier's probability of the path root → v.
@@ -146,7 +146,7 @@ export function sampledAcceptedLength(tree: DraftTree, verifier: NodeDistributio
 }
 
 /**
- * The ancestral estimate of X at one position (SPEC.md): given the verifier's own sampled
+ * The ancestral estimate of X at one position (docs/conventions.md): given the verifier's own sampled
  * continuation x_{t+1}, x_{t+2}, … and the tree drafted at position t, X_t = 1 + the length of
  * the longest prefix of the continuation that is a path in the tree. Its mean over positions
  * estimates E[X] at no extra verifier cost.

@@ -7,7 +7,7 @@ import { runCli, SHARED } from '../helpers/cli.js';
 const DIR = path.join(SHARED, 'models', 'stories260K');
 const LEGACY = path.join(DIR, 'stories260K.bin');
 const V1 = path.join(DIR, 'stories260K-v1.bin');
-/** SPEC.md: greedy continuation of "Once upon a time". */
+/** docs/conventions.md: greedy continuation of "Once upon a time". */
 const SPEC_TEXT = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park.';
 
 interface GenerateJson {
@@ -30,7 +30,7 @@ function expectOneLineError(r: { code: number; stdout: string; stderr: string },
 }
 
 describe('specbound generate', () => {
-  it('--temperature 0 --json reproduces SPEC.md greedily, with per-step entropy and top-K', async () => {
+  it('--temperature 0 --json reproduces docs/conventions.md greedily, with per-step entropy and top-K', async () => {
     const r = await runCli(['generate', '--model', `llama2c:${V1}`, '--prompt', 'Once upon a time', '--temperature', '0', '--max-new-tokens', '30', '--top', '3', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

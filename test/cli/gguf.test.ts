@@ -64,7 +64,7 @@ describeGguf('gguf: through the CLI', () => {
     const g = await runCli(['generate', '--model', model, '--prompt', 'Once upon a time', '--temperature', '0', '--max-new-tokens', '8', '--json']);
     expect(g.code).toBe(0);
     const gen = JSON.parse(g.stdout) as { text: string; steps: { p: number }[] };
-    // SPEC.md / stories260K SOURCE.md: greedy continuation of "Once upon a time".
+    // docs/conventions.md / stories260K SOURCE.md: greedy continuation of "Once upon a time".
     expect(gen.text.startsWith('Once upon a time, there was a little girl')).toBe(true);
     const t = await runCli(['tree', '--model', model, '--prompt', 'Once upon a time', '--P', '8', '--json']);
     expect(t.code).toBe(0);

@@ -32,7 +32,7 @@ describe('specbound simulate', () => {
       expect(row.mean).toBeCloseTo(reference.cumulative[row.P - 1]!, 12);
       expect(row.se).toBe(0);
       expect(row.limit).toBeCloseTo(Math.log(row.P) / out.mu, 12);
-      // Theorem 1 (SPEC.md): a = (mu + mu2)/mu^2, b = 1 - 1/mu; valid from P = 1 + mu2/mu^2.
+      // Theorem 1 (docs/conventions.md): a = (mu + mu2)/mu^2, b = 1 - 1/mu; valid from P = 1 + mu2/mu^2.
       const a = (out.mu + out.mu2) / out.mu ** 2;
       const b = 1 - 1 / out.mu;
       const applies = row.P >= 1 + out.mu2 / out.mu ** 2;

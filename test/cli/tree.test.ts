@@ -70,7 +70,7 @@ describe('specbound tree', () => {
   });
 
   it('drafts the oracle tree of the real stories260K model along its greedy story', async () => {
-    // SPEC.md: greedy from "Once upon a time" prints ", there was a little girl named Lily." next;
+    // docs/conventions.md: greedy from "Once upon a time" prints ", there was a little girl named Lily." next;
     // the model is near-deterministic here, so the 12-node oracle tree is that chain.
     const r = await runCli(['tree', '--strategy', 'oracle', '--P', '12', '--model', STORIES, '--prompt', 'Once upon a time', '--json']);
     expect(r.stderr).toBe('');

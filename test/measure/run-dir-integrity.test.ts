@@ -48,7 +48,7 @@ describe('the unit log counts each unit once (issue 19 item 3)', () => {
     const again = await measureAndBuildResults({ config: config(), outDir: twice, models: { verifier: fakeModel({ calls }), drafter: fakeModel({ trigram: 0, name: 'fake-draft' }) }, prompts });
     expect(again.unitsMeasured).toBe(0);
     expect(calls.count).toBe(0);
-    // 4 prompts × 2 samples × 16 positions, not twice that (the issue's 1,730 instead of 865).
+    // 4 prompts × 2 samples × 16 positions, not twice that (issue 19's 1,730 instead of 865).
     expect(again.report!.stats.overall.positions).toBe(8 * 16);
     expect(again.report!.stats).toEqual(expected!.stats);
     expect(again.report!.curves).toEqual(expected!.curves);

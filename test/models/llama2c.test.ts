@@ -18,7 +18,7 @@ const DIR = path.join(SHARED, 'models', 'stories260K');
 const LEGACY = path.join(DIR, 'stories260K.bin');
 const V1 = path.join(DIR, 'stories260K-v1.bin');
 const TOKENIZER = path.join(DIR, 'tok512.bin');
-/** SPEC.md and stories260K/SOURCE.md: greedy continuation of "Once upon a time". */
+/** docs/conventions.md and stories260K/SOURCE.md: greedy continuation of "Once upon a time". */
 const SPEC_TEXT = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park.';
 
 const load = (text: string) => loadLlama2c(parseModelSpec(text));
@@ -159,7 +159,7 @@ describe('Llama2cModel forward pass', () => {
     run = await greedy(legacy, prompt, 40);
   });
 
-  it('greedy decoding from "Once upon a time" reproduces SPEC.md token for token', () => {
+  it('greedy decoding from "Once upon a time" reproduces docs/conventions.md token for token', () => {
     const text = legacy.tokenizer.decode([...prompt, ...run.tokens]);
     expect(text.startsWith(SPEC_TEXT)).toBe(true);
     // SOURCE.md continues "... park. One day, she saw a big, red ball."

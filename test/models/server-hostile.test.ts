@@ -1,7 +1,7 @@
 /**
  * `serve-model` against the hostile clients of issue 19: requests whose work or response would
  * be unbounded, clients that leave, foreign Host headers (DNS rebinding), cross-site simple
- * POSTs. The oversized requests are the issue's own, sent to the real builtin model.
+ * POSTs. The oversized requests are issue 19's own (docs/history.md), sent to the real builtin model.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,9 +53,9 @@ describe('serve-model bounds one request before doing its work (issue 19 item 1)
 
   const story = 'Once upon a time there was a little girl who lived in a village near the forest. '.repeat(40).slice(0, 3000);
 
-  it("refuses the issue's 769 KB request (256 × 3,000 characters, max_tokens 4096, logprobs 20, prompt_logprobs 20, echo) with 400 naming the limit, in under a second", async () => {
+  it("refuses issue 19's 769 KB request (256 × 3,000 characters, max_tokens 4096, logprobs 20, prompt_logprobs 20, echo) with 400 naming the limit, in under a second", async () => {
     const body = JSON.stringify({ prompt: Array.from({ length: 256 }, () => story), max_tokens: 4096, logprobs: 20, prompt_logprobs: 20, echo: true, ignore_eos: true });
-    expect(body.length).toBeGreaterThan(768_000); // the issue's 769 KB, inside the 1 MiB body limit
+    expect(body.length).toBeGreaterThan(768_000); // issue 19's 769 KB, inside the 1 MiB body limit
     const before = process.memoryUsage().rss;
     const r = await request(port, '/v1/completions', body);
     expect(r.status).toBe(400);
@@ -68,7 +68,7 @@ describe('serve-model bounds one request before doing its work (issue 19 item 1)
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
   });
 
-  it("refuses the issue's 2 KB request (256 × \"Once\", max_tokens 4096, logprobs 20) with 400 in under a second", async () => {
+  it("refuses issue 19's 2 KB request (256 × \"Once\", max_tokens 4096, logprobs 20) with 400 in under a second", async () => {
     const body = JSON.stringify({ prompt: Array.from({ length: 256 }, () => 'Once'), max_tokens: 4096, logprobs: 20 });
     expect(body.length).toBeLessThan(2100);
     const r = await request(port, '/v1/completions', body);

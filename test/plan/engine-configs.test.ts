@@ -66,7 +66,7 @@ describe('engineConfigs({drafter, P, shape})', () => {
     expect(engineConfigs({ drafter: 'draft-model', P: 5, shape: uniform, ...base }).vllmTree).toBeUndefined();
   });
 
-  it('raises top_k until P − 1 drafted tokens fit the EAGLE/SGLang candidates (the issue example: 47 steps, topk 2, 258 tokens)', () => {
+  it('raises top_k until P − 1 drafted tokens fit the EAGLE/SGLang candidates (issue 15 example: 47 steps, topk 2, 258 tokens)', () => {
     const shape = { budget: 258, shape: 'tree' as const, depth: 47, topK: 2, rankPaths: [[0], [1]], expectedAccepted: 2 };
     // 2 + 46·4 = 186 < 257: SGLang's torch.topk would fail.
     expect(eagleCandidates(47, 2)).toBe(186);

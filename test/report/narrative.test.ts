@@ -33,7 +33,7 @@ describe('compare(a, b): the test behind every comparative sentence', () => {
 
 describe('findings(report): sentences backed by the numbers beside them', () => {
   it('noise: oracle and i.i.d. 0.8 SE apart and two drafters 0.5 SE apart give no direction and no single winner', () => {
-    // oracle − iid = 0.04, SE √(0.035² + 0.035²) = 0.0495 → 0.81 SE (the issue's "1.2% fewer" case).
+    // oracle − iid = 0.04, SE √(0.035² + 0.035²) = 0.0495 → 0.81 SE (issue 13's "1.2% fewer" case, docs/history.md).
     const r = at32(fixtureReport(), { oracle: [3.31, 0.035], iid: [3.35, 0.035], chain: [2.5, 0.05], 'q-greedy': [2.535, 0.05] });
     const text = findings(r).join('\n');
     expect(text).toContain('indistinguishable within error (difference -0.04 ± 0.049, 0.81 SE, under the 2 SE threshold)');

@@ -3,7 +3,7 @@ import { calibratedLaw, dirichletLaw, mixtureLaw, simulateIid, zipfLaw, empirica
 import { listPresets, reportedBound } from '../../src/theory/index.js';
 
 /**
- * SPEC.md: the simulated i.i.d. optimum never exceeds Theorem 1 (reported as min(P, bound), the
+ * docs/conventions.md: the simulated i.i.d. optimum never exceeds Theorem 1 (reported as min(P, bound), the
  * trivial P below 1 + μ₂/μ²) beyond Monte Carlo error. Checked at every P ≤ 256.
  */
 const laws: [string, () => ChildLaw][] = [

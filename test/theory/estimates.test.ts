@@ -19,7 +19,7 @@ import {
 
 
 describe('limitEstimate(mu, P) (Corollary 1)', () => {
-  it('is ln P / mu: ln 60 / 0.683 = 5.9946 (the issue example)', () => {
+  it('is ln P / mu: ln 60 / 0.683 = 5.9946 (Table 1 Llama-3.1-8B mean row of the paper, P = 60)', () => {
     // ln 60 = 4.0943446; / 0.683 = 5.99465.
     expect(limitEstimate(0.683, 60)).toBeCloseTo(5.99465, 4);
     expect(limitEstimate(1, 1)).toBe(0);

@@ -29,7 +29,7 @@ describe('theorem1ClosedForm(stats, P)', () => {
     // mu = 0.5, mu2 = 1: a = 6, b = −1. At P = 6e² − 1: 6·ln(6e²/6) + 6 − 1 = 12 + 5 = 17.
     expect(theorem1ClosedForm({ mu: 0.5, mu2: 1 }, 6 * Math.E ** 2 - 1)).toBeCloseTo(17, 10);
   });
-  it("reproduces the issue's Llama-3.1-8B example: P = 60 gives 23.3 (mu = 0.683, mu2 = 2.960, Table 1 mean row)", () => {
+  it("reproduces the Llama-3.1-8B example: P = 60 gives 23.3 (mu = 0.683, mu2 = 2.960, Table 1 mean row)", () => {
     // a = 3.643/0.466489 = 7.80940, b = −0.464129; 7.80940·ln(60.464129/7.80940) + 7.34527 = 23.3289.
     expect(theorem1ClosedForm({ mu: 0.683, mu2: 2.96 }, 60)).toBeCloseTo(23.3289, 3);
   });
@@ -77,7 +77,7 @@ describe('reportedBound(stats, P)', () => {
       { numRuns: 300 },
     );
   });
-  it('notes that below the boundary the closed form lies under the true optimum at P = 1 (SPEC.md pitfall)', () => {
+  it('notes that below the boundary the closed form lies under the true optimum at P = 1 (docs/conventions.md pitfall)', () => {
     // At P = 1 the optimum is exactly 1 (the root). mu = 0.683, mu2 = 2.96: closed form at 1 is
     // 7.8094·ln(1.4641/7.8094) + 7.3453 = −5.728 < 1, so it is not a bound there.
     const r = reportedBound({ mu: 0.683, mu2: 2.96 }, 1);

@@ -9,7 +9,7 @@
  * - `builtin-draft`: order 4 over the same counts, interpolated down to the trigram level only,
  *   which is unsmoothed: like an n-gram lookup drafter it never proposes a character it has not
  *   seen after the previous two (q = 0 exactly; it falls back to lower levels only when those two
- *   were never seen together). So π₀ (SPEC.md) is small but real: ≈ 2e-3 on the built-in
+ *   were never seen together). So π₀ (docs/conventions.md) is small but real: ≈ 2e-3 on the built-in
  *   prompts, with μ_CE ≈ 1.7 nats against the target's μ ≈ 1.0.
  */
 import { InvalidValueError } from '../../core/errors.js';

@@ -11,7 +11,7 @@
  *     the kept set is prefix-closed.
  * One drafter call per expansion step (the top_k frontier nodes are expanded together).
  *
- * Budget: SPEC.md's P counts the root, and so does EAGLE's `total_token`: its Model sets
+ * Budget: docs/conventions.md's P counts the root, and so does EAGLE's `total_token`: its Model sets
  * `self.total_tokens = total_token - 1` drafted tokens and adds the root (SafeAILab/EAGLE
  * eagle/model/cnets.py at cb7e0841), so EAGLE's default total_token = 60 is P = 60 here.
  */
