@@ -1,16 +1,13 @@
 /**
- * Throughput of the entropy estimators (issue 3): the dense kernel on full-vocabulary float32
- * logits (V = 128,256, Llama 3), in GB/s of logits per core (target ≥ 1), the scalar JavaScript
- * kernel for comparison, and the StatsAccumulator on dense and top-20 positions.
+ * Throughput of the entropy estimators: `positionStatistics` (the one per-position estimator
+ * measure and stats call; issue 12 removed a WebAssembly float32 kernel that no command reached)
+ * on full-vocabulary distributions (V = 128,256, Llama 3), in GB/s of the float32 logits a position
+ * stands for (issue 18's target ≥ 1), a plain JavaScript sum of those logits as the loop ceiling,
+ * the StatsAccumulator on dense and top-20 positions, and `specbound stats` on a dense trace.
  *
- * What bounds it: one exponential per vocabulary entry. The scalar loop calls Math.exp (a
- * libm-style call, ~60 ns per logit on the shared test machine); the WebAssembly SIMD kernel does 4
- * lanes per instruction with an inline polynomial float32 exp: ~30 vector instructions per 4 logits
- * (range reduction, degree-5 Horner, exponent bits, mask, 3 block sums), compute-bound, plus a
- * max pass and a copy into the module's memory. Measured at 0.74 GB/s of CPU time per core with a
- * load average of 16 on 2 cores, where a plain JavaScript float32 sum reached 0.89 GB/s: the kernel
- * runs at ~85% of the speed of just reading the logits in JS. Timings are the best of several rounds
- * of CPU time on one thread (see bestSecondsPerCall); on a loaded machine they are lower bounds.
+ * What bounds it: one Math.exp per vocabulary entry (~10 ns of CPU), on float64 log-probs because
+ * the backends hand over float64. Timings are the best of several rounds of CPU time on one
+ * thread (see bestSecondsPerCall); on a loaded machine they are lower bounds.
  */
 import os from 'node:os';
 import { median } from './bench-result.js';
@@ -22,7 +19,6 @@ import { positionStatistics } from '../src/stats/position-statistics.js';
 import { computeTraceStats } from '../src/results/trace-stats.js';
 import { createTraceWriter } from '../src/trace/trace-writer.js';
 import { logSoftmax } from '../src/distribution/log-softmax.js';
-import { denseLogitMoments, denseLogitMomentsScalar, simdKernelAvailable } from '../src/stats/dense-moments.js';
 import { StatsAccumulator } from '../src/stats/stats-accumulator.js';
 import { createRng } from '../src/core/rng.js';
 import { fromLogits, fromTopLogprobs } from '../src/distribution/index.js';
@@ -73,15 +69,8 @@ export async function run(): Promise<BenchResult[]> {
   const bytes = V * 4;
   let i = 0;
   let sink = 0;
-  const out = { entropy: 0, secondLogMoment: 0 };
   const load = `load avg ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cpus`;
 
-  const simd = bestSecondsPerCall(() => {
-    sink += denseLogitMoments(logits[i++ & 3]!, 1, out).entropy;
-  });
-  const scalar = bestSecondsPerCall(() => {
-    sink += denseLogitMomentsScalar(logits[i++ & 3]!, 1, out).entropy;
-  }, 5);
   const sum = bestSecondsPerCall(() => {
     const x = logits[i++ & 3]!;
     let s = 0;
@@ -92,10 +81,6 @@ export async function run(): Promise<BenchResult[]> {
   const acc = new StatsAccumulator();
   const dists = logits.map((x) => fromLogits(x));
   const accDense = bestSecondsPerCall(() => acc.add({ sequence: i % 64 }, dists[i++ & 3]!), 5);
-  const accKernel = bestSecondsPerCall(() => {
-    const m = denseLogitMoments(logits[i++ & 3]!, 1, out);
-    acc.addTerms({ sequence: i % 64 }, { entropy: m.entropy, secondLogMoment: m.secondLogMoment });
-  });
   const rng = createRng(9);
   const sparse = Array.from({ length: 64 }, () => {
     const ids = Array.from({ length: 20 }, (_, j) => j * 97 + rng.int(97));
@@ -154,17 +139,8 @@ export async function run(): Promise<BenchResult[]> {
   if (sink === 42) console.log(sink);
 
   return [
-    {
-      name: `dense kernel, float32 logits V=${V} (WebAssembly SIMD${simdKernelAvailable() ? '' : ' UNAVAILABLE: scalar'})`,
-      value: bytes / simd.cpu / 1e9,
-      unit: 'GB/s/core',
-      target: 1,
-      notes: `CPU time; wall ${(bytes / simd.wall / 1e9).toFixed(3)} GB/s; ${(V / simd.cpu / 1e6).toFixed(0)} M logits/s; bound by the exp (polynomial, 4 lanes); ${load}`,
-    },
-    { name: `dense kernel, scalar JS (Math.exp) V=${V}`, value: bytes / scalar.cpu / 1e9, unit: 'GB/s/core', notes: `CPU time; ${(V / scalar.cpu / 1e6).toFixed(1)} M logits/s; one Math.exp call per logit` },
-    { name: 'reference: plain JS sum of the same float32 logits', value: bytes / sum.cpu / 1e9, unit: 'GB/s/core', notes: 'CPU time; the loop ceiling for any one-pass JS kernel' },
+    { name: 'reference: plain JS sum of the same float32 logits', value: bytes / sum.cpu / 1e9, unit: 'GB/s/core', notes: `CPU time; the loop ceiling for any one-pass JS kernel; ${load}` },
     { name: 'StatsAccumulator.add, dense V=128256 (log-probs, Float64)', value: 1 / accDense.cpu, unit: 'positions/s', notes: 'float64 log-probs: the scalar one-pass kernel (one Math.exp per token)' },
-    { name: 'denseLogitMoments + StatsAccumulator.addTerms, V=128256', value: 1 / accKernel.cpu, unit: 'positions/s', notes: 'the fast path for dense logits' },
     {
       name: `positionStatistics, complete p (float64 log-probs) V=${V}`,
       value: bytes / posOne.cpu / 1e9,

@@ -6,8 +6,6 @@ export { positionStatistics, PositionStatisticsSchema } from './position-statist
 export type { PositionStatistics } from './position-statistics.js';
 export { StatsAccumulator } from './stats-accumulator.js';
 export type { PositionKey, PositionTerms, SummaryOptions, AccumulatorSnapshot } from './stats-accumulator.js';
-export { denseLogitMoments } from './dense-moments.js';
-export type { DenseMoments } from './dense-moments.js';
 export { bootstrapRatioIntervals, bootstrapWeightedIntervals } from './bootstrap.js';
 export type { RatioColumns } from './bootstrap.js';
 export { EntropyHistogram } from './entropy-histogram.js';
