@@ -9,7 +9,7 @@
  * Streaming writers (trace-writer.ts, gguf-file.ts) write the temporary file themselves and
  * finish with `commitTemporary` / `removeTemporary`.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { asFileSystemError, InputFileError } from './errors.js';
@@ -96,4 +96,32 @@ export async function commitTemporary(tmp: string, file: string): Promise<void> 
 /** Removes a temporary file if it exists (never throws). */
 export async function removeTemporary(tmp: string): Promise<void> {
   await rm(tmp, { force: true }).catch(() => undefined);
+}
+
+/**
+ * Writes `bytes` to `file` (`'a'` appends, `'w'` replaces) and flushes them to disk, all or
+ * nothing: when the disk fills mid-write the file is cut back to its previous length, so a reader
+ * never sees half an entry, and the error names the file (FileSystemError). The unit log and the
+ * run trace append through this.
+ */
+export function writeAllOrNothing(file: string, bytes: Uint8Array, flags: 'a' | 'w' = 'a'): void {
+  try {
+    const fd = openSync(file, flags);
+    const before = fstatSync(fd).size;
+    try {
+      writeAll(fd, bytes);
+      fsyncSync(fd);
+    } catch (err) {
+      try {
+        ftruncateSync(fd, before);
+      } catch {
+        /* the next run cuts an incomplete entry off anyway */
+      }
+      throw err;
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw asFileSystemError(err, file);
+  }
 }

@@ -5,10 +5,10 @@
  * a complete line at a time, and a line cut short by a kill is ignored and cut off on the next
  * run, so killing the process at any moment loses at most the unit in progress.
  */
-import { closeSync, existsSync, readdirSync, fsyncSync, ftruncateSync, fstatSync, openSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { asFileSystemError, InputFileError, InvalidValueError } from '../core/errors.js';
-import { writeAll } from '../core/atomic-file.js';
+import { writeAllOrNothing } from '../core/atomic-file.js';
 import { makeDirectory } from '../core/make-directory.js';
 
 export const CONFIG_FILE = 'config.json';
@@ -87,24 +87,6 @@ export class UnitLog {
    * is cut back to its previous length (no half line is left) and the error names the file.
    */
   append(record: unknown): void {
-    try {
-      const fd = openSync(this.file, 'a');
-      const before = fstatSync(fd).size;
-      try {
-        writeAll(fd, Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'));
-        fsyncSync(fd);
-      } catch (err) {
-        try {
-          ftruncateSync(fd, before);
-        } catch {
-          /* the next run cuts a partial line off anyway */
-        }
-        throw err;
-      } finally {
-        closeSync(fd);
-      }
-    } catch (err) {
-      throw asFileSystemError(err, this.file);
-    }
+    writeAllOrNothing(this.file, Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'));
   }
 }

@@ -12,17 +12,17 @@
  * to the last recorded `traceEnd`, so a kill between the two appends leaves no orphan positions.
  * Units are committed in unit order, so the trace lists them in the order `results/` reads them.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { asFileSystemError, InputFileError } from '../core/errors.js';
+import { InputFileError } from '../core/errors.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { openTrace } from '../trace/trace-reader.js';
 import { TRACE_FORMAT, TRACE_VERSION } from '../trace/trace-schema.js';
 import { positionJson, type TraceHeaderInput, type TracePositionInput } from '../trace/trace-writer.js';
 import type { MeasureConfig } from './config.js';
 import type { UnitRecord } from './records.js';
-import { writeAll } from '../core/atomic-file.js';
+import { writeAllOrNothing } from '../core/atomic-file.js';
 
 export const TRACE_FILE = 'trace.jsonl.gz';
 
@@ -73,25 +73,7 @@ export class RunTrace {
 
   /** A full disk mid-write cuts the file back to its previous length and names it (FileSystemError). */
   private write(text: string, flags: 'w' | 'a'): number {
-    try {
-      const fd = openSync(this.file, flags);
-      const before = fstatSync(fd).size;
-      try {
-        writeAll(fd, gzipSync(Buffer.from(text, 'utf8')));
-        fsyncSync(fd);
-      } catch (err) {
-        try {
-          ftruncateSync(fd, before);
-        } catch {
-          /* cut to the committed end on the next run anyway */
-        }
-        throw err;
-      } finally {
-        closeSync(fd);
-      }
-    } catch (err) {
-      throw asFileSystemError(err, this.file);
-    }
+    writeAllOrNothing(this.file, gzipSync(Buffer.from(text, 'utf8')), flags);
     return statSync(this.file).size;
   }
 }
