@@ -23,6 +23,8 @@ export function show(value: unknown): string {
     const s = JSON.stringify(value);
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
   } catch {
+    // What JSON cannot write (a cycle, a BigInt inside): the value's own toString is all there is.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return String(value);
   }
 }

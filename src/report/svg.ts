@@ -24,8 +24,11 @@ export type PlotOptions = Omit<Plot.PlotOptions, 'document'>;
  * @example renderPlotSvg({ marks: [Plot.lineY([1, 2, 3])] }) // '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 400" …'
  */
 export function renderPlotSvg(options: PlotOptions): string {
-  const { document } = parseHTML('<!DOCTYPE html><html><head></head><body></body></html>');
-  const element = Plot.plot({ ...options, document } as unknown as Plot.PlotOptions) as unknown as {
+  // linkedom's declarations and Plot's `document` option name DOM types the node project does not load.
+  const { document } = parseHTML('<!DOCTYPE html><html><head></head><body></body></html>') as unknown as { document: object };
+  // The web project (DOM lib) needs this assertion; the node project, where `Document` is unresolved, does not.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  const element = Plot.plot({ ...options, document } as Plot.PlotOptions) as unknown as {
     tagName: string;
     outerHTML: string;
     setAttribute(name: string, value: string): void;

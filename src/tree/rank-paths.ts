@@ -98,5 +98,5 @@ export function parseRankPaths(text: string, source = 'rank paths'): number[][] 
   if (!Array.isArray(value) || !value.every((p) => Array.isArray(p) && p.every((r) => typeof r === 'number'))) {
     throw new InvalidValueError('rank paths', text, 'expected a list of lists of ranks', source);
   }
-  return value as number[][];
+  return value;
 }

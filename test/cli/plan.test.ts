@@ -141,12 +141,12 @@ describe('specbound plan --metrics', () => {
     const j = JSON.parse(r.stdout) as PlanJson & { deployment: { atBudget: Record<string, { value: number; kind: string }> } };
     // avg 3.2 at P = 8. The i.i.d. optimum of the calibrated Llama-3.1-8B law at P = 8 is about 4.9
     // (README: simulate --preset llama3.1-8b --trees 20000 gives 4.923 ± 0.015); 2000 trees here.
-    expect(j.deployment!.budget).toBe(8);
+    expect(j.deployment.budget).toBe(8);
     const iid = j.deployment.atBudget['iid']!;
     expect(iid.kind).toBe('estimate');
     expect(iid.value).toBeGreaterThan(4.923 - 0.25);
     expect(iid.value).toBeLessThan(4.923 + 0.25);
-    expect(j.deployment!.fractionOfSpeedOfLight).toBeCloseTo(3.2 / iid.value, 12);
+    expect(j.deployment.fractionOfSpeedOfLight).toBeCloseTo(3.2 / iid.value, 12);
     // Theorem 1 applies at P = 8 (1 + mu2/mu^2 = 7.35): 7.974 (Table 1 mean row), listed as a bound beside it.
     expect(j.deployment.atBudget['theorem1']!.value).toBeCloseTo(7.974, 3);
   });

@@ -31,7 +31,7 @@ describe('re-running into the same --out', () => {
     expect(other.stderr).toMatch(/holds a measurement with another configuration \(maxNewTokens 12 there, 10 here\).*add --fresh to discard it and start over/);
     const fresh = await runCli(['measure', '--target', 'builtin', ...SMALL, '--max-new-tokens', '10', '--out', dir, '--fresh', '--json']);
     expect(fresh.code, fresh.stderr).toBe(0);
-    expect(JSON.parse(fresh.stdout).config.maxNewTokens).toBe(10);
+    expect((JSON.parse(fresh.stdout) as { config: { maxNewTokens: unknown } }).config.maxNewTokens).toBe(10);
     // The log holds only the new run's units: one prompt per task × one sample.
     const units = readFileSync(path.join(dir, 'units.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind?: string; unit: number });
     const firstPass = units.filter((u) => u.kind !== 'static');

@@ -12,7 +12,7 @@ describe('logSoftmax(logits)', () => {
   it('logSoftmax([1, 2, 3]) matches the direct formula x − ln Σ eˣ', () => {
     const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
     const out = logSoftmax(new Float32Array([1, 2, 3]));
-    expect(Array.from(out)).toEqual([1 - lse, 2 - lse, 3 - lse].map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(out)).toEqual([1 - lse, 2 - lse, 3 - lse].map((v): unknown => expect.closeTo(v, 6)));
   });
 
   it('logSoftmax of ±1e4 logits has no NaN or overflow and puts the mass on the largest', () => {

@@ -15,7 +15,10 @@ export const STORIES_DIR = path.join(SHARED, 'models', 'stories260K');
 export const STORIES = path.join(STORIES_DIR, 'stories260K.bin');
 export const STORIES_TOKENIZER = path.join(STORIES_DIR, 'tok512.bin');
 
-export const nodeLlamaCppInstalled: boolean = await import('node-llama-cpp' as string).then(
+// A string, not a literal, so tsc does not resolve the optional package at compile time.
+const NODE_LLAMA_CPP: string = 'node-llama-cpp';
+
+export const nodeLlamaCppInstalled: boolean = await import(NODE_LLAMA_CPP).then(
   () => true,
   () => false,
 );

@@ -7,6 +7,7 @@ import { fromLogits } from '../../src/distribution/log-softmax.js';
 import type { TokenDistribution } from '../../src/distribution/distribution.js';
 import type { LanguageModel, Tokenizer } from '../../src/models/model.js';
 import { mix32 } from '../../src/core/rng.js';
+import { promised } from '../../src/core/promised.js';
 
 export const FAKE_BOS = 1;
 export const FAKE_EOS = 2;
@@ -64,10 +65,12 @@ export function fakeModel(options: FakeModelOptions = {}): LanguageModel {
     name: options.name ?? 'fake',
     vocabSize: V,
     tokenizer,
-    async nextTokenDistributions(prefixes) {
-      if (options.calls !== undefined) options.calls.count += prefixes.length;
-      if (limit !== undefined && prefixes.some((p) => p.length > limit)) throw new RangeError(`prefix longer than the context of ${limit} tokens`);
-      return prefixes.map(dist);
+    nextTokenDistributions(prefixes) {
+      return promised(() => {
+        if (options.calls !== undefined) options.calls.count += prefixes.length;
+        if (limit !== undefined && prefixes.some((p) => p.length > limit)) throw new RangeError(`prefix longer than the context of ${limit} tokens`);
+        return prefixes.map(dist);
+      });
     },
   };
 }

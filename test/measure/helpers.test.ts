@@ -6,7 +6,7 @@ import { openTreeSession } from '../../src/models/tree-session.js';
 import { createDraftTree } from '../../src/tree/draft-tree.js';
 import { budgetGrid } from '../../src/measure/budget-grid.js';
 import { ClusteredMean } from '../../src/results/clustered-mean.js';
-import { decodeDistribution, encodeDistribution } from '../../src/measure/recorded-distribution.js';
+import { decodeDistribution, encodeDistribution, type EncodedDistribution } from '../../src/measure/recorded-distribution.js';
 import { cachingSession, subSession } from '../../src/tree/session-views.js';
 import { continuationPath, cumulative } from '../../src/measure/unit.js';
 import { fakeModel } from './fake-model.js';
@@ -46,7 +46,7 @@ describe('recorded distributions', () => {
         const arr = Float64Array.from(logits);
         arr[0] = -Infinity;
         const d = fromLogits(arr);
-        const back = decodeDistribution(JSON.parse(JSON.stringify(encodeDistribution(d, 4, 64))));
+        const back = decodeDistribution(JSON.parse(JSON.stringify(encodeDistribution(d, 4, 64))) as EncodedDistribution);
         expect(back.kind).toBe('dense');
         expect(Array.from((back as { logProbs: Float64Array }).logProbs)).toEqual(Array.from(d.logProbs));
       }),

@@ -27,12 +27,13 @@ describe('createHttpFetch().fetch(url, init)', () => {
         res.end(JSON.stringify({ method: req.method, auth: req.headers.authorization, length: req.headers['content-length'], body }));
       });
     });
-    const { fetch: httpFetch, close } = createHttpFetch();
+    const client = createHttpFetch();
+    const httpFetch = client.fetch;
     const res = await httpFetch(`${url}/v1/x`, { method: 'POST', headers: new Headers({ Authorization: 'Bearer k' }), body: '{"é":1}' });
     expect([res.status, res.ok, res.headers.get('x-request-id')]).toEqual([201, true, 'r1']);
     // "é" is 2 bytes in UTF-8: content-length counts bytes, not characters.
     expect(await res.json()).toEqual({ method: 'POST', auth: 'Bearer k', length: '8', body: '{"é":1}' });
-    close();
+    client.close();
   });
 
   it('keeps content-length 0 of an empty answer (the openai client reads it as no body)', async () => {
@@ -88,7 +89,7 @@ describe('createHttpFetch().fetch(url, init)', () => {
     });
     const seen: string[] = [];
     const fallback: typeof fetch = (input) => {
-      seen.push(String(input));
+      seen.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
       return Promise.resolve(new Response('fallback'));
     };
     const { fetch: httpFetch } = createHttpFetch(fallback);

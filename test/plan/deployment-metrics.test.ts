@@ -84,18 +84,16 @@ describe('sglangDeploymentMetrics(info, source)', () => {
 describe('readTextSource(location, {fetchImpl})', () => {
   it('fetches http(s) URLs with the injected fetch and reports failures as service errors', async () => {
     let calls = 0;
-    const ok = (async () => {
+    const ok = (() => {
       calls++;
-      return new Response('vllm:x 1\n', { status: 200 });
+      return Promise.resolve(new Response('vllm:x 1\n', { status: 200 }));
     }) as typeof fetch;
     expect(await readTextSource('http://127.0.0.1:9/metrics', { fetchImpl: ok })).toBe('vllm:x 1\n');
     expect(calls).toBe(1);
-    const notFound = (async () => new Response('no', { status: 404, statusText: 'Not Found' })) as typeof fetch;
+    const notFound = (() => Promise.resolve(new Response('no', { status: 404, statusText: 'Not Found' }))) as typeof fetch;
     await expect(readTextSource('http://127.0.0.1:9/metrics', { fetchImpl: notFound })).rejects.toThrow(ExternalServiceError);
     await expect(readTextSource('http://127.0.0.1:9/metrics', { fetchImpl: notFound })).rejects.toThrow('http://127.0.0.1:9/metrics: HTTP 404 Not Found');
-    const refused = (async () => {
-      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
-    }) as typeof fetch;
+    const refused = (() => Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }))) as typeof fetch;
     await expect(readTextSource('http://127.0.0.1:9/metrics', { fetchImpl: refused })).rejects.toThrow('could not connect (connect ECONNREFUSED 127.0.0.1:9)');
   });
   it('names a missing file', async () => {

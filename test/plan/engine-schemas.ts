@@ -192,7 +192,7 @@ export function checkTrtllm(config: Record<string, unknown>): Violations {
   const out: Violations = [];
   const type = config['decoding_type'];
   if (typeof type !== 'string' || TRT_EXTRA[type] === undefined) return [`TensorRT-LLM: decoding_type ${String(type)}`];
-  for (const key of Object.keys(config)) if (!TRT_BASE_KEYS.has(key) && !TRT_EXTRA[type]!.has(key)) out.push(`TensorRT-LLM: unknown key ${key} for ${type} (StrictBaseModel)`);
+  for (const key of Object.keys(config)) if (!TRT_BASE_KEYS.has(key) && !TRT_EXTRA[type].has(key)) out.push(`TensorRT-LLM: unknown key ${key} for ${type} (StrictBaseModel)`);
   const k = config['max_draft_len'];
   if (typeof k !== 'number' || !Number.isInteger(k) || k <= 0) out.push('TensorRT-LLM: max_draft_len must be > 0');
   if ((type === 'Draft_Target' || type === 'Eagle3') && typeof config['speculative_model'] !== 'string') out.push(`TensorRT-LLM: ${type} needs speculative_model`);

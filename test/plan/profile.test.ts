@@ -16,16 +16,17 @@ function fakeModel(calls: TreeExpansion[][], clock: { t: number }): LanguageMode
     contextLength: undefined,
     remote: false,
     concurrency: 1,
-    nextTokenDistributions: async (prefixes) => prefixes.map(() => dist),
-    openTree: async () => ({
-      root: dist,
-      expand: async (requests) => {
-        calls.push([...requests]);
-        clock.t += 2 * requests.length;
-        return requests.map((_, i) => ({ node: i + 1, distribution: dist }));
-      },
-      close: () => {},
-    }),
+    nextTokenDistributions: (prefixes) => Promise.resolve(prefixes.map(() => dist)),
+    openTree: () =>
+      Promise.resolve({
+        root: dist,
+        expand: (requests) => {
+          calls.push([...requests]);
+          clock.t += 2 * requests.length;
+          return Promise.resolve(requests.map((_, i) => ({ node: i + 1, distribution: dist })));
+        },
+        close: () => {},
+      }),
   };
 }
 

@@ -35,7 +35,7 @@ describe('oracleAncestralCurve: positions chosen without looking at the outcome'
     // New rule: the short positions are out at P = 3 whatever happened: mean of 1, 1, 2, 3 = 1.75 = E[X](3).
     expect(at3!.mean).toBeCloseTo(1.75, 12);
     // The old rule (no depthByP) kept the short miss (X = 1) and dropped the short hit: 8/5 = 1.6, biased low.
-    const strip = (r: UnitRecord) => ({ ...r, trees: r.trees.map(({ depthByP: _d, ...rest }) => rest) }) as unknown as UnitRecord;
+    const strip = (r: UnitRecord) => ({ ...r, trees: r.trees.map(({ depthByP: _d, ...rest }) => rest) });
     const [old3] = oracleAncestralCurve([strip(long), strip(short)], [3]);
     expect(old3!.mean).toBeCloseTo(8 / 5, 12);
     // At P = 2 (depth 1) the short positions have enough continuation and count: (1+1+2+2 + 2+1)/6.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatsAccumulator } from '../../src/stats/index.js';
+import { StatsAccumulator, type AccumulatorSnapshot } from '../../src/stats/index.js';
 import { StatsSummarySchema } from '../../src/stats/summary-schema.js';
 import { fromLogits, fromTopLogprobs } from '../../src/distribution/index.js';
 import type { DenseDistribution } from '../../src/distribution/index.js';
@@ -112,7 +112,7 @@ describe('StatsAccumulator', () => {
     expect(x.mu.estimate).toBeCloseTo(y.mu.estimate, 14);
     expect(x.mu.ci95[0]).toBeCloseTo(y.mu.ci95[0], 14);
     expect(x.mu2.ci95[1]).toBeCloseTo(y.mu2.ci95[1], 14);
-    const restored = StatsAccumulator.restore(JSON.parse(JSON.stringify(all.snapshot())));
+    const restored = StatsAccumulator.restore(JSON.parse(JSON.stringify(all.snapshot())) as AccumulatorSnapshot);
     expect(restored.summary()).toEqual(all.summary());
     expect(restored.entropyHistogram()).toEqual(all.entropyHistogram());
     expect(restored.positions).toBe(24);

@@ -139,8 +139,8 @@ describe('top-k data: printed intervals and bounds hold for the full distributio
           if (row.lemma7 === undefined || tb[j]?.lemma7 === undefined) return;
           // ln P/μ_CE carries μ_CE's relative rounding.
           const rel = 1e-8 + 2e-15 / minCovered;
-          expect(row.lemma7.low).toBeGreaterThanOrEqual(tb[j]!.lemma7.low * (1 - rel));
-          expect(row.lemma7.high).toBeLessThanOrEqual(tb[j]!.lemma7.high * (1 + rel));
+          expect(row.lemma7.low).toBeGreaterThanOrEqual(tb[j].lemma7.low * (1 - rel));
+          expect(row.lemma7.high).toBeLessThanOrEqual(tb[j].lemma7.high * (1 + rel));
         });
       }),
       { numRuns: 200 },

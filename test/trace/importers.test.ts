@@ -162,7 +162,7 @@ describe('importResponses', () => {
     // the entropy 1.142 of the consistent distribution {a .5, b .3, s .05, one token .15}.
     expect(hLow).toBeLessThan(listedH + 3 * 0.05 * -ln(0.05) - 0.16);
     // The trace stores the cap, so `stats` on the file reads the same interval.
-    expect(JSON.parse((await readFile(output, 'utf8')).split('\n')[1]!).dist.cap).toBeCloseTo(0.3, 12);
+    expect((JSON.parse((await readFile(output, 'utf8')).split('\n')[1]!) as { dist: { cap: unknown } }).dist.cap).toBeCloseTo(0.3, 12);
   });
 
   it('openai-chat: vLLM lists [sampled, top 1 … top k−1] when the sampled token is outside the top k; the cap ignores it', async () => {

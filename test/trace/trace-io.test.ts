@@ -60,7 +60,7 @@ describe('createTraceWriter / openTrace', () => {
       expect(ps[0]).toMatchObject({ seq: 'a', pos: 0, token: 2, task: 'math', line: 2 });
       expect(ps[0]!.dist).toEqual(sparse);
       expect(ps[0]!.draft?.kind).toBe('dense');
-      expect(Array.from(ps[1]!.dist.kind === 'dense' ? ps[1]!.dist.logProbs : [])).toEqual(Array.from(dense.logProbs).map((v) => (v === -Infinity ? -Infinity : expect.closeTo(v, 14))));
+      expect(Array.from(ps[1]!.dist.kind === 'dense' ? ps[1]!.dist.logProbs : [])).toEqual(Array.from(dense.logProbs).map((v): unknown => (v === -Infinity ? -Infinity : expect.closeTo(v, 14))));
       if (name.endsWith('.gz')) expect((await readFile(file))[0]).toBe(0x1f);
     });
   }

@@ -100,7 +100,7 @@ describe('the web page in headless Chromium', () => {
       await expect.poll(() => view.locator('#readout-iid').getAttribute('data-value'), { timeout: 60_000 }).not.toBe('');
       // A fresh address names the preset whose values it shows.
       expect(await view.locator('#preset-select').inputValue()).toBe('llama3.1-8b');
-      const layout = (await view.evaluate(`(() => {
+      const layout = await view.evaluate<{ smallest: { text: string; px: number }[]; overflow: string[]; selectInside: boolean; plotClear: boolean; legend: string[] }>(`(() => {
         const smallest = [];
         for (const node of document.querySelectorAll('main *, header *')) {
           if (!(node instanceof Element)) continue;
@@ -126,7 +126,7 @@ describe('the web page in headless Chromium', () => {
         const controls = document.querySelector('.controls').getBoundingClientRect();
         const legend = [...document.querySelectorAll('#explorer-plot [class*="swatch"]')].map((s) => s.textContent.trim()).filter((t) => t !== '');
         return { smallest: smallest.slice(0, 3), overflow, selectInside: select.right <= fieldset.right + 0.5, plotClear: plot.left >= controls.right - 0.5 || plot.top >= controls.bottom - 0.5, legend };
-      })()`)) as { smallest: { text: string; px: number }[]; overflow: string[]; selectInside: boolean; plotClear: boolean; legend: string[] };
+      })()`);
       expect(layout.smallest[0]!.px, JSON.stringify(layout.smallest)).toBeGreaterThanOrEqual(10);
       expect(layout.overflow).toEqual([]);
       expect(layout.selectInside).toBe(true);

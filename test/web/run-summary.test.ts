@@ -5,7 +5,7 @@ import { fixtureReport } from '../helpers/report-fixture.js';
 
 describe('runAtP(run, P)', () => {
   const report = fixtureReport(0.5, 1.2);
-  const run = { oracle: report.curves.oracle!, drafters: report.curves.drafters };
+  const run = { oracle: report.curves.oracle, drafters: report.curves.drafters };
 
   it('reads the oracle and the best drafter at the largest measured budget ≤ P', () => {
     // The fixture's budgets are powers of two: P = 60 reads P = 32. Its oracle is 1 + 0.9·ln P/μ,

@@ -220,6 +220,6 @@ export function defaultBudgets(maxNodes: number): number[] {
 function describeLaw(law: { readonly kind: string; readonly [k: string]: unknown }): string {
   const parts = Object.entries(law)
     .filter(([k]) => k !== 'kind')
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(6)) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(6)) : typeof v === 'string' ? v : JSON.stringify(v)}`);
   return `${law.kind}${parts.length === 0 ? '' : ` (${parts.join(', ')})`}`;
 }

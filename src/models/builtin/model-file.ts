@@ -125,7 +125,7 @@ export function decodeModelFile(bytes: Uint8Array, expected: TrainingConfig): Tr
     const view =
       start % Type.BYTES_PER_ELEMENT === 0
         ? new Type(bytes.buffer as ArrayBuffer, start, entry.length)
-        : new Type(bytes.slice(dataStart + entry.offset, dataStart + entry.offset + entry.length * Type.BYTES_PER_ELEMENT).buffer as ArrayBuffer);
+        : new Type(bytes.slice(dataStart + entry.offset, dataStart + entry.offset + entry.length * Type.BYTES_PER_ELEMENT).buffer);
     (levels[entry.level - 1] ??= {})[entry.name] = view;
   }
   return {

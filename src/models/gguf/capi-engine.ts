@@ -10,6 +10,7 @@
  * expanded after that is first re-evaluated from its path (counted in `evaluatedTokens`).
  */
 import { InvalidValueError } from '../../core/errors.js';
+import { promised } from '../../core/promised.js';
 import { logSoftmax } from '../../distribution/log-softmax.js';
 import type { DenseDistribution } from '../../distribution/distribution.js';
 import type { TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
@@ -75,36 +76,37 @@ export class CApiEngine {
     };
     return {
       root: root!,
-      expand: async (requests: readonly TreeExpansion[]): Promise<TreeNodeResult[]> => {
-        if (closed) throw new Error('tree session is closed');
-        const parents = new Set(requests.map((r) => r.parent));
-        for (const p of parents) {
-          const node = nodes[p];
-          if (node === undefined) throw new RangeError(`tree node ${p} does not exist`);
-          if (node.length + 1 > this.maxLength) throw new InvalidValueError('tree depth', node.length + 1, `tokens exceed the context of ${this.maxLength} tokens allocated for ${this.name} (raise it with #context=N)`);
-        }
-        // Parents that gave their sequence back are re-evaluated from their path.
-        for (const p of parents) {
-          const node = nodes[p]!;
-          if (node.seq >= 0) continue;
-          node.seq = this.takeSeq(nodes, parents);
-          const path = pathOf(p);
-          this.context.decode(path.map((token, pos) => ({ token, pos, seq: node.seq, output: false })));
-          this.evaluatedTokens += path.length;
-        }
-        const firstNew = nodes.length;
-        const entries = requests.map(({ parent, token }) => {
-          const p = nodes[parent]!;
-          const seq = this.takeSeq(nodes, parents, firstNew);
-          this.context.seqCopy(p.seq, seq, 0, p.length);
-          nodes.push({ parent, token, length: p.length + 1, seq });
-          return { token, pos: p.length, seq, output: true };
-        });
-        const first = nodes.length - requests.length;
-        const logits = this.context.decode(entries);
-        this.evaluatedTokens += entries.length;
-        return logits.map((l, i) => ({ node: first + i, distribution: { kind: 'dense', logProbs: logSoftmax(l) } }));
-      },
+      expand: (requests: readonly TreeExpansion[]): Promise<TreeNodeResult[]> =>
+        promised(() => {
+          if (closed) throw new Error('tree session is closed');
+          const parents = new Set(requests.map((r) => r.parent));
+          for (const p of parents) {
+            const node = nodes[p];
+            if (node === undefined) throw new RangeError(`tree node ${p} does not exist`);
+            if (node.length + 1 > this.maxLength) throw new InvalidValueError('tree depth', node.length + 1, `tokens exceed the context of ${this.maxLength} tokens allocated for ${this.name} (raise it with #context=N)`);
+          }
+          // Parents that gave their sequence back are re-evaluated from their path.
+          for (const p of parents) {
+            const node = nodes[p]!;
+            if (node.seq >= 0) continue;
+            node.seq = this.takeSeq(nodes, parents);
+            const path = pathOf(p);
+            this.context.decode(path.map((token, pos) => ({ token, pos, seq: node.seq, output: false })));
+            this.evaluatedTokens += path.length;
+          }
+          const firstNew = nodes.length;
+          const entries = requests.map(({ parent, token }) => {
+            const p = nodes[parent]!;
+            const seq = this.takeSeq(nodes, parents, firstNew);
+            this.context.seqCopy(p.seq, seq, 0, p.length);
+            nodes.push({ parent, token, length: p.length + 1, seq });
+            return { token, pos: p.length, seq, output: true };
+          });
+          const first = nodes.length - requests.length;
+          const logits = this.context.decode(entries);
+          this.evaluatedTokens += entries.length;
+          return logits.map((l, i) => ({ node: first + i, distribution: { kind: 'dense', logProbs: logSoftmax(l) } }));
+        }),
       close: () => {
         if (closed) return;
         closed = true;

@@ -24,6 +24,9 @@ const LLAMA_MAX_SEQ = 256; // src/llama-cparams.h
 export const GGML_TYPE_F32 = 0;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- koffi's values are untyped native handles */
+// koffi's functions and structs are built at run time from C declarations, so every value they
+// return is `any`: the unsafe-* rules would flag each FFI call; the layouts are checked at load instead.
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
 type Fn = (...args: any[]) => any;
 type Ptr = unknown;
 
@@ -32,6 +35,9 @@ export interface CApi {
   readonly bins: string;
   readonly fn: Record<'backendInit' | 'modelDefaults' | 'ctxDefaults' | 'loadModel' | 'freeModel' | 'initCtx' | 'freeCtx' | 'getVocab' | 'nTokens' | 'batchInit' | 'batchFree' | 'decode' | 'logitsIth' | 'getMemory' | 'seqCp' | 'seqRm', Fn>;
 }
+
+// A string, not a literal, so tsc does not resolve the optional package at compile time.
+const KOFFI: string = 'koffi';
 
 let cached: Promise<CApi | string> | undefined;
 
@@ -45,7 +51,7 @@ async function load(): Promise<CApi | string> {
   if (process.platform !== 'linux' || process.arch !== 'x64') return `the C API path is built for linux-x64 only (this is ${process.platform}-${process.arch})`;
   let koffi: any;
   try {
-    koffi = ((await import('koffi' as string)) as { default: unknown }).default;
+    koffi = ((await import(KOFFI)) as { default: unknown }).default;
   } catch {
     return `koffi ${KOFFI_VERSION} is not installed (npm i -E koffi@${KOFFI_VERSION})`;
   }

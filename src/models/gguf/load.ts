@@ -62,8 +62,8 @@ export async function loadGguf(spec: ModelSpec, source = '--model'): Promise<Ggu
   const arch = header.metadata.get('general.architecture');
   if (typeof arch !== 'string') throw new InputFileError(file, undefined, 'GGUF file has no general.architecture');
   const llama = await getLlama(gpuLayers > 0);
-  const supported = (llama as unknown as { _bindings?: { getIsArchSupported?(a: string): boolean } })._bindings?.getIsArchSupported;
-  if (supported !== undefined && !supported.call((llama as unknown as { _bindings: object })._bindings, arch)) {
+  const bindings = (llama as unknown as { _bindings?: { getIsArchSupported?(a: string): boolean } })._bindings;
+  if (bindings?.getIsArchSupported !== undefined && !bindings.getIsArchSupported(arch)) {
     throw new InputFileError(file, undefined, `architecture "${arch}" is not supported by the llama.cpp in node-llama-cpp 3.21.1`);
   }
   // The C API path (CPU): one token per tree node and raw logits. node-llama-cpp then only tokenizes.

@@ -198,7 +198,7 @@ export async function readLlama2cCheckpoint(file: string): Promise<Llama2cCheckp
       offsets[k] = at;
       at += sizes[k]!;
     }
-    const tensor = (k: string) => data.subarray(offsets[k]!, offsets[k]! + sizes[k]!);
+    const tensor = (k: string) => data.subarray(offsets[k], offsets[k]! + sizes[k]!);
     return { file, format, config, weights: splitLayers(config, tensor) };
   } finally {
     await handle.close();

@@ -7,6 +7,7 @@ import type { DistributionCallOptions, LanguageModel, TreeSession } from '../mod
 import type { Llama2cCheckpoint } from './checkpoint.js';
 import type { KvCache } from './kv-cache.js';
 import type { Llama2cTokenizer } from './tokenizer.js';
+import { promised } from '../../core/promised.js';
 import { Llama2cTransformer } from './transformer.js';
 import { checkPrefix, Llama2cTreeSession, prefill, verifyTree } from './tree-decoding.js';
 
@@ -42,29 +43,33 @@ export class Llama2cModel implements LanguageModel {
     return this.transformer.activeLayers;
   }
 
-  async nextTokenDistributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<DenseDistribution[]> {
-    const out: DenseDistribution[] = [];
-    for (const prefix of prefixes) {
-      options?.signal?.throwIfAborted();
-      checkPrefix(this.transformer, prefix, this.name);
-      // Keys and values of slot i depend only on tokens 0..i, so the part of the cache shared
-      // with the previous prefix is kept: all prefixes of one sequence cost one pass in total.
-      const cached = this.scratchTokens;
-      let keep = 0;
-      const limit = Math.min(cached.length, prefix.length - 1);
-      while (keep < limit && cached[keep] === prefix[keep]) keep++;
-      this.scratchCache.truncate(keep);
-      cached.length = keep;
-      const fresh = prefix.slice(keep);
-      out.push({ kind: 'dense', logProbs: prefill(this.transformer, this.scratchCache, fresh) });
-      cached.push(...fresh);
-    }
-    return out;
+  nextTokenDistributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<DenseDistribution[]> {
+    return promised(() => {
+      const out: DenseDistribution[] = [];
+      for (const prefix of prefixes) {
+        options?.signal?.throwIfAborted();
+        checkPrefix(this.transformer, prefix, this.name);
+        // Keys and values of slot i depend only on tokens 0..i, so the part of the cache shared
+        // with the previous prefix is kept: all prefixes of one sequence cost one pass in total.
+        const cached = this.scratchTokens;
+        let keep = 0;
+        const limit = Math.min(cached.length, prefix.length - 1);
+        while (keep < limit && cached[keep] === prefix[keep]) keep++;
+        this.scratchCache.truncate(keep);
+        cached.length = keep;
+        const fresh = prefix.slice(keep);
+        out.push({ kind: 'dense', logProbs: prefill(this.transformer, this.scratchCache, fresh) });
+        cached.push(...fresh);
+      }
+      return out;
+    });
   }
 
-  async openTree(prefix: readonly number[], options?: DistributionCallOptions): Promise<TreeSession> {
-    options?.signal?.throwIfAborted();
-    return new Llama2cTreeSession(this.transformer, prefix, this.name);
+  openTree(prefix: readonly number[], options?: DistributionCallOptions): Promise<TreeSession> {
+    return promised(() => {
+      options?.signal?.throwIfAborted();
+      return new Llama2cTreeSession(this.transformer, prefix, this.name);
+    });
   }
 
   /** ln p at every node of a draft tree (node 0 = root), verified in one batched pass. */

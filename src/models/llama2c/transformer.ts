@@ -220,7 +220,7 @@ export class Llama2cTransformer {
       const buffer = this.arena.buffer;
       const cap = this.batchCapacity;
       const sizes = [cap * dim, cap * dim, cap * dim, cap * dim, cap * this.kvDim, cap * this.kvDim, cap * hiddenDim, cap * hiddenDim, cap * vocabSize];
-      const views = sizes.map((n, i) => new Float64Array(buffer, this.scratchOffsets[i]!, n));
+      const views = sizes.map((n, i) => new Float64Array(buffer, this.scratchOffsets[i], n));
       [this.x, this.xb, this.xb2, this.q, this.k, this.v, this.hb, this.hb2, this.logits] = views as [
         Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
       ];

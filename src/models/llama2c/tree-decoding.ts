@@ -15,6 +15,7 @@ import { InvalidValueError } from '../../core/errors.js';
 import type { DistributionCallOptions, TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
 import type { KvCache } from './kv-cache.js';
 import type { ForwardBatch, Llama2cTransformer } from './transformer.js';
+import { promised } from '../../core/promised.js';
 
 /** Checks a token prefix against the model: non-empty, ids in the vocabulary, fits the context. */
 export function checkPrefix(transformer: Llama2cTransformer, prefix: readonly number[], source: string): void {
@@ -72,9 +73,11 @@ export class Llama2cTreeSession implements TreeSession {
     return this.count;
   }
 
-  async expand(requests: readonly TreeExpansion[], options?: DistributionCallOptions): Promise<TreeNodeResult[]> {
-    options?.signal?.throwIfAborted();
-    return this.expandNow(requests).map((logProbs, i) => ({ node: this.count - requests.length + i, distribution: { kind: 'dense', logProbs } }));
+  expand(requests: readonly TreeExpansion[], options?: DistributionCallOptions): Promise<TreeNodeResult[]> {
+    return promised(() => {
+      options?.signal?.throwIfAborted();
+      return this.expandNow(requests).map((logProbs, i) => ({ node: this.count - requests.length + i, distribution: { kind: 'dense' as const, logProbs } }));
+    });
   }
 
   /**

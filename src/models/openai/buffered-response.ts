@@ -81,7 +81,7 @@ export class BufferedResponse {
     try {
       return Promise.resolve(this.take().toString('utf8'));
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(asError(err));
     }
   }
 
@@ -89,7 +89,7 @@ export class BufferedResponse {
     try {
       return Promise.resolve(JSON.parse(this.take().toString('utf8')) as unknown);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(asError(err));
     }
   }
 
@@ -98,7 +98,7 @@ export class BufferedResponse {
       const b = this.take();
       return Promise.resolve(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(asError(err));
     }
   }
 
@@ -106,7 +106,7 @@ export class BufferedResponse {
     try {
       return Promise.resolve(new Uint8Array(this.take()));
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(asError(err));
     }
   }
 
@@ -114,7 +114,7 @@ export class BufferedResponse {
     try {
       return Promise.resolve(new Blob([this.take()], { type: this.headers.get('content-type') ?? '' }));
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(asError(err));
     }
   }
 
@@ -128,4 +128,9 @@ export class BufferedResponse {
     this.used = true;
     return this.content;
   }
+}
+
+/** What `take()` or `JSON.parse` threw (always an Error), as the Error a Response method rejects with. */
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

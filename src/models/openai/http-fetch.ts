@@ -63,7 +63,7 @@ export function createHttpFetch(fallback: typeof fetch = globalThis.fetch): Http
   };
 
   return {
-    fetch: httpFetch as typeof fetch,
+    fetch: httpFetch,
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
@@ -85,7 +85,9 @@ function send(href: string, secure: boolean, options: http.RequestOptions, paylo
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (err === undefined) resolve(res!);
-      else reject(err as Error);
+      // fetch rejects with an aborted signal's reason as given, which need not be an Error.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      else reject(err);
     };
     const onAbort = (): void => {
       req.destroy();

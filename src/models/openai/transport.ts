@@ -21,6 +21,7 @@ import {
   withAttempts,
 } from './errors.js';
 import { retryDelayMs } from './retry-delay.js';
+import { promised } from '../../core/promised.js';
 
 export type TransportOptions = Pick<
   OpenAIClientOptions,
@@ -93,8 +94,8 @@ export class ModelServerTransport {
   }
 
   /** Closes idle keep-alive connections (idle sockets never keep the process alive anyway). */
-  async close(): Promise<void> {
-    this.httpFetch?.close();
+  close(): Promise<void> {
+    return promised(() => this.httpFetch?.close());
   }
 
   /** Requests in flight at most. */
@@ -228,10 +229,13 @@ function classify(err: unknown, endpoint: string, timeoutMs: number): { error: M
   if (err instanceof APIUserAbortError) return { error: new ModelServerConnectionError(endpoint, 'request aborted', { cause: err }), retryable: false };
   if (err instanceof APIConnectionError) return { error: new ModelServerConnectionError(endpoint, connectionProblem(err), { cause: err }), retryable: true };
   if (err instanceof APIError && typeof err.status === 'number') {
+    // `instanceof` gives APIError<any, any, any>; the SDK's own defaults name what the fields hold.
+    const api = err as APIError;
+    const status = api.status!;
     // Duck-typed: a custom fetch may bring its own Headers class.
-    const headers = typeof (err.headers as { get?: unknown } | undefined)?.get === 'function' ? err.headers : undefined;
-    const error = new ModelServerStatusError(endpoint, err.status, serverMessage(err), { cause: err });
-    return { error, retryable: statusRetryable(err.status), ...(headers === undefined ? {} : { headers }) };
+    const headers = typeof (api.headers as { get?: unknown } | undefined)?.get === 'function' ? api.headers : undefined;
+    const error = new ModelServerStatusError(endpoint, status, serverMessage(api), { cause: err });
+    return { error, retryable: statusRetryable(status), ...(headers === undefined ? {} : { headers }) };
   }
   if (err instanceof SyntaxError) return { error: new InvalidModelResponseError(endpoint, `malformed JSON in the answer (${err.message})`, { cause: err }), retryable: false };
   // undici: the socket closed while the body was read ("terminated", "other side closed").

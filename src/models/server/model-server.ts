@@ -331,7 +331,7 @@ function distort(answer: Record<string, unknown>, fault: Fault): Record<string, 
           }
         }
       }
-      return parsed as unknown as Record<string, unknown>;
+      return parsed;
     }
     default:
       return answer;

@@ -123,7 +123,7 @@ export function extractResponse(format: ImportFormat, input: unknown): ImportedR
     const wrapper = response as { task?: unknown; response: unknown };
     if (typeof wrapper.task === 'string') task = wrapper.task;
     response = wrapper.response;
-    if (typeof response === 'object' && response !== null && 'body' in response && !('choices' in response)) response = (response as { body: unknown }).body;
+    if (typeof response === 'object' && response !== null && 'body' in response && !('choices' in response)) response = (response).body;
   } else if (typeof response === 'object' && response !== null && typeof (response as { task?: unknown }).task === 'string') {
     task = (response as { task: string }).task;
   }

@@ -26,7 +26,7 @@ export async function instantiateStaticTree(rankTree: DraftTree, drafter: TreeSe
         const token = ranked[u]!.token(r);
         if (token < 0) continue;
         logProb[c] = logProb[u]! + ranked[u]!.logProb(r);
-        nodes.push({ parent: out[u]!, token, rank: r, score: logProb[c]! });
+        nodes.push({ parent: out[u]!, token, rank: r, score: logProb[c] });
         out[c] = nodes.length;
         if (rankTree.children[c]!.length > 0) next.push(c);
       }

@@ -159,14 +159,14 @@ export function mountExplorer(root: HTMLElement, query: string): () => void {
   ceBox.addEventListener('change', positive(ceBox, (muCE) => update({ muCE }, true)));
   const integer = (input: HTMLInputElement, key: 'pMin' | 'pMax' | 'readP') => () => {
     const v = numberFrom(input);
-    if (v !== null && v >= 1) update({ [key]: Math.round(v) } as Partial<ExplorerState>, true);
+    if (v !== null && v >= 1) update({ [key]: Math.round(v) }, true);
   };
   pMinBox.addEventListener('change', integer(pMinBox, 'pMin'));
   pMaxBox.addEventListener('change', integer(pMaxBox, 'pMax'));
   readPBox.addEventListener('change', integer(readPBox, 'readP'));
   simOn.addEventListener('change', () => update({ simulate: simOn.checked }, true));
   presetSelect.addEventListener('change', () => {
-    if (presetSelect.value === '') return update({ preset: null } as Partial<ExplorerState>, true);
+    if (presetSelect.value === '') return update({ preset: null }, true);
     const p = getPreset(presetSelect.value);
     sim = null;
     update({ mu: p.mu, mu2: p.mu2, preset: p.name }, true);

@@ -33,7 +33,7 @@ export function planView(plan: PlanJson): HTMLElement {
           ...(best?.P === undefined ? [] : [Plot.dot(curve.filter((d) => d.P === best.P), { x: 'P', y: 'speedup', r: 5, fill: '#e15759' })]),
           Plot.tip(curve, Plot.pointer({ x: 'P', y: 'speedup', title: (d: (typeof curve)[number]) => `P = ${d.P}\nE[X] = ${fmt(d.expectedAccepted)} tokens per pass\nspeedup ${fmt(d.speedup)}×` })),
         ],
-      }) as unknown as Node,
+      }),
     );
   }
   const rows = plan.batch?.rows;

@@ -118,7 +118,7 @@ export async function mountCompare(root: HTMLElement, query: string): Promise<vo
     el('p', {}, el('a', { href: '#/runs' }, '← all runs')),
     el('h2', { id: 'compare-title' }, `${names[0]!} and ${names[1]!}`),
     stats,
-    figure('E[X] against budget P, both runs', 'fig-compare', compareRunsFigure(runs, { width: Math.max(480, Math.min(1100, root.clientWidth - 20)) }) as Plot.PlotOptions),
+    figure('E[X] against budget P, both runs', 'fig-compare', compareRunsFigure(runs, { width: Math.max(480, Math.min(1100, root.clientWidth - 20)) })),
     el('p', { class: 'note' }, 'Thick with a band: the real oracle (95% interval); dotted: the i.i.d. optimum; dashed: drafters. Colour: run.'),
   );
 }
@@ -177,20 +177,20 @@ export async function mountRun(root: HTMLElement, name: string): Promise<void> {
   stats.append(statsRow('overall', report.stats.overall));
   for (const [task, s] of Object.entries(report.stats.tasks)) stats.append(statsRow(task, s));
   parts.push(el('h3', {}, 'Entropy statistics (Table 1 analog)'), stats);
-  parts.push(figure('E[X] against budget P (Figure 2 analog)', 'fig-accepted', withCurveTips(acceptedLengthFigure(report.curves) as Plot.PlotOptions, report)));
+  parts.push(figure('E[X] against budget P (Figure 2 analog)', 'fig-accepted', withCurveTips(acceptedLengthFigure(report.curves), report)));
   const points = lemma7Points(report, 60);
   if (points.length > 0) parts.push(figure('Drafters against Lemma 7 at P = 60 (Figure 1 analog)', 'fig-lemma7', { ...(lemma7Figure(points, 60) as Plot.PlotOptions), marks: [...((lemma7Figure(points, 60) as Plot.PlotOptions).marks ?? []), Plot.tip(points, Plot.pointer({ x: 'estimate', y: 'measured', title: (d: (typeof points)[number]) => `${d.drafter} on ${d.task}\nestimate ${fmt(d.estimate)}\nmeasured ${fmt(d.measured)}` }))] }));
-  if (report.entropyHistogram !== undefined) parts.push(figure('Per-position entropy', 'fig-entropy', entropyHistogramFigure(report.entropyHistogram, { mu: report.stats.overall.mu.estimate }) as Plot.PlotOptions));
+  if (report.entropyHistogram !== undefined) parts.push(figure('Per-position entropy', 'fig-entropy', entropyHistogramFigure(report.entropyHistogram, { mu: report.stats.overall.mu.estimate })));
   if (report.temperatureSweep !== undefined && report.temperatureSweep.length > 0) {
-    parts.push(figure('Entropy against temperature', 'fig-temp-entropy', temperatureEntropyFigure(report.temperatureSweep) as Plot.PlotOptions));
-    parts.push(figure('Bounds against temperature', 'fig-temp-bounds', temperatureBoundsFigure(report.temperatureSweep) as Plot.PlotOptions));
+    parts.push(figure('Entropy against temperature', 'fig-temp-entropy', temperatureEntropyFigure(report.temperatureSweep)));
+    parts.push(figure('Bounds against temperature', 'fig-temp-bounds', temperatureBoundsFigure(report.temperatureSweep)));
   }
   if (report.adaptive !== undefined || report.greedy !== undefined) {
     const box = el('div', { class: 'figure', id: 'adaptive-view' }, el('h3', {}, 'Adaptive budgets'));
     for (const sentence of adaptiveFindings(report)) box.append(el('p', { class: 'adaptive-finding' }, sentence));
     parts.push(box);
   }
-  if (report.adaptive !== undefined) parts.push(figure('Throughput against mean budget: fixed P, adaptive oracle, adaptive drafters', 'fig-adaptive', adaptiveFigure(report.adaptive) as Plot.PlotOptions));
+  if (report.adaptive !== undefined) parts.push(figure('Throughput against mean budget: fixed P, adaptive oracle, adaptive drafters', 'fig-adaptive', adaptiveFigure(report.adaptive)));
   const planRes = await fetch(runUrl(name, 'plan.json'));
   if (planRes.ok) parts.push(planView((await planRes.json()) as PlanJson));
   root.replaceChildren(...parts);
