@@ -15,6 +15,7 @@ import { logSoftmax } from '../../distribution/log-softmax.js';
 import type { DenseDistribution } from '../../distribution/distribution.js';
 import type { TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
 import type { CApiContext } from './llama-c-api.js';
+import { commonLength, startsWith } from './token-prefix.js';
 
 interface TreeNode {
   readonly parent: number;
@@ -134,16 +135,4 @@ export class CApiEngine {
     }
     throw new Error(`all ${this.context.maxSequences - 1} llama.cpp sequence ids are in use by other tree sessions`);
   }
-}
-
-function startsWith(a: readonly number[], head: readonly number[]): boolean {
-  for (let i = 0; i < head.length; i++) if (a[i] !== head[i]) return false;
-  return true;
-}
-
-function commonLength(a: readonly number[], b: readonly number[]): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
 }

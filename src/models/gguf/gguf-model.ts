@@ -27,6 +27,7 @@ import type { DenseDistribution } from '../../distribution/distribution.js';
 import type { DistributionCallOptions, EncodeOptions, LanguageModel, Tokenizer, TreeExpansion, TreeNodeResult, TreeSession } from '../model.js';
 import type { CApiEngine } from './capi-engine.js';
 import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel } from './node-llama-cpp.js';
+import { commonLength, startsWith } from './token-prefix.js';
 
 export interface GgufModelSettings {
   readonly file: string;
@@ -261,18 +262,6 @@ export class GgufModel implements LanguageModel {
       out[index] = { kind: 'dense', logProbs: toLogProbs(probs, this.vocabSize) };
     }
   }
-}
-
-function startsWith(a: readonly number[], head: readonly number[]): boolean {
-  for (let i = 0; i < head.length; i++) if (a[i] !== head[i]) return false;
-  return true;
-}
-
-function commonLength(a: readonly number[], b: readonly number[]): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
 }
 
 /** Full-vocabulary probabilities (float32, Σ ≈ 1) → ln p renormalised in float64. */

@@ -14,14 +14,8 @@ import { commitTemporary, removeTemporary, temporaryPathFor, writeFailure } from
 import { createRng } from '../../core/rng.js';
 import type { Llama2cConfig } from './checkpoint.js';
 
-export interface RandomCheckpointOptions {
-  readonly dim: number;
-  readonly hiddenDim: number;
-  readonly nLayers: number;
-  readonly nHeads: number;
-  readonly nKvHeads: number;
-  readonly vocabSize: number;
-  readonly seqLen: number;
+/** The shape of the checkpoint (always with a shared classifier) and the seed of its weights. */
+export interface RandomCheckpointOptions extends Omit<Llama2cConfig, 'sharedClassifier'> {
   readonly seed: number;
 }
 
