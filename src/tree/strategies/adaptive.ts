@@ -19,11 +19,10 @@
  */
 import { InvalidValueError } from '../../core/errors.js';
 import { entropy } from '../../distribution/moments.js';
-import type { DistributionCallOptions } from '../../models/model.js';
-import { createDraftTree, firstNodes, type DraftNodeSpec } from '../draft-tree.js';
+import { firstNodes } from '../draft-tree.js';
 import { buildOptimalTree } from '../optimal-tree.js';
-import { RankedChildren } from '../ranked-children.js';
 import { checkBudget, type DraftingContext, type DraftingStrategy } from '../strategy.js';
+import { draftGreedyChain } from './chain.js';
 
 /**
  * Budget of the confidence rule: 1 + the number of leading non-root nodes with Q ≥ threshold.
@@ -102,28 +101,7 @@ export function entropyGateStrategy(options: EntropyGateOptions): DraftingStrate
   return {
     name: 'entropy-gate',
     description: `the drafter's greedy chain, stopping at a node whose entropy H(q) > ${options.threshold} nats (AdaEDL-style), at most P`,
-    async build(context: DraftingContext) {
-      checkBudget(context.budget);
-      const callOptions: DistributionCallOptions = context.signal === undefined ? {} : { signal: context.signal };
-      const session = context.drafter;
-      const nodes: DraftNodeSpec[] = [];
-      let distribution = session.root;
-      let sessionNode = 0;
-      let logProb = 0;
-      while (nodes.length + 1 < context.budget && entropy(distribution) <= options.threshold) {
-        const ranked = new RankedChildren(distribution);
-        const token = ranked.token(0);
-        if (token < 0) break;
-        logProb += ranked.logProb(0);
-        nodes.push({ parent: nodes.length, token, rank: 0, score: logProb });
-        if (nodes.length + 1 >= context.budget) break;
-        const [result] = await session.expand([{ parent: sessionNode, token }], callOptions);
-        if (result === undefined) throw new Error('tree session returned no node');
-        sessionNode = result.node;
-        distribution = result.distribution;
-      }
-      return createDraftTree(nodes);
-    },
+    build: (context: DraftingContext) => draftGreedyChain(context, (q) => entropy(q) <= options.threshold),
   };
 }
 
