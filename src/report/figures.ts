@@ -193,6 +193,15 @@ export function dodgeLabels<T extends { y: number; labelY: number }>(labels: T[]
 }
 
 /**
+ * End-of-line labels as one text mark at the largest budget, dodged so no two are closer than
+ * LABEL_SPACING_PX in a plot area `innerHeight` pixels tall spanning [yLo, yHi].
+ */
+function endLabelMark(labels: EndLabel[], PMax: number, yLo: number, yHi: number, innerHeight: number): Plot.Markish {
+  dodgeLabels(labels, (LABEL_SPACING_PX * (yHi - yLo)) / innerHeight, yLo, yHi);
+  return Plot.text(labels, { x: () => PMax, y: 'labelY', text: 'text', fill: 'color', dx: 8, textAnchor: 'start' });
+}
+
+/**
  * The Figure 2 analog: tokens per verifier pass E[X] against the budget P (nodes including the
  * root, log axis). Solid lines are measured or simulated optima and drafters (with 95% bands
  * from their standard errors; the thin grey line is the oracle's ancestral-sample estimate);
@@ -246,11 +255,7 @@ export function acceptedLengthFigure(curves: Partial<Curves>, options: FigureSiz
       labelY: 0,
     });
   }
-  const spacing = (LABEL_SPACING_PX * (yHi - yLo)) / (height - marginTop - marginBottom);
-  dodgeLabels(labels, spacing, yLo, yHi);
-  marks.push(
-    Plot.text(labels, { x: () => PMax, y: 'labelY', text: 'text', fill: 'color', dx: 8, textAnchor: 'start' }),
-  );
+  marks.push(endLabelMark(labels, PMax, yLo, yHi, height - marginTop - marginBottom));
   return {
     width,
     height,
@@ -293,8 +298,7 @@ function labelledLines(
     marks.push(Plot.lineY(l.rows, { x: 'P', y: 'mean', stroke: l.color, strokeWidth: 2, ...(l.dash === undefined ? {} : { strokeDasharray: l.dash }) }));
     labels.push({ text: l.label, color: l.color, y: l.rows[l.rows.length - 1]!.mean, labelY: 0 });
   }
-  dodgeLabels(labels, (LABEL_SPACING_PX * (yHi - yLo)) / (height - marginTop - marginBottom), yLo, yHi);
-  marks.push(Plot.text(labels, { x: () => PMax, y: 'labelY', text: 'text', fill: 'color', dx: 8, textAnchor: 'start' }));
+  marks.push(endLabelMark(labels, PMax, yLo, yHi, height - marginTop - marginBottom));
   return {
     width,
     height,
