@@ -10,9 +10,13 @@ const MODEL = `llama2c:${path.join(SHARED, 'models/stories260K/stories260K.bin')
 describe('specbound profile', () => {
   it('times the real stories260K model and writes a k,ms table plan can read', async () => {
     const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'specbound-profile-')), 'table.csv');
-    const r = await runCli(['profile', '--model', MODEL, '--k', '1,2,8', '--repeats', '1', '-o', out, '--json']);
-    expect(r.stderr).toBe('');
+    const r = await runCli(['profile', '--model', MODEL, '--k', '1,2,8', '--repeats', '3', '-o', out, '--json']);
     expect(r.code).toBe(0);
+    // On a busy machine (CI has 2 cores shared with other test files) the timings may be noisy;
+    // profile then says so in warning lines (profileWarnings, unit-tested in test/plan/profile.test.ts).
+    // Anything else on stderr is a failure.
+    const other = r.stderr.split('\n').filter((l) => l !== '' && !/^specbound profile: warning: .*noisy/.test(l));
+    expect(other).toEqual([]);
     const j = JSON.parse(r.stdout) as { rows: { k: number; ms: number }[] };
     expect(j.rows.map((row) => row.k)).toEqual([1, 2, 8]);
     const rows = parseLatencyCsv(await readFile(out, 'utf8'), out);
