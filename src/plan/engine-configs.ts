@@ -16,7 +16,8 @@
  *   constraint P − 1 ≤ K' + (D − 1)·K'² (K' raised until it holds).
  * - EAGLE (the authors' EaModel): total_token = P, depth = D − 1 (EAGLE builds depth + 1 layers),
  *   top_k = K', the same candidate constraint.
- * - llama.cpp `llama-server`: `--spec-type draft-simple|draft-eagle3|ngram-simple`,
+ * - llama.cpp `llama-server`: `--spec-type draft-simple|draft-eagle3|ngram-simple` (required:
+ *   the default type is none, and a plain draft model is not recognised from its file),
  *   `--spec-draft-model FILE.gguf`, `--spec-draft-n-max`, …; chains only.
  * - TensorRT-LLM (`trtllm-serve MODEL --config spec.yaml`, PyTorch backend): a
  *   `speculative_config` with decoding_type Eagle3 | Draft_Target | NGram, max_draft_len,
@@ -45,8 +46,10 @@ export const ENGINE_VERSIONS = {
   sglang: 'SGLang main (server_args.py; speculative/eagle_utils.py at 263bc85d): --speculative-eagle-topk takes any integer >= 1',
   // SafeAILab/EAGLE eagle/model/cnets.py topK_genrate and ea_model.py at cb7e0841 (2026-02).
   eagle: 'EAGLE reference code (SafeAILab/EAGLE eagle/model/cnets.py, ea_model.py at cb7e0841)',
-  // ggml-org/llama.cpp common/arg.cpp at 0017d6fb and common/speculative.cpp at 001d906a.
-  llamacpp: 'llama.cpp builds with --spec-type and the --spec-draft-* flags (common/arg.cpp at 0017d6fb); older builds used --draft-max, which now fails with "the argument has been removed"',
+  // ggml-org/llama.cpp common/arg.cpp at 0017d6fb (flags), common/common.h and
+  // common/speculative.cpp at 001d906a (the default type list and what a draft GGUF implies).
+  llamacpp:
+    'llama.cpp builds with --spec-type and the --spec-draft-* flags (common/arg.cpp at 0017d6fb; common/speculative.cpp at 001d906a). --spec-type is required: its default is none, and a draft GGUF implies a type only for MTP, DFlash and DSpark heads, so a plain draft model or an EAGLE-3 head given without it is loaded and never used. Older builds used --draft-max, which now fails with "the argument has been removed"',
   // NVIDIA/TensorRT-LLM tensorrt_llm/llmapi/llm_args.py at fcd3f316 (DecodingBaseConfig,
   // Eagle3DecodingConfig, DraftTargetDecodingConfig, NGramDecodingConfig); trtllm-serve
   // --config / --extra_llm_api_options (tensorrt_llm/commands/serve.py).
@@ -241,7 +244,17 @@ export function engineConfigs(input: EngineConfigInput): EngineConfigs {
   // candidates of `depth + 1` layers, so EAGLE's depth is the planned depth − 1.
   const eagle: EagleParameters = { total_token: P, depth: depth - 1, top_k: topK };
 
-  // --- llama.cpp (common/arg.cpp at 0017d6fb) ----------------------------------------------
+  // --- llama.cpp (common/arg.cpp at 0017d6fb; common/common.h, common/speculative.cpp at 001d906a)
+  // Why --spec-type is always written: common_params_speculative.types defaults to { NONE }
+  // (common.h), and common_speculative_init builds an implementation only for the types in that
+  // list. With the default list, llama-server asks common_speculative_types_from_gguf about the
+  // draft file (arg.cpp, spec_types_is_default), which answers draft-mtp (a `nextn.eh_proj`
+  // tensor in the last block), draft-dflash or draft-dspark (architecture `dflash`) and nothing
+  // for any other model: a plain draft model or an EAGLE-3 head given with -md /
+  // --spec-draft-model alone is loaded and never drafts (ggml-org/llama.cpp issue #25345, closed
+  // as "a missing flag, not a regression"). `draft-simple` is the standalone draft model
+  // (COMMON_SPECULATIVE_TYPE_DRAFT_SIMPLE); a `none` anywhere in the list turns every type off
+  // (common_speculative_types_from_names returns { NONE }), so it is never combined.
   const pMin = Math.round(input.draftProbabilityMin * 100) / 100;
   let llamacpp: string;
   if (drafter === 'ngram') {

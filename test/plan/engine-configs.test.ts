@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eagleCandidates, eagleTopKFor, engineConfigs, ENGINE_VERSIONS, vllmTokenTree } from '../../src/plan/engine-configs.js';
 import { MAX_TABLE_FLAG_LENGTH, shortenTree } from '../../src/plan/format-plan.js';
 import { bestStaticTree, chainShape, geometricRankProbabilities, treeSequenceForEntropy } from '../../src/plan/tree-shape.js';
-import { checkEagle, checkLlamacpp, checkSglang, checkTrtllm, checkVllmMain, checkVllmTreeRelease, flagValues, parseTrtllmYaml } from './engine-schemas.js';
+import { checkEagle, checkLlamacpp, checkSglang, checkTrtllm, checkVllmMain, checkVllmTreeRelease, flagValues, llamacppTypesFromGguf, llamacppTypesRun, parseTrtllmYaml, PLAIN_DRAFT_GGUF } from './engine-schemas.js';
 
 const base = { draftModel: 'meta-llama/Llama-3.2-1B-Instruct', eagleHead: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', draftProbabilityMin: 0.3 };
 const tree = bestStaticTree(12, geometricRankProbabilities(1.2));
@@ -100,6 +100,28 @@ describe('engineConfigs({drafter, P, shape})', () => {
     // The vLLM schedule rules: starting elsewhere than 1, or overlapping, is rejected.
     expect(checkVllmMain({ ...c.vllm, num_speculative_tokens_per_batch_size: [[2, 8, 4]] }).join(' ')).toMatch(/must start at 1/);
     expect(checkVllmMain({ ...c.vllm, num_speculative_tokens_per_batch_size: [[1, 8, 4], [8, 9, 1]] }).join(' ')).toMatch(/non-overlapping/);
+  });
+
+  it('llama.cpp: names the draft type, because a plain draft or an EAGLE-3 head given alone is loaded and never used (speculative.cpp at 001d906a)', () => {
+    // common_speculative_types_from_gguf: only MTP (nextn tensor in the last block), DFlash and DSpark heads name themselves.
+    expect(llamacppTypesFromGguf(PLAIN_DRAFT_GGUF)).toEqual([]);
+    expect(llamacppTypesFromGguf({ architecture: 'llama', blockCount: 32, tensors: ['blk.30.nextn.eh_proj.weight'] })).toEqual([]);
+    expect(llamacppTypesFromGguf({ architecture: 'qwen35', blockCount: 65, tensors: ['blk.64.nextn.eh_proj.weight'] })).toEqual(['draft-mtp']);
+    expect(llamacppTypesFromGguf({ architecture: 'dflash', blockCount: 5, tensors: [] })).toEqual(['draft-dflash']);
+    expect(llamacppTypesFromGguf({ architecture: 'dflash', blockCount: 5, tensors: ['markov_w1.weight'] })).toEqual(['draft-dspark']);
+    expect(llamacppTypesFromGguf({ architecture: 'eagle3', blockCount: 1, tensors: ['blk.0.attn_q.weight'] })).toEqual([]);
+    // The default list is { none }: -md alone runs nothing; "none" anywhere in the list turns everything off.
+    expect(llamacppTypesRun('--spec-draft-model draft.gguf --spec-draft-n-max 4', PLAIN_DRAFT_GGUF)).toEqual(['none']);
+    expect(llamacppTypesRun('--spec-type none,draft-simple --spec-draft-model draft.gguf', PLAIN_DRAFT_GGUF)).toEqual(['none']);
+    expect(llamacppTypesRun('-md mtp.gguf', { architecture: 'qwen35', blockCount: 2, tensors: ['blk.1.nextn.eh_proj.weight'] })).toEqual(['draft-mtp']);
+    expect(checkLlamacpp('--spec-draft-model draft.gguf --spec-draft-n-max 4').join(' ')).toMatch(/\{ none \}: the draft model is loaded and never used/);
+    expect(checkLlamacpp('--spec-type none,draft-simple --spec-draft-model draft.gguf --spec-draft-n-max 4').join(' ')).toMatch(/none in the --spec-type list turns every type off/);
+    for (const drafter of ['chain', 'draft-model', 'eagle'] as const) {
+      const c = engineConfigs({ drafter, P: 5, shape: chainShape(5), ...base });
+      expect(llamacppTypesRun(c.llamacpp, PLAIN_DRAFT_GGUF)).toEqual([drafter === 'eagle' ? 'draft-eagle3' : 'draft-simple']);
+      expect(checkLlamacpp(c.llamacpp)).toEqual([]);
+    }
+    expect(ENGINE_VERSIONS.llamacpp).toMatch(/--spec-type is required: its default is none/);
   });
 
   it('sweep: μ ∈ [0.1, 3] × P ≤ 512 × drafter kinds emits no line any engine rejects', () => {

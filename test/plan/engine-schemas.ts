@@ -143,6 +143,44 @@ const LLAMACPP_TYPES = new Set(['none', 'draft-simple', 'draft-eagle3', 'draft-m
 // "the argument has been removed": --draft, --draft-n, --draft-max, --draft-min, --draft-n-min, --spec-ngram-size-n/-m.
 const LLAMACPP_REMOVED = new Set(['--draft', '--draft-n', '--draft-max', '--draft-min', '--draft-n-min', '--spec-ngram-size-n', '--spec-ngram-size-m', '--spec-ngram-min-hits']);
 
+/** What llama.cpp's common_speculative_types_from_gguf (speculative.cpp at 001d906a) reads from a draft GGUF. */
+export interface DraftGgufFacts {
+  readonly architecture: string;
+  /** `{arch}.block_count` (uint32). */
+  readonly blockCount: number;
+  readonly tensors: readonly string[];
+}
+
+/**
+ * common_speculative_types_from_gguf at 001d906a, transcribed: architecture `dflash` →
+ * draft-dspark when the file has `markov_w1.weight`, else draft-dflash; any other architecture →
+ * draft-mtp when its last block has `blk.{n-1}.nextn.eh_proj.weight`, else nothing.
+ */
+export function llamacppTypesFromGguf(g: DraftGgufFacts): string[] {
+  if (g.architecture !== 'dflash') {
+    if (!(g.blockCount > 0)) return [];
+    return g.tensors.includes(`blk.${g.blockCount - 1}.nextn.eh_proj.weight`) ? ['draft-mtp'] : [];
+  }
+  return [g.tensors.includes('markov_w1.weight') ? 'draft-dspark' : 'draft-dflash'];
+}
+
+/**
+ * The speculative types llama-server runs for a command line (common/common.h at 001d906a:
+ * `types = { NONE }` by default; common_speculative_types_from_names: unknown names throw, and
+ * `none` anywhere makes the whole list { none }; arg.cpp: with the default list and a draft file,
+ * the types come from the draft GGUF, when it implies any).
+ */
+export function llamacppTypesRun(cmd: string, draft?: DraftGgufFacts): string[] {
+  const given = (flagValues(cmd).get('--spec-type') ?? '').split(',').filter((t) => t !== '');
+  if (given.includes('none')) return ['none'];
+  if (given.length > 0) return given;
+  const inferred = draft === undefined ? [] : llamacppTypesFromGguf(draft);
+  return inferred.length > 0 ? inferred : ['none'];
+}
+
+/** A plain draft model (Llama-3.2-1B) and an EAGLE-3 head as converted to GGUF: neither implies a type. */
+export const PLAIN_DRAFT_GGUF: DraftGgufFacts = { architecture: 'llama', blockCount: 16, tensors: ['token_embd.weight', 'blk.15.attn_q.weight', 'output.weight'] };
+
 export function checkLlamacpp(cmd: string): Violations {
   const out: Violations = [];
   const f = flagValues(cmd);
@@ -151,9 +189,12 @@ export function checkLlamacpp(cmd: string): Violations {
     else if (!LLAMACPP_FLAGS.has(flag)) out.push(`llama.cpp: unknown flag ${flag}`);
   }
   const types = (f.get('--spec-type') ?? '').split(',').filter((t) => t !== '');
-  if (types.length === 0) out.push('llama.cpp: no --spec-type (a draft model would be loaded but the type left at its default)');
   for (const t of types) if (!LLAMACPP_TYPES.has(t)) out.push(`llama.cpp: unknown spec type ${t}`);
+  if (types.includes('none') && types.length > 1) out.push('llama.cpp: none in the --spec-type list turns every type off');
   const model = f.get('--spec-draft-model') ?? f.get('-md') ?? f.get('--model-draft');
+  // Our lines name plain draft models and EAGLE-3 heads, which imply no type: they must say it.
+  const run = llamacppTypesRun(cmd, model === undefined ? undefined : PLAIN_DRAFT_GGUF);
+  if (run.length === 1 && run[0] === 'none') out.push(`llama.cpp: the speculative types run are { none }${model === undefined ? '' : ': the draft model is loaded and never used'}`);
   const needsDraft = types.some((t) => t.startsWith('draft-'));
   if (needsDraft && model === undefined && f.get('--spec-draft-hf') === undefined && f.get('-hfd') === undefined) out.push('llama.cpp: a draft-* type needs --spec-draft-model or --spec-draft-hf');
   if (model !== undefined) {
