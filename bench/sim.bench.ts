@@ -5,6 +5,12 @@
  * what limits it: the same enumeration with a replayed table of uniforms instead of the seeded
  * Rng (the cost of randomness), without the per-tree accumulation of the curve (shifted sums, one
  * pass over P-max values), and the Rng alone.
+ *
+ * Anchor (issue 18): our own C port of the same simulation (bench/reference/calibrated-enumerator.c,
+ * checked bit-identical by test/sim/c-anchor.test.ts), compiled here with `cc -O3 -march=native`
+ * when a C compiler exists, run as a child process that times itself in CPU time. Rounds
+ * interleave specbound and C on the same trees (seed 1, trees 0 … n − 1, chunks of 64); the row
+ * reports the medians and the median of the per-round ratios.
  */
 import { createRng, type Rng } from '../src/core/rng.js';
 import { BestFirstEnumerator } from '../src/sim/best-first-enumerator.js';
@@ -15,10 +21,14 @@ import { median, type BenchResult } from './bench-result.js';
 import { parseLaw } from '../src/sim/parse-law.js';
 import { plainDirichletTree } from './reference/plain-dirichlet.js';
 import { promised } from '../src/core/promised.js';
+import { buildCAnchor, lawTableText, timeCAnchor } from './reference/c-anchor.js';
 
 const TARGET_NODES_PER_SECOND = 5e6;
 /** Nodes per measurement (≈ 1–2 s of CPU). */
 const NODES = 8e6;
+/** Interleaved rounds against the C anchor, and nodes per round per side. */
+const ANCHOR_ROUNDS = 7;
+const ANCHOR_NODES = 3e6;
 
 function cpuSeconds(f: () => void): number {
   const start = process.cpuUsage();
@@ -65,26 +75,68 @@ export function run(): Promise<BenchResult[]> {
   return promised(measure);
 }
 
+/**
+ * specbound's production path (simulateChunk, chunks of 64 trees) against the C anchor on the same
+ * trees, interleaved rounds; nodes/s of each side per round.
+ */
+function anchorRounds(law: ChildLaw, P: number, binary: string): { ours: number[]; c: number[] } {
+  const table = lawTableText(law);
+  const trees = Math.ceil(ANCHOR_NODES / P);
+  const workspace = { sampler: law.createSampler(P - 1), enumerator: new BestFirstEnumerator(P), curve: new Float64Array(P) };
+  let checksum = 0;
+  const simulate = (): void => {
+    for (let first = 0; first < trees; first += 64) checksum += simulateChunk(workspace, 1, first / 64, first, Math.min(64, trees - first), false).mean[P - 1]!;
+  };
+  simulate(); // warm-up (the C side has no JIT to warm)
+  const ours: number[] = [];
+  const c: number[] = [];
+  for (let round = 0; round < ANCHOR_ROUNDS; round++) {
+    checksum = 0;
+    ours.push((trees * P) / cpuSeconds(simulate));
+    const timing = timeCAnchor(binary, table, 1, P, trees);
+    // The same trees give the same sum of final means (bit-identical port): else the anchor timed other work.
+    if (timing.checksum !== checksum) throw new Error(`C anchor computed ${timing.checksum}, specbound ${checksum}: not the same simulation`);
+    c.push(timing.nodesPerSecond);
+  }
+  return { ours, c };
+}
+
 function measure(): BenchResult[] {
   const llama = calibratedLaw({ mu: 0.683, mu2: 2.96, preset: 'llama3.1-8b' });
   const out: BenchResult[] = [];
-  for (const P of [64, 1024, 4096]) {
-    const full = timeTrees(llama, P, true);
-    const bare = timeTrees(llama, P, false);
-    const noSampling = timeTrees(llama, P, false, true);
-    const nodes = full.trees * P;
-    const share = (s: number): string => `${Math.round((100 * s) / full.seconds)}%`;
-    out.push({ name: `trees/s/core, calibrated llama3.1-8b, P-max ${P}`, value: full.trees / full.seconds, unit: 'trees/s/core' });
-    out.push({
-      name: `nodes/s/core, calibrated llama3.1-8b, P-max ${P}`,
-      value: nodes / full.seconds,
-      unit: 'nodes/s/core',
-      target: TARGET_NODES_PER_SECOND,
-      notes:
+  const anchor = buildCAnchor();
+  try {
+    for (const P of [64, 1024, 4096]) {
+      const full = timeTrees(llama, P, true);
+      const bare = timeTrees(llama, P, false);
+      const noSampling = timeTrees(llama, P, false, true);
+      const nodes = full.trees * P;
+      const share = (s: number): string => `${Math.round((100 * s) / full.seconds)}%`;
+      out.push({ name: `trees/s/core, calibrated llama3.1-8b, P-max ${P}`, value: full.trees / full.seconds, unit: 'trees/s/core' });
+      const split =
         `CPU time split: curve accumulation ${share(full.seconds - bare.seconds)}, ` +
         `random numbers (createRng per tree, pure-rand next per node) ~${share(Math.max(0, bare.seconds - noSampling.seconds))}, ` +
-        `heap + law lookup + node bookkeeping ~${share(noSampling.seconds)}`,
-    });
+        `heap + law lookup + node bookkeeping ~${share(noSampling.seconds)}`;
+      const name = `nodes/s/core, calibrated llama3.1-8b, P-max ${P}`;
+      if ('skipped' in anchor) {
+        out.push({ name, value: nodes / full.seconds, unit: 'nodes/s/core', target: TARGET_NODES_PER_SECOND, notes: `${split}; C anchor row skipped: ${anchor.skipped}` });
+        continue;
+      }
+      const rounds = anchorRounds(llama, P, anchor.binary);
+      out.push({
+        name,
+        value: median(rounds.ours),
+        unit: 'nodes/s/core',
+        target: TARGET_NODES_PER_SECOND,
+        anchor: 'the same enumerator in C (bench/reference/calibrated-enumerator.c, cc -O3 -march=native)',
+        anchorValue: median(rounds.c),
+        ratio: median(rounds.ours.map((x, i) => x / rounds.c[i]!)),
+        ratioTarget: 0.6,
+        notes: `${split}; medians of ${ANCHOR_ROUNDS} interleaved rounds of ${Math.ceil(ANCHOR_NODES / P)} trees (seed 1, chunks of 64), CPU time, bit-identical results; C built by ${anchor.compiler}`,
+      });
+    }
+  } finally {
+    if ('binary' in anchor) anchor.dispose();
   }
   // Dirichlet(0.1) over V = 100, P-max 1024, one thread: the production path (simulateChunk) against
   // the plain reference implementation (bench/reference/plain-dirichlet.ts), interleaved rounds.
