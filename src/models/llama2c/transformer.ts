@@ -14,8 +14,11 @@
  * weights widened exactly, float64 products and sums, two lanes; ~1.6x the JavaScript loops at
  * short context) where the runtime has it, else in the JavaScript `matmul` below; the two differ
  * only in the order of the float64 additions (~1e-15). Either way each weight row is reused for
- * every token of the batch, and a batched pass equals token-by-token passes bit for bit. Scratch
- * buffers are reused across calls, so a pass allocates only the returned distributions.
+ * every token of the batch, and a batched pass equals token-by-token passes bit for bit. The
+ * attention runs in WebAssembly SIMD too (wasm/attention.wat, on the KV cache held in the same
+ * arena), bit-identical to the JavaScript `attend` below (the same sums in the same order, and
+ * Math.exp's own algorithm). Scratch buffers are reused across calls, so a pass allocates only
+ * the returned distributions.
  *
  * Layer skipping (self-drafting, LayerSkip / Draft & Verify): `activeLayers` lists the blocks
  * that run; skipped blocks pass the residual stream through unchanged and keep no cache.
@@ -70,6 +73,9 @@ export class Llama2cTransformer {
   private att = new Float64Array(0);
   private even = new Float64Array(0);
   private slots = new Int32Array(0);
+  /** Arena regions of the WebAssembly attention: its score scratch (float64) and the batch's extra slots (int32). */
+  private wasmAtt = { at: 0, capacity: 0 };
+  private wasmExtra = { at: 0, capacity: 0 };
 
   /**
    * `simd: false` keeps the matrix-vector products in JavaScript (the reference the WebAssembly
@@ -100,7 +106,7 @@ export class Llama2cTransformer {
   }
 
   newCache(initialCapacity?: number): KvCache {
-    return new KvCache(this.activeLayers.length, this.kvDim, initialCapacity);
+    return new KvCache(this.activeLayers.length, this.kvDim, initialCapacity, this.arena);
   }
 
   /**
@@ -118,7 +124,10 @@ export class Llama2cTransformer {
       if (!(Number.isInteger(pos) && pos >= 0 && pos < seqLen)) throw new RangeError(`position ${pos} is outside the model's context 0..${seqLen - 1}`);
     }
     const first = cache.append(B);
-    this.ensureScratch(B, cache.length);
+    // The attention kernel reads the cache in place: only when it lives in this transformer's arena.
+    const wasmAttention = this.arena !== undefined && cache.arena === this.arena;
+    this.ensureScratch(B, cache.length, wasmAttention ? batch.extraSlots.length : -1);
+    if (wasmAttention && batch.extraSlots.length > 0) new Int32Array(this.arena.buffer, this.wasmExtra.at, batch.extraSlots.length).set(batch.extraSlots);
     const mm = this.arena === undefined ? matmul : this.arena.matmul.bind(this.arena);
     const { x, xb, xb2, q, k, v, hb, hb2, att } = this;
     const hs = this.headSize;
@@ -167,9 +176,23 @@ export class Llama2cTransformer {
         }
       }
       // Attention: each token over its visible slots (its row of the mask).
-      for (let b = 0; b < B; b++) {
-        const visible = this.visibleSlots(batch, b);
-        attend(xb, b * dim, q, b * dim, keyCache, valueCache, this.slots, visible, att, this.even, nHeads, hs, kvDim, kvPerHead, scale);
+      if (wasmAttention) {
+        const arena = this.arena;
+        const keysAt = cache.keyOffset(li);
+        const valuesAt = cache.valueOffset(li);
+        for (let b = 0; b < B; b++) {
+          const e0 = batch.extraStart[b]!;
+          const rowAt = b * dim * 8;
+          arena.attend(
+            xb.byteOffset + rowAt, q.byteOffset + rowAt, keysAt, valuesAt, batch.contextEnd[b]!, this.wasmExtra.at + e0 * 4, batch.extraStart[b + 1]! - e0,
+            this.wasmAtt.at, nHeads, hs, kvDim, kvPerHead, scale,
+          );
+        }
+      } else {
+        for (let b = 0; b < B; b++) {
+          const visible = this.visibleSlots(batch, b);
+          attend(xb, b * dim, q, b * dim, keyCache, valueCache, this.slots, visible, att, this.even, nHeads, hs, kvDim, kvPerHead, scale);
+        }
       }
       mm(xb2, xb, w.wo, dim, dim, B);
       for (let i = 0; i < B * dim; i++) x[i] = x[i]! + xb2[i]!;
@@ -199,8 +222,24 @@ export class Llama2cTransformer {
     return result;
   }
 
-  private ensureScratch(batch: number, slots: number): void {
+  /**
+   * Grows the scratch buffers for a batch of `batch` tokens over at most `slots` cache slots;
+   * `extraSlots` ≥ 0 also sizes the WebAssembly attention's regions (and copies nothing yet).
+   */
+  private ensureScratch(batch: number, slots: number, extraSlots: number): void {
     const { dim, hiddenDim, vocabSize } = this.config;
+    if (extraSlots >= 0 && this.arena !== undefined) {
+      const arena = this.arena;
+      const grow = (r: { at: number; capacity: number }, need: number, bytesPer: number) => {
+        if (need <= r.capacity) return;
+        const cap = Math.max(need, 2 * r.capacity, 64);
+        if (r.capacity > 0) arena.release(r.at, r.capacity * bytesPer);
+        r.at = arena.alloc(cap * bytesPer);
+        r.capacity = cap;
+      };
+      grow(this.wasmAtt, slots + 1, 8);
+      grow(this.wasmExtra, extraSlots, 4);
+    }
     if (batch > this.batchCapacity) {
       const cap = Math.max(batch, this.batchCapacity * 2);
       this.batchCapacity = cap;
@@ -258,7 +297,7 @@ export class Llama2cTransformer {
  * the result does not depend on the sweep width. ~1.3x faster at context 448–512 than
  * one slot (or one coordinate) at a time, and bit-identical to it.
  */
-function attend(
+export function attend(
   out: Float64Array,
   outOff: number,
   q: Float64Array,

@@ -138,6 +138,7 @@ export class Llama2cTreeSession implements TreeSession {
   }
 
   close(): void {
+    this.cache?.release(); // hands the cache's arena region back (see kv-cache.ts)
     this.cache = undefined;
   }
 
