@@ -2,7 +2,11 @@
  * One writer per run directory (issue 19 item 3): two `measure`/`report` runs into the same
  * directory used to both append every unit, and the results counted each twice. A run holds
  * `DIR/.specbound.lock` (created exclusively, holding its pid, host, start time and command)
- * while it writes the directory; a second run finds it and stops with exit 2 naming the holder.
+ * while it writes the directory — measuring, then results.json, then the report's files
+ * (`runMeasurementThen`, `measureAndBuildResults`' `finish`) — and a second run finds it and
+ * stops with exit 2 naming the holder. `report RUN_DIR --out ELSEWHERE` locks ELSEWHERE, which it
+ * writes, and RUN_DIR only when it has to measure or compute there (a finished run whose
+ * results.json is current is only read, so it renders while another run holds RUN_DIR).
  *
  * A lock whose process is gone (SIGKILL, power loss) is taken over: its pid is checked on this
  * host with `kill(pid, 0)`. Breaking a stale lock is itself serialized by `.specbound.lock.break`
@@ -84,6 +88,20 @@ function createExclusive(file: string, text: string): boolean {
 }
 
 const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+/**
+ * Runs `body` holding `dir`'s lock (lockRunDir), released when it settles: the whole of a job that
+ * writes the directory (measure → results.json → report files), so a second run exits 2 at any
+ * stage, not only while units are measured.
+ */
+export async function withRunDirLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
+  const release = lockRunDir(dir);
+  try {
+    return await body();
+  } finally {
+    release();
+  }
+}
 
 /**
  * Takes the run directory's lock (the directory must exist) and returns the function that

@@ -21,7 +21,7 @@ import { applyChatTemplate, limitPerTask, loadPromptSet, type Prompt } from './p
 import { chatTemplateLabel, resolveChatTemplate, type ChatTemplate } from '../models/chat-template.js';
 import { writeFileAtomicSync } from '../core/atomic-file.js';
 import { CONFIG_FILE, discardRun, ensureRunDir, readJsonFile, UNITS_FILE, UnitLog } from './run-dir.js';
-import { lockRunDir } from './run-lock.js';
+import { withRunDirLock } from './run-lock.js';
 import { parseMeasureRecord, type MeasureRecord, type StaticUnitRecord, type UnitRecord } from './records.js';
 import { RunTrace, runTraceHeader } from './run-trace.js';
 import { measureUnit, type MeasuredUnit } from './unit.js';
@@ -125,7 +125,16 @@ async function runPool(indices: readonly number[], concurrency: number, work: (i
  * Runs (or continues) the measurement described by `options.config` in `options.outDir`, holding
  * the directory's lock (run-lock.ts) so no other run appends to it meanwhile.
  */
-export async function runMeasurement(options: MeasureOptions): Promise<MeasureOutcome> {
+export function runMeasurement(options: MeasureOptions): Promise<MeasureOutcome> {
+  return runMeasurementThen(options, (outcome) => Promise.resolve(outcome));
+}
+
+/**
+ * `runMeasurement`, then `then(outcome)` still holding the directory's lock: the rest of a job
+ * that writes the run directory (results.json, the report), so no other run writes there
+ * between the measurement and what is computed from it (issue 19).
+ */
+export async function runMeasurementThen<T>(options: MeasureOptions, then: (outcome: MeasureOutcome) => Promise<T>): Promise<T> {
   const { config, outDir } = options;
   validateMeasureConfig(config);
   const prompts = options.prompts ?? selectPrompts(config);
@@ -133,12 +142,7 @@ export async function runMeasurement(options: MeasureOptions): Promise<MeasureOu
   // Resolved before the configuration check: the template used is part of the run's configuration.
   const template = await resolveChatTemplate(config.chatTemplate ?? 'auto', config.target);
   ensureRunDir(outDir);
-  const releaseLock = lockRunDir(outDir);
-  try {
-    return await measureLockedRunDir(options, applyChatTemplate(prompts, template), template);
-  } finally {
-    releaseLock();
-  }
+  return withRunDirLock(outDir, async () => then(await measureLockedRunDir(options, applyChatTemplate(prompts, template), template)));
 }
 
 async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Prompt[], template: ChatTemplate | undefined): Promise<MeasureOutcome> {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { MeasureConfig } from '../measure/config.js';
 import { writeFileAtomicSync } from '../core/atomic-file.js';
 import { CONFIG_FILE, readJsonFile, RESULTS_FILE, UNITS_FILE } from '../measure/run-dir.js';
-import { readRunRecords, runMeasurement, type MeasureOptions, type MeasureOutcome } from '../measure/run-measure.js';
+import { readRunRecords, runMeasurementThen, type MeasureOptions, type MeasureOutcome } from '../measure/run-measure.js';
 import { readRunDistributions, TRACE_FILE } from '../measure/run-trace.js';
 import { buildResults, GENERATOR, type BuildResultsOptions } from './build-results.js';
 import { REPORT_VERSION, ReportSchema, type Report } from './results-schema.js';
@@ -75,13 +75,26 @@ export interface MeasuredResults extends MeasureOutcome {
   readonly report: Report | undefined;
 }
 
-/** Measures (or continues) `options.config` in `options.outDir`, then computes (or reads) the results when complete. */
-export async function measureAndBuildResults(options: MeasureOptions & Pick<BuildResultsOptions, 'simulate'>): Promise<MeasuredResults> {
-  const outcome = await runMeasurement(options);
-  if (!outcome.complete) return { ...outcome, report: undefined };
-  const report = await resultsOfRun(options.outDir, options.config, {
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
+/**
+ * Measures (or continues) `options.config` in `options.outDir`, then computes (or reads) the
+ * results when complete, then runs `finish` (writing the report) — the whole job under the run
+ * directory's lock (run-lock.ts), so a second run into the directory exits 2 at any stage.
+ */
+export async function measureAndBuildResults(
+  options: MeasureOptions & Pick<BuildResultsOptions, 'simulate'>,
+  finish?: (results: MeasuredResults) => Promise<void>,
+): Promise<MeasuredResults> {
+  return runMeasurementThen(options, async (outcome) => {
+    const results: MeasuredResults = !outcome.complete
+      ? { ...outcome, report: undefined }
+      : {
+          ...outcome,
+          report: await resultsOfRun(options.outDir, options.config, {
+            ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+            ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
+          }),
+        };
+    await finish?.(results);
+    return results;
   });
-  return { ...outcome, report };
 }

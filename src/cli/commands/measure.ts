@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidValueError } from '../../core/errors.js';
 import { MEASURE_CONFIG_VERSION, MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
+import type { MeasuredResults } from '../../results/run-results.js';
 import { STRATEGIES } from '../../tree/strategies/registry.js';
 import { parseInteger, parseNumber } from '../parse.js';
 
@@ -94,17 +95,27 @@ function chatTemplateSetting(given: string | undefined, fallback: string | undef
  * append-only log (a unit is written whole or not at all, so even SIGKILL loses only the unit in
  * flight). The handler restores the terminal (the bar hides the cursor and turns line wrap off),
  * says how many units are saved and exits 130 (128 + SIGINT, the shell convention).
+ *
+ * After the results, `run.finish` (the report's writing and output) runs still under the run
+ * directory's lock, so the whole job is one writer's (issue 19).
  */
-export async function measureWithProgress(config: MeasureConfig, outDir: string, concurrency: string | undefined, run: { readonly fresh?: boolean } = {}) {
+export async function measureWithProgress(
+  config: MeasureConfig,
+  outDir: string,
+  concurrency: string | undefined,
+  run: { readonly fresh?: boolean; readonly finish?: (results: MeasuredResults) => Promise<void> } = {},
+) {
   const [{ measureAndBuildResults }, { createProgress, stopAllProgress }] = await Promise.all([import('../../results/run-results.js'), import('../progress.js')]);
   let bar: ReturnType<typeof createProgress> | undefined;
   let phase = '';
   let units: { done: number; total: number; stage: string } | undefined;
+  let reporting = false;
   const interrupted = (signal: NodeJS.Signals) => {
     stopAllProgress();
     if (process.stderr.isTTY === true) process.stderr.write('\x1b[?25h\x1b[?7h'); // cursor on, line wrap on
-    const saved =
-      units === undefined
+    const saved = reporting
+      ? `the results are saved in ${outDir}, the report is not written completely`
+      : units === undefined
         ? 'no unit was measured yet'
         : units.done >= units.total
           ? `all ${units.total} units are saved in ${outDir}, the results are not written yet`
@@ -115,6 +126,7 @@ export async function measureWithProgress(config: MeasureConfig, outDir: string,
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
+    const finish = run.finish;
     const outcome = await measureAndBuildResults({
       config,
       outDir,
@@ -130,6 +142,11 @@ export async function measureWithProgress(config: MeasureConfig, outDir: string,
         }
         bar?.update(p.done, p.total);
       },
+    }, finish === undefined ? undefined : async (results) => {
+      bar?.stop();
+      bar = undefined;
+      reporting = true;
+      await finish(results);
     });
     return outcome;
   } finally {

@@ -4,11 +4,12 @@
  * no --target it measures the built-in model pair on the built-in prompts into
  * ./specbound-report/ with settings sized to finish in about a minute on a laptop.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidValueError, SpecboundError } from '../../core/errors.js';
 import { MEASURE_DEFAULTS, type MeasureConfig } from '../../measure/config.js';
+import type { Report } from '../../results/results-schema.js';
 import { addMeasureOptions, announceCost, configFromFlags, DRY_RUN_OPTION, FRESH_OPTION, measureWithProgress, type MeasureFlags } from './measure.js';
 
 export const DEFAULT_REPORT_DIR = 'specbound-report';
@@ -86,24 +87,57 @@ async function action(runDir: string | undefined, flags: ReportFlags): Promise<v
   if (await announceCost(config, flags)) return;
   // Checked before measuring, so a bad --latency costs nothing.
   const latency = flags.latency === undefined ? undefined : await adaptiveLatency(flags.latency, config.PMax, flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b');
-  const outcome = await measureWithProgress(config, dir, flags.concurrency, { fresh: flags.fresh === true });
-  let report = outcome.report!;
-  if (latency !== undefined) {
-    // The results hold the analysis at the default T(P); another T(P) is one more pass over the records.
-    const [{ adaptiveSection }, { readRunRecords }] = await Promise.all([import('../../results/adaptive.js'), import('../../measure/run-measure.js')]);
-    const adaptive = adaptiveSection(readRunRecords(dir).units, latency, config.seed);
-    if (adaptive !== undefined) report = { ...report, adaptive };
-  }
-  const { writeReport } = await import('../../report/write-report.js');
   const outDir = runDir !== undefined && flags.out !== undefined ? flags.out : dir;
-  const written = writeReport(report, outDir, flags.speedup === false ? {} : { latency: await speedupLatency(flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b') });
-  if (flags.json === true) {
-    const { printJson } = await import('../output.js');
-    printJson(report);
-    return;
+  const speedup = flags.speedup === false ? undefined : await speedupLatency(flags.gpu ?? 'h100-sxm', flags.arch ?? 'llama-3.1-8b');
+  /** Renders (and prints) the report; called holding the lock of every directory it writes. */
+  const render = async (results: Report): Promise<void> => {
+    let report = results;
+    if (latency !== undefined) {
+      // The results hold the analysis at the default T(P); another T(P) is one more pass over the records.
+      const [{ adaptiveSection }, { readRunRecords }] = await Promise.all([import('../../results/adaptive.js'), import('../../measure/run-measure.js')]);
+      const adaptive = adaptiveSection(readRunRecords(dir).units, latency, config.seed);
+      if (adaptive !== undefined) report = { ...report, adaptive };
+    }
+    const { writeReport } = await import('../../report/write-report.js');
+    const written = writeReport(report, outDir, speedup === undefined ? {} : { latency: speedup });
+    // Printed before the locks are released: the output is part of the job.
+    if (flags.json === true) {
+      const { printJson } = await import('../output.js');
+      printJson(report);
+      return;
+    }
+    const { findings } = await import('../../report/narrative.js');
+    process.stdout.write(`${findings(report).map((f) => `- ${f}`).join('\n')}\n\nwrote ${written.html}\n      ${written.markdown}\n      ${written.json}\n`);
+  };
+  const elsewhere = !sameDirectory(outDir, dir);
+  /** --out ELSEWHERE is written by this run only: it is locked like a run directory (issue 19). */
+  const renderLocked = async (results: Report): Promise<void> => {
+    if (!elsewhere) return render(results);
+    const [{ makeDirectory }, { withRunDirLock }] = await Promise.all([import('../../core/make-directory.js'), import('../../measure/run-lock.js')]);
+    makeDirectory(path.join(outDir, 'figures')); // what writeReport makes first (so a failure names the same path)
+    return withRunDirLock(outDir, () => render(results));
+  };
+  if (runDir !== undefined && elsewhere && !measureFlagsGiven && flags.fresh !== true) {
+    // A finished run whose results.json is current is only read (nothing is measured or written in
+    // RUN_DIR), so it does not take RUN_DIR's lock: it renders even while another run holds it.
+    const { cachedResults } = await import('../../results/run-results.js');
+    const cached = cachedResults(runDir);
+    if (cached !== undefined) return renderLocked(cached);
   }
-  const { findings } = await import('../../report/narrative.js');
-  process.stdout.write(`${findings(report).map((f) => `- ${f}`).join('\n')}\n\nwrote ${written.html}\n      ${written.markdown}\n      ${written.json}\n`);
+  await measureWithProgress(config, dir, flags.concurrency, {
+    fresh: flags.fresh === true,
+    finish: async (outcome) => renderLocked(outcome.report!),
+  });
+}
+
+/** Whether two paths name one directory (a directory not yet made is another). */
+function sameDirectory(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
 
 export function register(program: Command): void {
