@@ -1,13 +1,16 @@
 /**
  * Throughput of the entropy estimators: `positionStatistics` (the one per-position estimator
- * measure and stats call; issue 12 removed a WebAssembly float32 kernel that no command reached)
- * on full-vocabulary distributions (V = 128,256, Llama 3), in GB/s of the float32 logits a position
- * stands for (issue 18's target ≥ 1), a plain JavaScript sum of those logits as the loop ceiling,
- * the StatsAccumulator on dense and top-20 positions, and `specbound stats` on a dense trace.
+ * measure and stats call) on full-vocabulary distributions (V = 128,256, Llama 3) as the llama2c and
+ * gguf backends produce them (fromLogits of float32 logits), in GB/s of the float32 logits a position
+ * stands for (issue 18's target ≥ 1), against the JavaScript loop it ran before (same run,
+ * interleaved rounds); the log-softmax and the statistics together; a plain JavaScript sum of the
+ * logits as the loop ceiling; the StatsAccumulator on dense and top-20 positions; and
+ * `specbound stats` on a dense trace.
  *
- * What bounds it: one Math.exp per vocabulary entry (~10 ns of CPU), on float64 log-probs because
- * the backends hand over float64. Timings are the best of several rounds of CPU time on one
- * thread (see bestSecondsPerCall); on a loaded machine they are lower bounds.
+ * What bounds it: exp per vocabulary entry. The JavaScript loop calls Math.exp (~9 ns of CPU per
+ * token); the WebAssembly kernel (stats/wasm/dense-statistics.wat) runs V8's exp algorithm two lanes
+ * at a time, the same numbers to the bit. Timings are CPU time on one thread; on a loaded machine
+ * (2 shared cores) they vary by ±30% between runs.
  */
 import os from 'node:os';
 import { median } from './bench-result.js';
@@ -15,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import type { BenchResult } from './bench-result.js';
-import { positionStatistics } from '../src/stats/position-statistics.js';
+import { denseStatisticsLoop, positionStatistics } from '../src/stats/position-statistics.js';
 import { computeTraceStats } from '../src/results/trace-stats.js';
 import { createTraceWriter } from '../src/trace/trace-writer.js';
 import { logSoftmax } from '../src/distribution/log-softmax.js';
@@ -64,11 +67,43 @@ function bestSecondsPerCall(f: () => void, rounds = 7, roundSeconds = 0.3): { cp
   return { cpu, wall };
 }
 
+/**
+ * `f` against `anchor` in interleaved rounds (f, anchor, f, anchor, …; ~0.25 s of each per round), in
+ * CPU time per call: the median over rounds of each, and the median of the per-round ratios
+ * (anchor time ÷ f time: > 1 means f is faster). Rounds interleave so that a neighbour's load falls
+ * on both alike.
+ */
+function interleaved(f: () => void, anchor: () => void, rounds = 7, roundSeconds = 0.25): { cpu: number; anchorCpu: number; ratio: number; rounds: number[] } {
+  for (let i = 0; i < 5; i++) {
+    f();
+    anchor();
+  }
+  const timeOf = (g: () => void): number => {
+    let calls = 0;
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    do {
+      g();
+      calls++;
+    } while (performance.now() - t0 < roundSeconds * 1000);
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6 / calls;
+  };
+  const fs: number[] = [];
+  const as: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    fs.push(timeOf(f));
+    as.push(timeOf(anchor));
+  }
+  return { cpu: median(fs), anchorCpu: median(as), ratio: median(as.map((a, k) => a / fs[k]!)), rounds: fs };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const logits = [1, 2, 3, 4].map(syntheticLogits);
   const bytes = V * 4;
   let i = 0;
   let sink = 0;
+  const gbs = (secs: number[]): string => secs.map((t) => (bytes / t / 1e9).toFixed(2)).join(', ');
   const load = `load avg ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cpus`;
 
   const sum = bestSecondsPerCall(() => {
@@ -89,14 +124,24 @@ export async function run(): Promise<BenchResult[]> {
     return fromTopLogprobs(V, ids, w.map((x) => Math.log(x / z)));
   });
   const accSparse = bestSecondsPerCall(() => acc.add({ sequence: i % 64 }, sparse[i++ & 63]!), 5);
-  // positionStatistics (what measure and stats call per position) on a complete p, with and without q.
+  // positionStatistics (what measure and stats call per position) on a complete p, with and without q,
+  // as the llama2c/gguf backends hand it over (fromLogits: float64 log-probs of float32 logits);
+  // anchor: the JavaScript loop it ran before the WebAssembly kernel (denseStatisticsLoop, one Math.exp
+  // per token), timed in interleaved rounds of the same run.
   const lps = logits.map((x) => fromLogits(x));
-  const posOne = bestSecondsPerCall(() => {
-    sink += positionStatistics(lps[i++ & 3]!).entropy;
-  }, 5);
-  const posTwo = bestSecondsPerCall(() => {
-    sink += positionStatistics(lps[i & 3]!, lps[++i & 3]).entropy;
-  }, 5);
+  const posOne = interleaved(
+    () => void (sink += positionStatistics(lps[i++ & 3]!).entropy),
+    () => void (sink += denseStatisticsLoop(lps[i++ & 3]!.logProbs, undefined).entropy),
+  );
+  const posTwo = interleaved(
+    () => void (sink += positionStatistics(lps[i & 3]!, lps[++i & 3]).entropy),
+    () => void (sink += denseStatisticsLoop(lps[i & 3]!.logProbs, lps[++i & 3]!.logProbs).entropy),
+  );
+  // What a backend and the estimator pay per position together: log-softmax of the logits, then the statistics.
+  const fromLogitsToStats = interleaved(
+    () => void (sink += positionStatistics(fromLogits(logits[i++ & 3]!)).entropy),
+    () => void (sink += denseStatisticsLoop(fromLogits(logits[i++ & 3]!).logProbs, undefined).entropy),
+  );
 
   // `specbound stats` end to end on a dense trace (16 positions of V = 128,256 full log-probs, gzip).
   const trace = `${os.tmpdir()}/specbound-bench-dense-${V}.jsonl.gz`;
@@ -140,19 +185,35 @@ export async function run(): Promise<BenchResult[]> {
 
   return [
     { name: 'reference: plain JS sum of the same float32 logits', value: bytes / sum.cpu / 1e9, unit: 'GB/s/core', notes: `CPU time; the loop ceiling for any one-pass JS kernel; ${load}` },
-    { name: 'StatsAccumulator.add, dense V=128256 (log-probs, Float64)', value: 1 / accDense.cpu, unit: 'positions/s', notes: 'float64 log-probs: the scalar one-pass kernel (one Math.exp per token)' },
+    { name: 'StatsAccumulator.add, dense V=128256 (log-probs, Float64)', value: 1 / accDense.cpu, unit: 'positions/s', notes: 'float64 log-probs through positionStatistics (the WebAssembly kernel)' },
     {
-      name: `positionStatistics, complete p (float64 log-probs) V=${V}`,
+      name: `positionStatistics, complete p V=${V} (float64 log-probs of float32 logits, as llama2c/gguf give them)`,
       value: bytes / posOne.cpu / 1e9,
       unit: 'GB/s/core',
       target: 1,
-      notes: `in GB/s of the float32 logits it stands for (V x 4 bytes); ${(1e6 * posOne.cpu).toFixed(0)} us per position; one pass, one Math.exp per token (~10 ns: the limit); float64 because the backends hand over float64 log-probs (not float32 logits)`,
+      anchor: 'the JavaScript loop it replaced (one Math.exp per token)',
+      anchorValue: bytes / posOne.anchorCpu / 1e9,
+      ratio: posOne.ratio,
+      notes: `GB/s of the float32 logits a position stands for (V x 4 bytes), median of 7 interleaved rounds of CPU time (rounds: ${gbs(posOne.rounds)}); ${(1e6 * posOne.cpu).toFixed(0)} us per position; WebAssembly SIMD kernel with V8's exp algorithm two lanes at a time, same numbers to the bit; ${load}`,
     },
     {
       name: `positionStatistics, complete p and q V=${V}`,
       value: bytes / posTwo.cpu / 1e9,
       unit: 'GB/s/core',
-      notes: `${(1e6 * posTwo.cpu).toFixed(0)} us per position: H, mu2 and the cross-entropy terms in one pass (were three passes, three exps per token)`,
+      target: 1,
+      anchor: 'the JavaScript loop it replaced',
+      anchorValue: bytes / posTwo.anchorCpu / 1e9,
+      ratio: posTwo.ratio,
+      notes: `${(1e6 * posTwo.cpu).toFixed(0)} us per position (rounds: ${gbs(posTwo.rounds)}): H, mu2 and the cross-entropy terms in one pass`,
+    },
+    {
+      name: `float32 logits -> fromLogits -> positionStatistics V=${V} (backend log-softmax + estimator)`,
+      value: bytes / fromLogitsToStats.cpu / 1e9,
+      unit: 'GB/s/core',
+      anchor: 'the same with the JavaScript statistics loop',
+      anchorValue: bytes / fromLogitsToStats.anchorCpu / 1e9,
+      ratio: fromLogitsToStats.ratio,
+      notes: `${(1e6 * fromLogitsToStats.cpu).toFixed(0)} us per position (rounds: ${gbs(fromLogitsToStats.rounds)}), the log-softmax included`,
     },
     {
       name: `specbound stats on a dense trace (V=${V}, gzip, 2.4 MB per line)`,

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { crossEntropyIntervals, crossEntropyTerms } from '../distribution/cross-entropy.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
+import { denseSums } from './dense-statistics-kernel.js';
 
 export const PositionStatisticsSchema = z.object({
   /** H(p) = −Σ p ln p in nats (the low end, tail concentrated, for top-k p). */
@@ -75,9 +76,29 @@ export function positionStatistics(p: TokenDistribution, q?: TokenDistribution):
  * Complete p (and complete q): H, Σ p (ln p)² and the cross-entropy terms in ONE pass with one
  * exponential per token, instead of a pass and an exponential per quantity (entropyInterval,
  * secondLogMomentInterval, crossEntropyTerms). Each sum is the same expression accumulated in the
- * same order as in those functions, so the results are identical to the bit (tested).
+ * same order as in those functions, so the results are identical to the bit (tested). The pass runs
+ * in WebAssembly SIMD (`dense-statistics-kernel.ts`, the same numbers to the bit: V8's exp algorithm,
+ * the same additions in the same order), else in `denseStatisticsLoop`.
  */
 function denseStatistics(lp: Float64Array | Float32Array, lq: Float64Array | Float32Array | undefined): PositionStatistics {
+  const sums = denseSums(lp, lq);
+  if (sums === undefined) return denseStatisticsLoop(lp, lq);
+  const { entropy, second } = sums;
+  if (lq === undefined) return { entropy, entropyHigh: entropy, secondLogMoment: second, secondLogMomentHigh: second, tailMass: 0 };
+  const ce = sums.covered > 0 ? sums.num / sums.covered : Number.NaN;
+  return {
+    entropy,
+    entropyHigh: entropy,
+    secondLogMoment: second,
+    secondLogMomentHigh: second,
+    tailMass: 0,
+    crossEntropy: Number.isFinite(ce) ? ce : null,
+    missingMass: sums.missing,
+  };
+}
+
+/** `denseStatistics` in JavaScript (one Math.exp per token): where WebAssembly SIMD is missing, and the kernel's reference. */
+export function denseStatisticsLoop(lp: Float64Array | Float32Array, lq: Float64Array | Float32Array | undefined): PositionStatistics {
   const n = lp.length;
   let entropy = 0;
   let second = 0;
