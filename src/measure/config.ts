@@ -41,7 +41,7 @@ export interface MeasureConfig {
   readonly iidTrees: number;
   readonly seed: number;
   /**
-   * `--chat-template`: `off`, or a Jinja template file's absolute path; absent: `auto` (the
+   * `--chat-template`: `off`, `server` (an openai: target's server applies its template), or a Jinja template file's absolute path; absent: `auto` (the
    * target's own template when it has one, for conversational prompts). models/chat-template.ts.
    */
   readonly chatTemplate?: string;

@@ -18,7 +18,7 @@ import { measuredDynamicStrategies } from '../tree/strategies/registry.js';
 import type { DraftingStrategy } from '../tree/strategy.js';
 import { canonicalConfig, checkSameConfig, validateMeasureConfig, type MeasureConfig } from './config.js';
 import { applyChatTemplate, limitPerTask, loadPromptSet, type Prompt } from './prompts/index.js';
-import { chatTemplateLabel, resolveChatTemplate, type ChatTemplate } from '../models/chat-template.js';
+import { chatTemplateLabel, resolveChatTemplate, type PromptChatTemplate } from '../models/chat-template.js';
 import { writeFileAtomicSync } from '../core/atomic-file.js';
 import { CONFIG_FILE, discardRun, ensureRunDir, readJsonFile, UNITS_FILE, UnitLog } from './run-dir.js';
 import { withRunDirLock } from './run-lock.js';
@@ -145,7 +145,7 @@ export async function runMeasurementThen<T>(options: MeasureOptions, then: (outc
   return withRunDirLock(outDir, async () => then(await measureLockedRunDir(options, applyChatTemplate(prompts, template), template)));
 }
 
-async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Prompt[], template: ChatTemplate | undefined): Promise<MeasureOutcome> {
+async function measureLockedRunDir(options: MeasureOptions, prompts: readonly Prompt[], template: PromptChatTemplate | undefined): Promise<MeasureOutcome> {
   const { config, outDir } = options;
   const configFile = path.join(outDir, CONFIG_FILE);
   // `chatTemplateUsed` (where the template came from and its digest) only when one is used, so a

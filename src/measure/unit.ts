@@ -14,10 +14,12 @@
  *
  * Everything random derives from (seed, unit), so a unit gives the same record whenever it runs.
  */
+import { InvalidValueError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
 import { entropy } from '../distribution/moments.js';
 import { sampleToken } from '../distribution/sample-token.js';
+import type { ChatMessage } from '../models/chat-template.js';
 import { encodeText, type DistributionCallOptions, type LanguageModel, type TreeSession } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
 import type { TracePositionInput } from '../trace/trace-writer.js';
@@ -66,12 +68,20 @@ export function unitPrompt(unit: number, samples: number): { prompt: number; sam
  * Token ids of a prompt, keeping BOS and the last tokens when longer than `maxTokens`. A prompt
  * rendered through a chat template is tokenized with special-token text parsed (chat-template.ts).
  */
-export async function promptTokens(model: LanguageModel, prompt: Pick<Prompt, 'text' | 'templated'>, maxTokens: number): Promise<number[]> {
-  const ids = await encodeText(model.tokenizer, prompt.text, prompt.templated === true ? { special: true } : {});
+export async function promptTokens(model: LanguageModel, prompt: Pick<Prompt, 'text' | 'templated' | 'messages'>, maxTokens: number): Promise<number[]> {
+  const ids = prompt.messages === undefined ? await encodeText(model.tokenizer, prompt.text, prompt.templated === true ? { special: true } : {}) : await encodeChat(model, prompt.messages);
   if (ids.length <= maxTokens) return ids;
   const bos = model.tokenizer.bos;
   if (bos !== undefined && ids[0] === bos) return [bos, ...ids.slice(ids.length - (maxTokens - 1))];
   return ids.slice(ids.length - maxTokens);
+}
+
+/** A conversation tokenized by the model's server through its own chat template (`--chat-template server`). */
+async function encodeChat(model: LanguageModel, messages: readonly ChatMessage[]): Promise<number[]> {
+  if (model.tokenizer.encodeChatAsync === undefined) {
+    throw new InvalidValueError('--chat-template', 'server', `${model.name} does not tokenize chat messages on a server; give auto, off or a template FILE`);
+  }
+  return model.tokenizer.encodeChatAsync(messages);
 }
 
 export async function measureUnit(ctx: UnitContext, unit: number): Promise<MeasuredUnit> {

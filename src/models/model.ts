@@ -3,6 +3,7 @@
  * pair, OpenAI-compatible servers). Tree building, verification and measurement use only this.
  */
 import type { TokenDistribution } from '../distribution/distribution.js';
+import type { ChatMessage } from './chat-template.js';
 
 export interface EncodeOptions {
   readonly bos?: boolean;
@@ -28,6 +29,11 @@ export interface Tokenizer {
    * `encodeText(tokenizer, text)`, which works with every backend.
    */
   encodeAsync?(text: string, options?: EncodeOptions): Promise<number[]>;
+  /**
+   * Present when the model's server applies its own chat template: token ids of `messages`
+   * rendered by it with the assistant's turn opened (vLLM's `/tokenize` with `messages`).
+   */
+  encodeChatAsync?(messages: readonly ChatMessage[], options?: { readonly signal?: AbortSignal }): Promise<number[]>;
 }
 
 /** Token ids of `text` with any tokenizer: `encodeAsync` when the backend has one, else `encode`. */

@@ -44,7 +44,7 @@ export function addMeasureOptions(cmd: Command, defaults: MeasureDefaults = MEAS
     .option('--P-max <n>', `largest draft budget P, tree nodes including the root (default ${defaults.PMax})`)
     .option('--tree-every <k>', `build the oracle and drafter trees at every k-th generated position, to bound the cost (default ${defaults.treeEvery})`)
     .option('--iid-trees <n>', `trees of the i.i.d. branching-random-walk simulation (default ${defaults.iidTrees})`)
-    .option('--chat-template <how>', 'auto (default): conversational prompts (MT-bench, Spec-Bench, the built-in conversation/math/summarisation ones) go through the target\'s chat template when it has one (a gguf: model\'s tokenizer.chat_template), plain text otherwise; off: always plain text; FILE: a Jinja chat template file, for any model. The template used is recorded in the run config')
+    .option('--chat-template <how>', 'auto (default): conversational prompts (MT-bench, Spec-Bench, the built-in conversation/math/summarisation ones) go through the target\'s chat template when it has one (a gguf: model\'s tokenizer.chat_template), plain text otherwise; off: always plain text; server: an openai: target\'s server applies its own template (vLLM\'s POST /tokenize with messages, add_generation_prompt true); FILE: a Jinja chat template file, for any model (./server for a file named server). The template used is recorded in the run config')
     .option('--seed <s>', `seed of every random draw; the same seed gives the same numbers, interrupted or not (default ${defaults.seed})`)
     .option('--concurrency <n>', 'continuations measured at once (default: the models\' concurrency: 1 in-process, an openai: model\'s &concurrency=N, default 16)');
 }
@@ -83,8 +83,8 @@ export function configFromFlags(flags: MeasureFlags, defaults: MeasureDefaults =
 function chatTemplateSetting(given: string | undefined, fallback: string | undefined): { chatTemplate?: string } {
   if (given === undefined) return fallback === undefined ? {} : { chatTemplate: fallback };
   if (given === 'auto') return {};
-  if (given === 'off') return { chatTemplate: 'off' };
-  if (given.trim() === '') throw new InvalidValueError('--chat-template', given, 'expected auto, off or a Jinja template file');
+  if (given === 'off' || given === 'server') return { chatTemplate: given };
+  if (given.trim() === '') throw new InvalidValueError('--chat-template', given, 'expected auto, off, server or a Jinja template file');
   return { chatTemplate: path.resolve(given) };
 }
 

@@ -19,6 +19,7 @@ interface ServeModelOptions {
   maxRequestTokens: number;
   maxResponseLogprobs: number;
   allowedHosts?: string;
+  chatTemplate: string;
   json?: boolean;
 }
 
@@ -33,7 +34,9 @@ export function register(program: Command): void {
         '  POST /v1/completions            prompt as text or token ids; max_tokens, temperature, seed,\n' +
         '                                  echo, logprobs (top-k per generated token), prompt_logprobs\n' +
         '                                  (top-k at every prompt position), return_tokens_as_token_ids\n' +
-        '  POST /tokenize, POST /detokenize  vLLM\'s tokenizer endpoints\n' +
+        '  POST /tokenize, POST /detokenize  vLLM\'s tokenizer endpoints; /tokenize also takes chat\n' +
+        '                                  messages (rendered with --chat-template; add_generation_prompt,\n' +
+        '                                  continue_final_message, add_special_tokens as in vLLM)\n' +
         '  GET  /v1/specbound/vocabulary   vocabulary size and token texts (specbound extension)\n' +
         'Logprobs are the model\'s temperature-1 log-probabilities whatever the sampling temperature\n' +
         '(vLLM\'s default logprobs mode). Bad requests get OpenAI-style error bodies\n' +
@@ -68,12 +71,16 @@ export function register(program: Command): void {
       (v) => parseInteger('--max-response-logprobs', v, { min: 1 }),
       DEFAULT_LIMITS.maxResponseLogprobs,
     )
+    .option('--chat-template <how>', 'the template /tokenize renders chat messages with: auto (the model\'s own, a gguf: tokenizer.chat_template; none otherwise), off, or a Jinja template FILE', 'auto')
     .option('--allowed-hosts <names>', 'comma-separated host names accepted in the Host header besides loopback names and --host')
     .option('--json', 'print {"url", "model", "host", "port"} as JSON on start instead of a sentence')
     .action(async (opts: ServeModelOptions) => {
       if (opts.host.trim() === '') throw new InvalidValueError('--host', opts.host, 'empty');
       const { loadModel } = await import('../../models/registry.js');
       const { createModelServer } = await import('../../models/server/model-server.js');
+      const { resolveChatTemplate } = await import('../../models/chat-template.js');
+      if (opts.chatTemplate === 'server') throw new InvalidValueError('--chat-template', opts.chatTemplate, 'serve-model is the server: give auto, off or a template FILE (./server for a file of that name)');
+      const chatTemplate = await resolveChatTemplate(opts.chatTemplate, opts.model);
       const model = await loadModel(opts.model);
       const modelName = opts.name ?? model.name;
       const allowedHosts = (opts.allowedHosts ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
@@ -86,6 +93,7 @@ export function register(program: Command): void {
         maxRequestTokens: opts.maxRequestTokens,
         maxResponseLogprobs: opts.maxResponseLogprobs,
         allowedHosts,
+        ...(chatTemplate?.kind === 'text' ? { chatTemplate } : {}),
       });
       let url: string;
       try {

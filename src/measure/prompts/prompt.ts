@@ -1,3 +1,5 @@
+import type { ChatMessage } from '../../models/chat-template.js';
+
 /**
  * A prompt of a workload: its text, the task it belongs to (statistics are reported per task,
  * as in the paper's Table 1), and where it came from (`file:line` or `builtin`).
@@ -14,6 +16,8 @@ export interface Prompt {
   readonly chat?: true;
   /** `text` is already rendered through a chat template (holds special-token text: tokenize with specials parsed). */
   readonly templated?: true;
+  /** The conversation the target's server renders with its own chat template (`--chat-template server`). */
+  readonly messages?: readonly ChatMessage[];
 }
 
 /** A named list of prompts. `name` is what the user passed (`builtin` or a path); `format` how it was read. */

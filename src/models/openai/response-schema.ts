@@ -51,8 +51,6 @@ export const vocabularySchema = z.object({
 
 export type Vocabulary = z.infer<typeof vocabularySchema>;
 
-export const tokenizeResponseSchema = z.object({ tokens: z.array(z.number().int().nonnegative()) });
-
 /** Parses `raw` with `schema`; the error names the first problem's path. */
 export function describeZodProblem(error: z.ZodError): string {
   const issue = error.issues[0];

@@ -32,13 +32,6 @@ export function promptsOf(prompt: CompletionRequest['prompt']): (string | number
   return prompt as (string | number[])[];
 }
 
-export const tokenizeRequestSchema = z.object({
-  model: z.string().nullish(),
-  prompt: z.string(),
-  add_special_tokens: z.boolean().nullish(),
-  return_token_strs: z.boolean().nullish(),
-});
-
 export const detokenizeRequestSchema = z.object({
   model: z.string().nullish(),
   tokens: z.array(z.number().int().nonnegative()),

@@ -2,7 +2,8 @@
  * The OpenAI-compatible server behind `specbound serve-model`: any LanguageModel answered over
  * HTTP in vLLM's shapes, on Node's own `http` module (four routes need no framework).
  *
- * Routes: `GET /v1/models`, `POST /v1/completions`, vLLM's `POST /tokenize` and
+ * Routes: `GET /v1/models`, `POST /v1/completions`, vLLM's `POST /tokenize` (text, or chat
+ * `messages` rendered with the served chat template: tokenize-chat.ts) and
  * `POST /detokenize`, `GET /health`, and one specbound extension, `GET /v1/specbound/vocabulary`
  * (vocabulary size, BOS/EOS and every token's text) that lets a specbound client show tokens
  * without a tokenizer of its own. Bad requests get OpenAI-style error bodies with vLLM's status
@@ -22,7 +23,10 @@ import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import { hostAllowed, hostRefusal } from '../../core/allowed-host.js';
 import type { LanguageModel } from '../model.js';
-import { completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema } from './completion-request.js';
+import type { ChatTemplate } from '../chat-template.js';
+import { isChatTokenizeBody, tokenizeChatRequestSchema, tokenizeCompletionRequestSchema } from '../openai/tokenize-protocol.js';
+import { completionRequestSchema, detokenizeRequestSchema } from './completion-request.js';
+import { tokenizeChat } from './tokenize-chat.js';
 import { CompletionEngine } from './completions.js';
 import { DEFAULT_LIMITS, type CompletionLimits } from './limits.js';
 import type { Fault, FaultPlan } from './faults.js';
@@ -39,6 +43,8 @@ export interface ModelServerOptions extends Partial<CompletionLimits> {
   readonly maxActiveRequests?: number;
   /** Host names accepted besides loopback names and the listen host (see core/allowed-host.ts). */
   readonly allowedHosts?: readonly string[];
+  /** The chat template `/tokenize` renders `messages` with (vLLM: the tokenizer's own or --chat-template); none: such requests get 400. */
+  readonly chatTemplate?: ChatTemplate;
   /** TESTS ONLY: misbehaviour per completion request (delays, 429s, drops…). */
   readonly faults?: FaultPlan;
 }
@@ -112,9 +118,10 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
         });
       }
       case 'POST /tokenize': {
-        const body = parseBody(tokenizeRequestSchema, await readJsonBody(req, maxBodyBytes));
+        const raw = await readJsonBody(req, maxBodyBytes);
+        const body = isChatTokenizeBody(raw) ? { chat: true as const, ...parseBody(tokenizeChatRequestSchema, raw) } : { chat: false as const, ...parseBody(tokenizeCompletionRequestSchema, raw) };
         checkModel(body.model);
-        const tokens = model.tokenizer.encode(body.prompt, { bos: body.add_special_tokens ?? true });
+        const tokens = body.chat ? tokenizeChat(model.tokenizer, options.chatTemplate, body) : model.tokenizer.encode(body.prompt, { bos: body.add_special_tokens });
         return sendJson(res, 200, {
           count: tokens.length,
           max_model_len: maxModelLen,
