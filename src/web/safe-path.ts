@@ -4,12 +4,13 @@
  * absolute paths, and symlinks whose target lies outside the root. Returns null when refused or
  * missing; the server answers 404 in both cases so a probe learns nothing.
  *
- * `readRegularFile` is the only way the server reads what it serves: it opens without blocking
- * and reads only regular files, so a FIFO (which a shared run archive can unpack) or a device in
+ * `openRegularFile` is the only way the server opens what it serves (it streams the file from the
+ * descriptor; `readRegularFile` reads small ones whole): it opens without blocking and accepts
+ * only regular files, so a FIFO (which a shared run archive can unpack) or a device in
  * the runs directory is a 404 instead of a read that never returns (issue 19 item 5).
  */
 import { constants } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 export async function resolveInside(root: string, urlPath: string): Promise<string | null> {
@@ -46,22 +47,41 @@ export function isWithin(root: string, candidate: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** A regular file opened for reading, with what its descriptor's fstat said. */
+export interface OpenedFile {
+  readonly handle: FileHandle;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 /**
- * The bytes of `file` when it is a regular file, else null (missing, a directory, a FIFO, a
- * socket, a device). Opened with O_NONBLOCK, so opening a FIFO without a writer returns at once,
- * and checked with fstat on the opened descriptor, so a file swapped for a FIFO after an earlier
- * stat is caught too.
+ * Opens `file` when it is a regular file, else null (missing, a directory, a FIFO, a socket, a
+ * device). Opened with O_NONBLOCK, so opening a FIFO without a writer returns at once, and checked
+ * with fstat on the opened descriptor, so a file swapped for a FIFO after an earlier stat is
+ * caught too. The caller closes the handle (a read stream made from it with autoClose does).
  */
-export async function readRegularFile(file: string): Promise<Buffer | null> {
+export async function openRegularFile(file: string): Promise<OpenedFile | null> {
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
   if (handle === null) return null;
   try {
     const info = await handle.stat();
-    if (!info.isFile()) return null;
-    return await handle.readFile();
+    if (info.isFile()) return { handle, size: info.size, mtimeMs: info.mtimeMs };
+  } catch {
+    /* unreadable: refused below */
+  }
+  await handle.close();
+  return null;
+}
+
+/** The bytes of `file` when it is a regular file, else null (`openRegularFile`); for small files the server parses (run summaries). */
+export async function readRegularFile(file: string): Promise<Buffer | null> {
+  const opened = await openRegularFile(file);
+  if (opened === null) return null;
+  try {
+    return await opened.handle.readFile();
   } catch {
     return null;
   } finally {
-    await handle.close();
+    await opened.handle.close();
   }
 }

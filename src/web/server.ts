@@ -7,8 +7,9 @@
  * against DNS rebinding); only GET and HEAD; request bodies are refused beyond `maxBodyBytes`
  * (413) and no endpoint accepts one; files are served only from the asset directory and the runs
  * root through `resolveInside` (traversal, encoded traversal, absolute paths and symlinks out of
- * the root → 404) and read only when they are regular files (`readRegularFile`: a FIFO or device
- * → 404 without blocking); no endpoint runs commands. Responses carry a strict
+ * the root → 404) and opened only when they are regular files (`openRegularFile`: a FIFO or
+ * device → 404 without blocking), then streamed from the descriptor, never read whole (so any
+ * number of large files in flight costs stream buffers, not their size); no endpoint runs commands. Responses carry a strict
  * Content-Security-Policy and nosniff.
  */
 
@@ -18,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { hostAllowed, hostRefusal } from '../core/allowed-host.js';
 import { SpecboundError } from '../core/errors.js';
 import { listRuns } from './runs.js';
-import { readRegularFile, resolveInside } from './safe-path.js';
+import { openRegularFile, resolveInside } from './safe-path.js';
 
 export interface WebServerOptions {
   /** Built single-page app (Vite output). Defaults to the package's `web-dist/`. */
@@ -123,13 +124,67 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
   res.end(body);
 }
 
+/**
+ * A weak validator from what fstat says, in the format of the `etag` package's stat tag (used by
+ * Express and `serve-static`: jshttp/etag index.js `stattag`, v1.8.1): W/"size-mtime", both hex.
+ * A run's files are replaced whole (core/atomic-file.ts renames), so a new file has a new mtime.
+ */
+export function fileEtag(size: number, mtimeMs: number): string {
+  return `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+}
+
+/** Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 §13.1.2; `*` matches any). */
+function notModified(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const bare = (t: string): string => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
+}
+
+/**
+ * Streams a regular file (issue 19): never read whole into memory; Content-Length and the ETag
+ * come from fstat of the descriptor being streamed, and at most that many bytes are sent. A file
+ * that shrinks while it is sent, a read error or a client that goes away destroys the response
+ * and closes the descriptor, so a client never takes a short body for the whole file.
+ */
 async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, file: string): Promise<void> {
   const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const body = await readRegularFile(file);
-  if (body === null) return notFound(res);
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
-  if (req.method === 'HEAD') res.end();
-  else res.end(body);
+  const opened = await openRegularFile(file);
+  if (opened === null) return notFound(res);
+  const { handle, size } = opened;
+  const etag = fileEtag(size, opened.mtimeMs);
+  // Revalidated on every use (run directories are re-rendered in place), cheap with the ETag.
+  const cache = { 'Cache-Control': 'no-cache', ETag: etag, ...SECURITY_HEADERS };
+  if (notModified(req.headers['if-none-match'], etag)) {
+    await handle.close();
+    res.writeHead(304, cache);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': size, ...cache });
+  if (req.method === 'HEAD' || size === 0) {
+    await handle.close();
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const stream = handle.createReadStream({ start: 0, end: size - 1 }); // autoClose: closes the handle
+    let sent = 0;
+    stream.on('data', (chunk: Buffer | string) => (sent += chunk.length));
+    stream.on('error', () => {
+      res.destroy();
+      resolve();
+    });
+    stream.on('end', () => {
+      if (sent === size) res.end();
+      else res.destroy();
+      resolve();
+    });
+    res.on('close', () => {
+      if (!stream.destroyed) stream.destroy();
+      resolve();
+    });
+    stream.pipe(res, { end: false });
+  });
 }
 
 /** Starts the server and resolves with its URL; a port in use is a one-line user error. */
