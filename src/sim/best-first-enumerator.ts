@@ -11,6 +11,12 @@
  *
  * Everything lives in typed arrays allocated once; a tree allocates nothing (the law's sampler
  * may, for sampled laws, until its store has grown to size).
+ *
+ * Speed (issue 18; bench/sim.bench.ts against the same algorithm in C): the heap, the law lookups
+ * and the node bookkeeping are one loop over local variables, not methods reading fields, and a
+ * heap entry is (priority, parent) with the candidate's rank kept per node (each node has at most
+ * one child in the heap), so a sift moves two arrays, not three. Heap order and ties are those of
+ * the textbook binary heap this replaced, so seeded results are unchanged bit for bit.
  */
 import type { Rng } from '../core/rng.js';
 import type { ChildSampler } from './child-law.js';
@@ -25,8 +31,8 @@ export class BestFirstEnumerator {
   // The heap: candidate "child `rank` of node `parent`" with priority Q(parent)·q(child).
   private readonly heapPriority: Float64Array;
   private readonly heapParent: Int32Array;
-  private readonly heapRank: Int32Array;
-  private heapSize = 0;
+  /** The rank of node v's child that is v's candidate in the heap (a node has at most one at a time). */
+  private readonly nodeNextRank: Int32Array;
 
   constructor(maxNodes: number) {
     if (!(Number.isSafeInteger(maxNodes) && maxNodes >= 1)) throw new RangeError(`maxNodes must be a positive integer, got ${maxNodes}`);
@@ -37,7 +43,7 @@ export class BestFirstEnumerator {
     this.nodeDepth = new Int32Array(maxNodes);
     this.heapPriority = new Float64Array(maxNodes + 2);
     this.heapParent = new Int32Array(maxNodes + 2);
-    this.heapRank = new Int32Array(maxNodes + 2);
+    this.nodeNextRank = new Int32Array(maxNodes);
   }
 
   /**
@@ -51,8 +57,10 @@ export class BestFirstEnumerator {
     const nodeValue = this.nodeValue;
     const nodeDistribution = this.nodeDistribution;
     const nodeDepth = this.nodeDepth;
+    const heapPriority = this.heapPriority;
+    const heapParent = this.heapParent;
+    const nodeNextRank = this.nodeNextRank;
     sampler.reset();
-    this.heapSize = 0;
     nodePriority[0] = 1;
     nodeValue[0] = 1;
     nodeDepth[0] = 0;
@@ -60,100 +68,116 @@ export class BestFirstEnumerator {
     if (depthCounts !== undefined) depthCounts[0]! += 1;
     if (nodes === 1) return;
     nodeDistribution[0] = sampler.draw(rng);
-    this.push(this.childPriority(sampler, 0, 0), 0, 0);
+    // The sampler's arrays, read after every draw (a sampled law may replace them).
+    let rankProbs = sampler.rankProbs;
+    let valueProbs = sampler.valueProbs;
+    let offsets = sampler.offsets;
+    let lengths = sampler.lengths;
+    let tailCounts = sampler.tailCounts;
+    let tailRankProbs = sampler.tailRankProbs;
+    let tailValueProbs = sampler.tailValueProbs;
+    {
+      const d0 = nodeDistribution[0];
+      heapPriority[0] = 0 < lengths[d0]! ? rankProbs[offsets[d0]!]! : tailRankProbs[d0]!;
+      heapParent[0] = 0;
+      nodeNextRank[0] = 0;
+    }
+    let size = 1;
     let sum = 1;
     for (let i = 1; i < nodes; i++) {
       // Take the most promising candidate: child `rank` of `parent`.
-      const priority = this.heapPriority[0]!;
-      const parent = this.heapParent[0]!;
-      const rank = this.heapRank[0]!;
+      const priority = heapPriority[0];
+      const parent: number = heapParent[0];
+      const rank = nodeNextRank[parent]!;
       const d = nodeDistribution[parent]!;
-      const length = sampler.lengths[d]!;
-      const childValue = rank < length ? sampler.valueProbs[sampler.offsets[d]! + rank]! : sampler.tailValueProbs[d]!;
+      const length = lengths[d]!;
+      const offset = offsets[d]!;
+      const childValue = rank < length ? valueProbs[offset + rank]! : tailValueProbs[d]!;
       const value = nodeValue[parent]! * childValue;
       nodePriority[i] = priority;
       nodeValue[i] = value;
-      const depth = nodeDepth[parent]! + 1;
-      nodeDepth[i] = depth;
       sum += value;
       cumulative[i] = sum;
-      if (depthCounts !== undefined) depthCounts[depth]! += 1;
+      if (depthCounts !== undefined) {
+        const depth = nodeDepth[parent]! + 1;
+        nodeDepth[i] = depth;
+        depthCounts[depth]! += 1;
+      }
       // New candidates: its next sibling, and (if the tree grows further) its own first child.
       // The larger replaces the top of the heap (one sift down instead of a pop and a push).
-      const hasSibling = rank + 1 < length + sampler.tailCounts[d]!;
-      const siblingPriority = hasSibling ? this.childPriority(sampler, parent, rank + 1) : 0;
+      const next = rank + 1;
+      const hasSibling = next < length + tailCounts[d]!;
+      const siblingPriority = hasSibling ? nodePriority[parent]! * (next < length ? rankProbs[offset + next]! : tailRankProbs[d]!) : 0;
+      // topPriority/topParent/topRank replace the top; pushPriority/… (if pushParent >= 0) are pushed.
+      let topPriority: number;
+      let topParent: number;
+      let pushPriority = 0;
+      let pushParent = -1;
       if (i + 1 < nodes) {
-        nodeDistribution[i] = sampler.draw(rng);
-        const firstChildPriority = this.childPriority(sampler, i, 0);
-        if (!hasSibling) {
-          this.replaceTop(firstChildPriority, i, 0);
-        } else if (firstChildPriority >= siblingPriority) {
-          this.replaceTop(firstChildPriority, i, 0);
-          this.push(siblingPriority, parent, rank + 1);
+        const di = sampler.draw(rng);
+        nodeDistribution[i] = di;
+        rankProbs = sampler.rankProbs;
+        valueProbs = sampler.valueProbs;
+        offsets = sampler.offsets;
+        lengths = sampler.lengths;
+        tailCounts = sampler.tailCounts;
+        tailRankProbs = sampler.tailRankProbs;
+        tailValueProbs = sampler.tailValueProbs;
+        const firstChildPriority = priority * (0 < lengths[di]! ? rankProbs[offsets[di]!]! : tailRankProbs[di]!);
+        if (!hasSibling || firstChildPriority >= siblingPriority) {
+          topPriority = firstChildPriority;
+          topParent = i;
+          if (hasSibling) {
+            pushPriority = siblingPriority;
+            pushParent = parent;
+          }
         } else {
-          this.replaceTop(siblingPriority, parent, rank + 1);
-          this.push(firstChildPriority, i, 0);
+          topPriority = siblingPriority;
+          topParent = parent;
+          pushPriority = firstChildPriority;
+          pushParent = i;
         }
+        // Node i's first child and parent's next child are its candidates (each node has at most one).
+        nodeNextRank[i] = 0;
+        nodeNextRank[parent] = next;
       } else if (hasSibling) {
-        this.replaceTop(siblingPriority, parent, rank + 1);
+        topPriority = siblingPriority;
+        topParent = parent;
+        nodeNextRank[parent] = next;
       } else {
-        this.popTop();
+        // Pop: the last entry replaces the top.
+        size--;
+        if (size === 0) continue;
+        topPriority = heapPriority[size]!;
+        topParent = heapParent[size]!;
+      }
+      // Replace the top (sift the hole down from the top).
+      let at = 0;
+      for (;;) {
+        let child = 2 * at + 1;
+        if (child >= size) break;
+        const right = child + 1;
+        if (right < size && heapPriority[right]! > heapPriority[child]!) child = right;
+        if (heapPriority[child]! <= topPriority) break;
+        heapPriority[at] = heapPriority[child]!;
+        heapParent[at] = heapParent[child]!;
+        at = child;
+      }
+      heapPriority[at] = topPriority;
+      heapParent[at] = topParent;
+      if (pushParent >= 0) {
+        // Push (sift the hole up from the end).
+        at = size++;
+        while (at > 0) {
+          const up = (at - 1) >> 1;
+          if (heapPriority[up]! >= pushPriority) break;
+          heapPriority[at] = heapPriority[up]!;
+          heapParent[at] = heapParent[up]!;
+          at = up;
+        }
+        heapPriority[at] = pushPriority;
+        heapParent[at] = pushParent;
       }
     }
-  }
-
-  /** Drafting priority Q(parent)·q of child `rank` of node `parent` (the child must exist). */
-  private childPriority(sampler: ChildSampler, parent: number, rank: number): number {
-    const d = this.nodeDistribution[parent]!;
-    const q = rank < sampler.lengths[d]! ? sampler.rankProbs[sampler.offsets[d]! + rank]! : sampler.tailRankProbs[d]!;
-    return this.nodePriority[parent]! * q;
-  }
-
-  /** Adds a candidate to the heap (sift the hole up from the end). */
-  private push(priority: number, parent: number, rank: number): void {
-    const heapPriority = this.heapPriority;
-    const heapParent = this.heapParent;
-    const heapRank = this.heapRank;
-    let at = this.heapSize++;
-    while (at > 0) {
-      const up = (at - 1) >> 1;
-      if (heapPriority[up]! >= priority) break;
-      heapPriority[at] = heapPriority[up]!;
-      heapParent[at] = heapParent[up]!;
-      heapRank[at] = heapRank[up]!;
-      at = up;
-    }
-    heapPriority[at] = priority;
-    heapParent[at] = parent;
-    heapRank[at] = rank;
-  }
-
-  /** Removes the top of the heap. */
-  private popTop(): void {
-    const size = --this.heapSize;
-    if (size > 0) this.replaceTop(this.heapPriority[size]!, this.heapParent[size]!, this.heapRank[size]!);
-  }
-
-  /** Replaces the top of the heap by a candidate (sift the hole down from the top). */
-  private replaceTop(priority: number, parent: number, rank: number): void {
-    const heapPriority = this.heapPriority;
-    const heapParent = this.heapParent;
-    const heapRank = this.heapRank;
-    const size = this.heapSize;
-    let at = 0;
-    for (;;) {
-      let child = 2 * at + 1;
-      if (child >= size) break;
-      const right = child + 1;
-      if (right < size && heapPriority[right]! > heapPriority[child]!) child = right;
-      if (heapPriority[child]! <= priority) break;
-      heapPriority[at] = heapPriority[child]!;
-      heapParent[at] = heapParent[child]!;
-      heapRank[at] = heapRank[child]!;
-      at = child;
-    }
-    heapPriority[at] = priority;
-    heapParent[at] = parent;
-    heapRank[at] = rank;
   }
 }
