@@ -21,8 +21,27 @@ import { BufferedResponse } from './buffered-response.js';
 
 export interface HttpFetch {
   readonly fetch: typeof fetch;
+  /**
+   * One http(s) request exactly as given (lower-case `headers` without content-length, a string
+   * body), over the same keep-alive agents, with no fallback: the answer with its body read and
+   * decompressed, `'redirect'`, or a rejection shaped like fetch's (as `fetch` above). With
+   * `timeoutMs`, the request is destroyed after that long and rejects with an `AbortError`
+   * DOMException, what fetch rejects with when the openai client's own timer aborts it.
+   */
+  exchange(href: string, method: string, headers: Readonly<Record<string, string>>, body: string | undefined, signal: AbortSignal | undefined, timeoutMs?: number): Promise<RawAnswer | 'redirect'>;
   /** Closes the idle keep-alive sockets (open ones close when their request ends). */
   close(): void;
+}
+
+/** An answer of `exchange`: status line, raw header pairs, and the (decompressed) body. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  /** Node's rawHeaders: name, value, name, value… as received. */
+  readonly rawHeaders: readonly string[];
+  readonly bytes: Buffer;
+  /** The body was decompressed (content-encoding/length then no longer describe `bytes`). */
+  readonly decoded: boolean;
 }
 
 /** Statuses whose Response must have a null body. */
@@ -36,6 +55,21 @@ export function createHttpFetch(fallback: typeof fetch = globalThis.fetch): Http
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
 
+  const requestOptions = (url: URL, method: string, headers: Record<string, string>): { secure: boolean; options: http.RequestOptions } => {
+    const secure = url.protocol === 'https:';
+    const options: http.RequestOptions = {
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      method,
+      headers,
+      agent: secure ? httpsAgent : httpAgent,
+    };
+    if (url.username !== '' || url.password !== '') options.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    return { secure, options };
+  };
+
   const httpFetch = (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     const href = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
     const body = init?.body;
@@ -48,22 +82,22 @@ export function createHttpFetch(fallback: typeof fetch = globalThis.fetch): Http
     // A string body goes out as a string: node:http then writes headers and body in one write.
     const payload = body === undefined || body === null ? undefined : body;
     if (payload !== undefined) headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
-    const secure = url.protocol === 'https:';
-    const options: http.RequestOptions = {
-      protocol: url.protocol,
-      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-      port: url.port,
-      path: url.pathname + url.search,
-      method: init?.method ?? 'GET',
-      headers,
-      agent: secure ? httpsAgent : httpAgent,
-    };
-    if (url.username !== '' || url.password !== '') options.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    return send(href, secure, options, payload, signal).then((res) => (res === 'redirect' ? fallback(input, init) : res));
+    const { secure, options } = requestOptions(url, init?.method ?? 'GET', headers);
+    return send(secure, options, payload, signal, undefined).then((res) => (res === 'redirect' ? fallback(input, init) : asResponse(res, href)));
+  };
+
+  const exchange: HttpFetch['exchange'] = (href, method, headers, body, signal, timeoutMs) => {
+    const url = parsedUrl(href);
+    if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
+    const all: Record<string, string> = { ...headers };
+    if (body !== undefined) all['content-length'] = String(Buffer.byteLength(body));
+    const { secure, options } = requestOptions(url, method, all);
+    return send(secure, options, body, signal, timeoutMs);
   };
 
   return {
     fetch: httpFetch,
+    exchange,
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
@@ -72,18 +106,46 @@ export function createHttpFetch(fallback: typeof fetch = globalThis.fetch): Http
 }
 
 /**
+ * The Response `fetch` answers for `answer`: a BufferedResponse for 2xx (the hot path skips the
+ * WHATWG Response), the real one otherwise. A failure to build it is a dropped answer, as before.
+ */
+function asResponse(answer: RawAnswer, href: string): Promise<Response> {
+  try {
+    return Promise.resolve(answerResponse(answer, href));
+  } catch (err) {
+    return Promise.reject(new TypeError('terminated', { cause: err }));
+  }
+}
+
+/** The Response of a raw answer, exactly as `fetch` builds it (may throw on a malformed header). */
+export function answerResponse(answer: RawAnswer, href: string): Response {
+  const { status, statusText, bytes } = answer;
+  const headers = responseHeaders(answer.rawHeaders, answer.decoded);
+  return isBufferedStatus(status)
+    ? (new BufferedResponse(bytes, status, statusText, headers, href) as unknown as Response)
+    : new Response(NULL_BODY_STATUS.has(status) ? null : bytes, { status, statusText, headers });
+}
+
+/** Statuses `fetch` answers with a BufferedResponse: 2xx with a body. */
+export function isBufferedStatus(status: number): boolean {
+  return status >= 200 && status <= 299 && !NULL_BODY_STATUS.has(status);
+}
+
+/**
  * One request. A request written to a keep-alive socket the server had just closed fails like a
  * dropped connection (as with undici): the transport's retry loop covers it, and the agent's
  * idle timeout (shorter than Node's default 5 s server keep-alive) makes it rare.
  */
-function send(href: string, secure: boolean, options: http.RequestOptions, payload: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<Response | 'redirect'> {
+function send(secure: boolean, options: http.RequestOptions, payload: string | Uint8Array | undefined, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<RawAnswer | 'redirect'> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let answered = false;
-    const finish = (err: unknown, res?: Response | 'redirect'): void => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (err: unknown, res?: RawAnswer | 'redirect'): void => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
+      if (timer !== undefined) clearTimeout(timer);
       if (err === undefined) resolve(res!);
       // fetch rejects with an aborted signal's reason as given, which need not be an Error.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -106,15 +168,10 @@ function send(href: string, secure: boolean, options: http.RequestOptions, paylo
       res.on('end', () => {
         if (!res.complete) return finish(new TypeError('terminated', { cause: new Error('other side closed') }));
         try {
-          const encoding = res.headers['content-encoding'];
+          const encoding = contentEncoding(res.rawHeaders);
           const bytes = decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), encoding);
-          const headers = responseHeaders(res.rawHeaders, encoding !== undefined && encoding !== '' && encoding !== 'identity');
-          const statusText = res.statusMessage ?? '';
-          // Successful answers (the hot path) skip the WHATWG Response; errors get the real one.
-          const answer = status >= 200 && status <= 299 && !NULL_BODY_STATUS.has(status)
-            ? (new BufferedResponse(bytes, status, statusText, headers, href) as unknown as Response)
-            : new Response(NULL_BODY_STATUS.has(status) ? null : bytes, { status, statusText, headers });
-          finish(undefined, answer);
+          const decoded = encoding !== undefined && encoding !== '' && encoding !== 'identity';
+          finish(undefined, { status, statusText: res.statusMessage ?? '', rawHeaders: res.rawHeaders, bytes, decoded });
         } catch (err) {
           finish(new TypeError('terminated', { cause: err }));
         }
@@ -126,6 +183,13 @@ function send(href: string, secure: boolean, options: http.RequestOptions, paylo
       finish(answered ? new TypeError('terminated', { cause: err }) : new TypeError('fetch failed', { cause: err }));
     });
     signal?.addEventListener('abort', onAbort, { once: true });
+    // What the openai client's timer does to fetch: abort, which rejects with an AbortError.
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        req.destroy();
+        finish(new DOMException('This operation was aborted', 'AbortError'));
+      }, timeoutMs);
+    }
     req.end(payload);
   });
 }
@@ -143,12 +207,25 @@ function parsedUrl(href: string): URL {
 }
 
 /** The request headers as a plain object (Headers, pairs or a record). */
-function plainHeaders(headers: RequestInit['headers']): Record<string, string> {
+export function plainHeaders(headers: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers === undefined) return out;
   if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
   else if (Array.isArray(headers)) for (const [name, value] of headers) out[name!.toLowerCase()] = value!;
   else for (const name of Object.keys(headers)) out[name.toLowerCase()] = (headers as Record<string, string>)[name]!;
+  return out;
+}
+
+/**
+ * `res.headers['content-encoding']` without building `res.headers` (Node parses every header
+ * into that object on first access): repeated values joined by ", ", as Node joins them.
+ */
+function contentEncoding(raw: readonly string[]): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 16 && name.toLowerCase() === 'content-encoding') out = out === undefined ? raw[i + 1]! : `${out}, ${raw[i + 1]!}`;
+  }
   return out;
 }
 

@@ -18,7 +18,7 @@ export function loadOpenAIModel(spec: ModelSpec): Promise<LanguageModel> {
 }
 
 /** Connects to the replicas and checks they serve the model. Tests pass `fetch`/`random` here. */
-export async function createOpenAIModel(options: OpenAIClientOptions & Pick<TransportOptions, 'fetch' | 'random' | 'onRetry'>): Promise<OpenAIModel> {
+export async function createOpenAIModel(options: OpenAIClientOptions & Pick<TransportOptions, 'fetch' | 'fastPath' | 'random' | 'onRetry'>): Promise<OpenAIModel> {
   const transport = new ModelServerTransport(options);
   const lens = await Promise.all(options.endpoints.map((_, i) => checkServesModel(transport, i, options.model)));
   const vocabulary = await fetchVocabulary(transport, options.model);

@@ -98,6 +98,7 @@ export class OpenAIModel implements LanguageModel {
         return choices.map((choice) => this.generatedDistribution(choice, k, endpoint));
       },
       options?.signal,
+      { body },
     );
   }
 
@@ -164,6 +165,7 @@ export class OpenAIModel implements LanguageModel {
         return read(choice!, endpoint);
       },
       options?.signal,
+      { body },
     );
   }
 

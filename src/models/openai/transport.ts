@@ -4,12 +4,16 @@
  * over the endpoints, at most `concurrency` requests in flight, and our own retry loop, because
  * the openai client's retries stay on one endpoint with a fixed 0.5–8 s backoff, and do not
  * cover a connection dropped while the body is read. Each retry goes to the next endpoint.
+ * Completions (a FastRequest) take fast-path.ts's 2xx path once the client has made one request
+ * to the URL; every other outcome of such an attempt is replayed to the client, so the errors,
+ * their classification and the retries below are the same either way.
  *
  * Retried: 408, 409, 429, 5xx, connection failures (refused, reset, truncated body), timeouts.
  * Not retried: other statuses, and answers that fail validation (InvalidModelResponseError).
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { FastPath, logsSuccesses } from './fast-path.js';
 import { createHttpFetch, type HttpFetch } from './http-fetch.js';
 import type { OpenAIClientOptions } from './client-options.js';
 import {
@@ -27,8 +31,13 @@ export type TransportOptions = Pick<
   OpenAIClientOptions,
   'endpoints' | 'concurrency' | 'maxRetries' | 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs' | 'apiKey'
 > & {
-  /** Replaces the node:http fetch (http-fetch.ts) the client uses by default (tests count calls this way). */
+  /** Replaces the node:http fetch (http-fetch.ts) the client uses by default (tests count calls this way); turns the fast path off. */
   readonly fetch?: typeof fetch;
+  /**
+   * false: every request goes through the openai client (fast-path.ts otherwise answers 2xx JSON
+   * POSTs itself); for comparisons in tests and benchmarks.
+   */
+  readonly fastPath?: boolean;
   /** Jitter source (tests pass a seeded one); Math.random otherwise. */
   readonly random?: () => number;
   /** Called before each retry with the error that caused it and the wait (logging, tests). */
@@ -40,6 +49,14 @@ export interface RetryInfo {
   readonly retry: number;
   readonly delayMs: number;
   readonly error: ModelServerError;
+}
+
+/**
+ * A JSON POST the attempt makes, described for the fast path (fast-path.ts): its body as the
+ * attempt passes it to the openai client. A 2xx JSON answer is then parsed without the client.
+ */
+export interface FastRequest {
+  readonly body: unknown;
 }
 
 /** One attempt: the request made with a configured openai client. */
@@ -58,6 +75,8 @@ export function endpointUrl(base: string, path: string): string {
 interface Replica {
   readonly base: string;
   readonly client: OpenAI;
+  /** Whether FastRequests may skip this client (not when it logs every request). */
+  readonly fast: boolean;
 }
 
 export class ModelServerTransport {
@@ -68,10 +87,16 @@ export class ModelServerTransport {
   private nextReplica = 0;
   /** Our keep-alive node:http fetch, when no fetch was passed in. */
   private readonly httpFetch: HttpFetch | undefined;
+  /** The 2xx fast path over httpFetch (unless turned off). */
+  private readonly fastPath: FastPath | undefined;
   /** The per-attempt options without a caller's signal (one object, not one per request). */
   private readonly plainAttemptOptions: { timeout: number; maxRetries: 0 };
   /** Attempts made so far (all requests, all endpoints). */
   attempts = 0;
+  /** Attempts answered by the fast path without the openai client. */
+  fastAnswers = 0;
+  /** Attempts sent by the fast path whose outcome (error, non-2xx, odd 2xx) the openai client handled. */
+  fastReplays = 0;
 
   constructor(options: TransportOptions) {
     this.options = options;
@@ -80,17 +105,19 @@ export class ModelServerTransport {
     this.plainAttemptOptions = Object.freeze({ timeout: options.timeoutMs, maxRetries: 0 as const });
     const apiKey = options.apiKey ?? process.env['SPECBOUND_OPENAI_API_KEY'] ?? 'EMPTY';
     this.httpFetch = options.fetch === undefined ? createHttpFetch() : undefined;
-    const wrappedFetch = errorBodyNormalizingFetch(options.fetch ?? this.httpFetch!.fetch);
-    this.replicas = options.endpoints.map((base) => ({
-      base,
-      client: new OpenAI({
+    this.fastPath = this.httpFetch !== undefined && options.fastPath !== false ? new FastPath(this.httpFetch) : undefined;
+    const inner = options.fetch ?? this.httpFetch!.fetch;
+    const wrappedFetch = errorBodyNormalizingFetch(this.fastPath === undefined ? inner : this.fastPath.recording(inner));
+    this.replicas = options.endpoints.map((base) => {
+      const client = new OpenAI({
         baseURL: base,
         apiKey,
         maxRetries: 0,
         timeout: options.timeoutMs,
         fetch: wrappedFetch,
-      }),
-    }));
+      });
+      return { base, client, fast: this.fastPath !== undefined && !logsSuccesses(client.logLevel) };
+    });
   }
 
   /** Closes idle keep-alive connections (idle sockets never keep the process alive anyway). */
@@ -112,8 +139,11 @@ export class ModelServerTransport {
     return this.limit.run(() => this.withRetries(() => index, path, attempt, parse, signal));
   }
 
-  /** Runs `attempt` round-robin over the replicas, with retries (each on the next replica). */
-  request<T>(path: string, attempt: AttemptFn, parse: (raw: unknown, endpoint: string) => T, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `attempt` round-robin over the replicas, with retries (each on the next replica). With
+   * `fast`, a 2xx JSON answer to the POST the attempt makes may skip the openai client (fast-path.ts).
+   */
+  request<T>(path: string, attempt: AttemptFn, parse: (raw: unknown, endpoint: string) => T, signal?: AbortSignal, fast?: FastRequest): Promise<T> {
     return this.limit.run(() =>
       this.withRetries(
         (previous) => {
@@ -127,6 +157,7 @@ export class ModelServerTransport {
         attempt,
         parse,
         signal,
+        fast,
       ),
     );
   }
@@ -137,6 +168,7 @@ export class ModelServerTransport {
     attempt: AttemptFn,
     parse: (raw: unknown, endpoint: string) => T,
     signal: AbortSignal | undefined,
+    fast?: FastRequest,
   ): Promise<T> {
     const { maxRetries } = this.options;
     let index: number | undefined;
@@ -146,7 +178,7 @@ export class ModelServerTransport {
       const endpoint = endpointUrl(replica.base, path);
       let failure: { error: ModelServerError; retryable: boolean; headers?: HeaderLookup };
       try {
-        const raw = await this.attemptOnce(replica, endpoint, attempt, signal);
+        const raw = await this.attemptOnce(replica, endpoint, attempt, signal, fast);
         return parse(raw, endpoint);
       } catch (err) {
         if (signal?.aborted === true) throw signal.reason ?? err;
@@ -164,11 +196,23 @@ export class ModelServerTransport {
    * read inside fetch, so the openai client's own timeout (armed around fetch) covers both and is
    * the only timer: its APIConnectionTimeoutError becomes ModelServerTimeoutError in classify().
    * A fetch passed in may stream the body after fetch returns, so then we arm our own timer.
+   * A FastRequest to a URL the client has posted to before is sent by the fast path with the same
+   * timeout; what it does not answer itself, the client handles from the replayed outcome.
    */
-  private async attemptOnce(replica: Replica, endpoint: string, attempt: AttemptFn, signal: AbortSignal | undefined): Promise<unknown> {
+  private async attemptOnce(replica: Replica, endpoint: string, attempt: AttemptFn, signal: AbortSignal | undefined, fast: FastRequest | undefined): Promise<unknown> {
     this.attempts++;
     if (this.httpFetch !== undefined) {
-      return attempt(replica.client, signal === undefined ? this.plainAttemptOptions : { signal, timeout: this.options.timeoutMs, maxRetries: 0 }, replica.base);
+      const attemptOptions = signal === undefined ? this.plainAttemptOptions : { signal, timeout: this.options.timeoutMs, maxRetries: 0 as const };
+      if (fast !== undefined && replica.fast && this.fastPath!.ready(endpoint)) {
+        const outcome = await this.fastPath!.post(endpoint, fast.body, this.options.timeoutMs, signal);
+        if (outcome.hot) {
+          this.fastAnswers++;
+          return outcome.json;
+        }
+        this.fastReplays++;
+        return attempt(replica.client.withOptions({ fetch: errorBodyNormalizingFetch(outcome.replay) }), attemptOptions, replica.base);
+      }
+      return attempt(replica.client, attemptOptions, replica.base);
     }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new ModelServerTimeoutError(endpoint, this.options.timeoutMs)), this.options.timeoutMs);
