@@ -100,28 +100,28 @@ function emptyArena(): WasmArena {
 }
 
 describe('the llama2.c WebAssembly attention kernel', () => {
-  it("computes exp with Math.exp's own algorithm: bit-identical on [-800, 0], near 0 and at the edges", () => {
+  it("computes the softmax weights exp(x − max) with Math.exp's own algorithm: bit-identical on [-800, 0], near 0 and at the edges", () => {
     // Math.exp in V8 is fdlibm's e_exp.c (v8/src/base/ieee754.cc); attention.wat transcribes it.
     const arena = emptyArena();
-    const at = arena.alloc(32);
     const rng = createRng(18);
     const xs = [0, -0, -1e-300, -5e-324, -(2 ** -28), -(2 ** -28) * 1.0001, -Math.LN2 / 2, -Math.LN2, -1.5 * Math.LN2, -708.39, -708.4, -709, -745.13, -745.2, -1000, -Infinity];
     for (let i = 0; i < 20000; i++) xs.push(-800 * rng.next(), -3 * rng.next(), -(2 ** (-40 * rng.next())));
-    const mismatches: number[] = [];
-    for (let i = 0; i < xs.length; i += 2) {
-      const io = new Float64Array(arena.buffer, at, 4);
-      io[2] = xs[i]!;
-      io[3] = xs[i + 1] ?? 0;
-      arena.exp2(at, at + 16);
-      for (let j = 0; j < 2 && i + j < xs.length; j++) if (!Object.is(io[j], Math.exp(xs[i + j]!))) mismatches.push(xs[i + j]!);
-    }
+    xs.push(-2.5); // an odd count: the last pair has one value
+    const at = arena.alloc(8 * (xs.length + 1));
+    new Float64Array(arena.buffer, at, xs.length).set(xs);
+    const sum = arena.expShifted(at, xs.length, 0);
+    const got = new Float64Array(arena.buffer, at, xs.length);
+    const mismatches = xs.filter((x, i) => !Object.is(got[i], Math.exp(x)));
     expect(mismatches).toEqual([]);
-    const io = new Float64Array(arena.buffer, at, 4);
-    io[2] = NaN;
-    io[3] = -2;
-    arena.exp2(at, at + 16);
-    expect(io[0]).toBeNaN();
-    expect(io[1]).toBe(Math.exp(-2));
+    expect(sum).toBe(xs.reduce((s, x) => s + Math.exp(x), 0)); // summed in order
+    // shifted by a maximum, and NaN passes through
+    const ys = [3.5, 1, -2, NaN];
+    const at2 = arena.alloc(8 * 5);
+    new Float64Array(arena.buffer, at2, 4).set(ys);
+    arena.expShifted(at2, 4, 3.5);
+    const shifted = Array.from(new Float64Array(arena.buffer, at2, 4));
+    expect(shifted.slice(0, 3)).toEqual([1, Math.exp(1 - 3.5), Math.exp(-2 - 3.5)]);
+    expect(shifted[3]).toBeNaN();
   });
 
   it('equals the JavaScript attention bit for bit: causal ranges, tree rows with extra slots, grouped heads, head sizes 8 and 6', () => {

@@ -36,7 +36,7 @@ interface AttentionExports {
     out: number, q: number, keys: number, values: number, end: number, extra: number, nExtra: number,
     att: number, nHeads: number, hs: number, kvDim: number, kvPerHead: number, scale: number,
   ) => void;
-  exp2: (out: number, x: number) => void;
+  expShifted: (x: number, n: number, max: number) => number;
 }
 
 const PAGE = 65536;
@@ -200,8 +200,11 @@ export class WasmArena {
     this.attention.attend(out, q, keys, values, end, extra, nExtra, att, nHeads, hs, kvDim, kvPerHead, scale);
   }
 
-  /** exp of the two float64 values at byte offset `x`, written at `out` (the kernel's Math.exp, for tests). */
-  exp2(out: number, x: number): void {
-    this.attention.exp2(out, x);
+  /**
+   * x[i] = exp(x[i] − max) for the `n` float64 values at byte offset `x` (room for n + 1), with the
+   * attention kernel's transcription of Math.exp; returns their sum in order (for tests).
+   */
+  expShifted(x: number, n: number, max: number): number {
+    return this.attention.expShifted(x, n, max);
   }
 }

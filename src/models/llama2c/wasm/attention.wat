@@ -14,147 +14,227 @@
 ;; Numerics: bit-identical to the JavaScript `attend` in transformer.ts, which was written in the
 ;; same order: a score is (sum of the even-coordinate products + sum of the odd ones) * scale, each
 ;; sum in coordinate order (lane 0 and lane 1 of one f64x2 accumulator); the maximum and the sum of
-;; the exponentials run in slot order; exp is V8's Math.exp (fdlibm's e_exp.c, see $exp); each
-;; output coordinate is a running sum in slot order (slot by slot, as run.c does), times 1/sum.
+;; the exponentials run in slot order; exp is V8's Math.exp (fdlibm's e_exp.c, see $expShifted);
+;; each output coordinate is a running sum in slot order (slot by slot, as run.c does), times 1/sum.
 (module
   (import "env" "memory" (memory 1))
 
-  ;; exp(x) lane by lane for x <= 0 (or NaN): the arguments are score - max. A transcription of
-  ;; fdlibm's __ieee754_exp as V8 ships it for Math.exp (v8/src/base/ieee754.cc `exp`, the copy in
-  ;; nodejs/node deps/v8 at Node 20), with its branches turned into lane masks:
-  ;;   |x| < 2^-28: 1 + x.   |x| <= 0.5 ln2: k = 0.   else k = trunc(x/ln2 - 0.5) (this also
-  ;;   covers fdlibm's special case 0.5 ln2 < |x| < 1.5 ln2, where it gives k = -1 and the same
-  ;;   hi and lo).   hi = x - k*ln2HI, lo = k*ln2LO, r = hi - lo,
+  ;; att[i] = exp(att[i] - max) for the float64 values from byte offset p to pEnd (two per step: the
+  ;; value after pEnd is overwritten when their count is odd); returns their sum, added in order.
+  ;;
+  ;; exp(x) for x <= 0 (or NaN) lane by lane: a transcription of fdlibm's __ieee754_exp as V8 ships
+  ;; it for Math.exp (v8/src/base/ieee754.cc `exp`; the copy in nodejs/node deps/v8 at Node 20),
+  ;; its branches turned into lane masks, so the result has Math.exp's bits:
+  ;;   |x| < 2^-28: 1 + x.   |x| <= 0.5 ln2 (high word of |x| <= 0x3fd62e42): k = 0.   else
+  ;;   k = trunc(x * invln2 - 0.5) (this also covers fdlibm's special case 0.5 ln2 < |x| < 1.5 ln2,
+  ;;   where it gives k = -1 and the same hi and lo);   hi = x - k*ln2HI, lo = k*ln2LO, r = hi - lo,
   ;;   c = r - r^2*(P1 + r^2*(P2 + r^2*(P3 + r^2*(P4 + r^2*P5)))),
   ;;   y = 1 - ((lo - r*c/(2 - c)) - hi)  (for k = 0, lo = 0 and hi = x: fdlibm's k = 0 formula
   ;;   1 - (r*c/(c - 2) - r) gives the same bits), times 2^k (2^(k+1000) * 2^-1000 below k = -1021);
-  ;;   x < -745.13... (underflow threshold, -inf too): 0;  NaN: x + x.
-  (func $exp (param $x v128) (result v128)
-    (local $hx v128) (local $t v128) (local $hi v128) (local $lo v128) (local $r v128) (local $r2 v128)
-    (local $c v128) (local $y v128) (local $k v128) (local $low v128)
-    ;; high word of |x|, one per i64 lane
-    (local.set $hx (v128.and (i64x2.shr_u (local.get $x) (i32.const 32)) (i64x2.splat (i64.const 0x7fffffff))))
-    ;; t = k as a double: trunc(x * invln2 + copysign(0.5, x)) where |x| > 0.5 ln2, else 0
-    (local.set $t
-      (v128.and
-        (f64x2.trunc
-          (f64x2.add
-            (f64x2.mul (local.get $x) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
-            (v128.or (f64x2.splat (f64.const 0.5)) (v128.and (local.get $x) (i64x2.splat (i64.const 0x8000000000000000))))))
-        (i64x2.gt_s (local.get $hx) (i64x2.splat (i64.const 0x3fd62e42)))))
-    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $t) (f64x2.splat (f64.const 0x1.62e42feep-1)))))
-    (local.set $lo (f64x2.mul (local.get $t) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33))))
-    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
-    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $c
-      (f64x2.sub (local.get $r)
-        (f64x2.mul (local.get $r2)
-          (f64x2.add (f64x2.splat (f64.const 0x1.555555555553ep-3))
+  ;;   x < -745.13... (underflow threshold; -inf too): 0;  NaN: x + x.
+  ;; The high-word tests become comparisons: hx > 0x3fd62e42 <=> |x| >= 0x1.62e43p-2, hx < 0x3e300000
+  ;; <=> |x| < 2^-28; and k + 1023 = bits(k + 1.5*2^52) - 0x4338000000000000 + 1023 (k an integer).
+  ;; The constants are fdlibm's (hex values in its comments): invln2, ln2HI, ln2LO, P1..P5, and
+  ;; u_threshold.
+  (func $expShifted (param $p i32) (param $pEnd i32) (param $max f64) (result f64)
+    (local $maxv v128) (local $sum f64) (local $x v128) (local $e v128)
+    (local $t v128) (local $hi v128) (local $lo v128) (local $r v128) (local $r2 v128) (local $c v128) (local $y v128) (local $low v128)
+    (local $cInvln2 v128) (local $cHalf v128) (local $cLn2Hi v128) (local $cLn2Lo v128) (local $cP1 v128) (local $cP2 v128) (local $cP3 v128) (local $cP4 v128) (local $cP5 v128)
+    (local $cOne v128) (local $cTwo v128) (local $cMagic v128) (local $cBias v128) (local $c1000 v128) (local $cLowK v128) (local $cTwom1000 v128)
+    (local $cBig v128) (local $cTiny v128) (local $cUnder v128)
+    (local.set $cInvln2 (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
+    (local.set $cHalf (f64x2.splat (f64.const -0.5)))
+    (local.set $cLn2Hi (f64x2.splat (f64.const 0x1.62e42feep-1)))
+    (local.set $cLn2Lo (f64x2.splat (f64.const 0x1.a39ef35793c76p-33)))
+    (local.set $cP1 (f64x2.splat (f64.const 0x1.555555555553ep-3)))
+    (local.set $cP2 (f64x2.splat (f64.const -0x1.6c16c16bebd93p-9)))
+    (local.set $cP3 (f64x2.splat (f64.const 0x1.1566aaf25de2cp-14)))
+    (local.set $cP4 (f64x2.splat (f64.const -0x1.bbd41c5d26bf1p-20)))
+    (local.set $cP5 (f64x2.splat (f64.const 0x1.6376972bea4d0p-25)))
+    (local.set $cOne (f64x2.splat (f64.const 1)))
+    (local.set $cTwo (f64x2.splat (f64.const 2)))
+    (local.set $cMagic (f64x2.splat (f64.const 0x1.8p52)))
+    (local.set $cBias (i64x2.splat (i64.const -0x4337fffffffffc01)))
+    (local.set $c1000 (i64x2.splat (i64.const 1000)))
+    (local.set $cLowK (f64x2.splat (f64.const -1021)))
+    (local.set $cTwom1000 (f64x2.splat (f64.const 0x1p-1000)))
+    (local.set $cBig (f64x2.splat (f64.const 0x1.62e43p-2)))
+    (local.set $cTiny (f64x2.splat (f64.const 0x1p-28)))
+    (local.set $cUnder (f64x2.splat (f64.const -0x1.74910d52d3051p+9)))
+    (local.set $maxv (f64x2.splat (local.get $max)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pEnd)))
+        (local.set $x (f64x2.sub (v128.load (local.get $p)) (local.get $maxv)))
+        ;; t = k as a double
+        (local.set $t
+          (v128.and
+            (f64x2.trunc (f64x2.add (f64x2.mul (local.get $x) (local.get $cInvln2)) (local.get $cHalf)))
+            (f64x2.ge (f64x2.abs (local.get $x)) (local.get $cBig))))
+        (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $t) (local.get $cLn2Hi))))
+        (local.set $lo (f64x2.mul (local.get $t) (local.get $cLn2Lo)))
+        (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $c
+          (f64x2.sub (local.get $r)
             (f64x2.mul (local.get $r2)
-              (f64x2.add (f64x2.splat (f64.const -0x1.6c16c16bebd93p-9))
+              (f64x2.add (local.get $cP1)
                 (f64x2.mul (local.get $r2)
-                  (f64x2.add (f64x2.splat (f64.const 0x1.1566aaf25de2cp-14))
+                  (f64x2.add (local.get $cP2)
                     (f64x2.mul (local.get $r2)
-                      (f64x2.add (f64x2.splat (f64.const -0x1.bbd41c5d26bf1p-20))
-                        (f64x2.mul (local.get $r2) (f64x2.splat (f64.const 0x1.6376972bea4d0p-25)))))))))))))
-    (local.set $y
-      (f64x2.sub (f64x2.splat (f64.const 1))
-        (f64x2.sub
-          (f64x2.sub (local.get $lo)
-            (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (f64x2.splat (f64.const 2)) (local.get $c))))
-          (local.get $hi))))
-    ;; 2^k: k as i64 lanes; below k = -1021 scale by 2^(k+1000) and then by 2^-1000
-    (local.set $k (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t))))
-    (local.set $low (i64x2.lt_s (local.get $k) (i64x2.splat (i64.const -1021))))
-    (local.set $y
-      (f64x2.mul
-        (f64x2.mul (local.get $y)
-          (i64x2.shl
-            (i64x2.add (i64x2.add (local.get $k) (i64x2.splat (i64.const 1023))) (v128.and (local.get $low) (i64x2.splat (i64.const 1000))))
-            (i32.const 52)))
-        (v128.bitselect (f64x2.splat (f64.const 0x1p-1000)) (f64x2.splat (f64.const 1)) (local.get $low))))
-    ;; |x| < 2^-28: 1 + x
-    (local.set $y
-      (v128.bitselect
-        (f64x2.add (f64x2.splat (f64.const 1)) (local.get $x))
-        (local.get $y)
-        (i64x2.lt_s (local.get $hx) (i64x2.splat (i64.const 0x3e300000)))))
-    ;; underflow (and -inf): 0
-    (local.set $y (v128.andnot (local.get $y) (f64x2.lt (local.get $x) (f64x2.splat (f64.const -0x1.74910d52d3051p+9)))))
-    ;; NaN: x + x
-    (v128.bitselect (f64x2.add (local.get $x) (local.get $x)) (local.get $y) (f64x2.ne (local.get $x) (local.get $x))))
+                      (f64x2.add (local.get $cP3)
+                        (f64x2.mul (local.get $r2)
+                          (f64x2.add (local.get $cP4) (f64x2.mul (local.get $r2) (local.get $cP5))))))))))))
+        (local.set $y
+          (f64x2.sub (local.get $cOne)
+            (f64x2.sub
+              (f64x2.sub (local.get $lo)
+                (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (local.get $cTwo) (local.get $c))))
+              (local.get $hi))))
+        ;; times 2^k; below k = -1021 times 2^(k+1000) and then 2^-1000
+        (local.set $low (f64x2.lt (local.get $t) (local.get $cLowK)))
+        (local.set $y
+          (f64x2.mul
+            (f64x2.mul (local.get $y)
+              (i64x2.shl
+                (i64x2.add
+                  (i64x2.add (f64x2.add (local.get $t) (local.get $cMagic)) (local.get $cBias))
+                  (v128.and (local.get $low) (local.get $c1000)))
+                (i32.const 52)))
+            (v128.bitselect (local.get $cTwom1000) (local.get $cOne) (local.get $low))))
+        ;; |x| < 2^-28: 1 + x;  underflow: 0;  NaN: x + x
+        (local.set $y
+          (v128.bitselect
+            (f64x2.add (local.get $cOne) (local.get $x))
+            (local.get $y)
+            (f64x2.lt (f64x2.abs (local.get $x)) (local.get $cTiny))))
+        (local.set $y (v128.andnot (local.get $y) (f64x2.lt (local.get $x) (local.get $cUnder))))
+        (local.set $e (v128.bitselect (f64x2.add (local.get $x) (local.get $x)) (local.get $y) (f64x2.ne (local.get $x) (local.get $x))))
+        (v128.store (local.get $p) (local.get $e))
+        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $e))))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 8)) (local.get $pEnd))
+          (then (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $e))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $step)))
+    (local.get $sum))
 
-  ;; exp of two lanes, exported for the test that compares it with Math.exp: out[0..1] = exp(x[0..1]).
-  (func (export "exp2") (param $out i32) (param $x i32)
-    (v128.store (local.get $out) (call $exp (v128.load (local.get $x)))))
+  ;; The same, exported for the test that compares it with Math.exp: x[i] = exp(x[i] - max) for
+  ;; i < n (x[n] is overwritten when n is odd); returns the sum.
+  (func (export "expShifted") (param $x i32) (param $n i32) (param $max f64) (result f64)
+    (call $expShifted (local.get $x) (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))) (local.get $max)))
 
   (func (export "attend")
     (param $out i32) (param $q i32) (param $keys i32) (param $values i32) (param $end i32) (param $extra i32) (param $nExtra i32)
     (param $att i32) (param $nHeads i32) (param $hs i32) (param $kvDim i32) (param $kvPerHead i32) (param $scale f64)
     (local $h i32) (local $count i32) (local $rowBytes i32) (local $hsBytes i32) (local $kvOff i32) (local $qh i32)
-    (local $t i32) (local $i i32) (local $row i32) (local $p i32) (local $pEnd i32) (local $o i32)
+    (local $t i32) (local $i i32) (local $row i32) (local $p i32) (local $o i32) (local $x i32) (local $extraEnd i32)
     (local $acc v128) (local $e v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $s f64) (local $max f64) (local $sum f64) (local $inv v128)
+    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (local $s f64) (local $max f64) (local $inv v128)
     (local.set $count (i32.add (local.get $end) (local.get $nExtra)))
     (local.set $rowBytes (i32.shl (local.get $kvDim) (i32.const 3)))
     (local.set $hsBytes (i32.shl (local.get $hs) (i32.const 3)))
-    (local.set $pEnd (i32.add (local.get $att) (i32.shl (local.get $count) (i32.const 3))))
+    (local.set $extraEnd (i32.add (local.get $extra) (i32.shl (local.get $nExtra) (i32.const 2))))
     (block $headsDone
       (loop $heads
         (br_if $headsDone (i32.ge_u (local.get $h) (local.get $nHeads)))
         (local.set $kvOff (i32.mul (i32.div_u (local.get $h) (local.get $kvPerHead)) (local.get $hsBytes)))
         (local.set $qh (i32.add (local.get $q) (i32.mul (local.get $h) (local.get $hsBytes))))
 
-        ;; scores and their maximum
+        ;; scores and their maximum (head size 8: q in four registers)
         (local.set $max (f64.const -inf))
-        (local.set $t (i32.const 0))
         (local.set $p (local.get $att))
-        (block $scoresDone
-          (loop $scores
-            (br_if $scoresDone (i32.ge_u (local.get $t) (local.get $count)))
-            (local.set $row
-              (i32.add
-                (i32.add (local.get $keys) (local.get $kvOff))
-                (i32.mul (local.get $rowBytes)
-                  (if (result i32) (i32.lt_u (local.get $t) (local.get $end))
-                    (then (local.get $t))
-                    (else (i32.load (i32.add (local.get $extra) (i32.shl (i32.sub (local.get $t) (local.get $end)) (i32.const 2)))))))))
-            (local.set $acc (f64x2.mul (v128.load (local.get $qh)) (v128.load (local.get $row))))
-            (local.set $i (i32.const 16))
-            (block $dotDone
-              (loop $dot
-                (br_if $dotDone (i32.ge_u (local.get $i) (local.get $hsBytes)))
-                (local.set $acc
-                  (f64x2.add (local.get $acc)
-                    (f64x2.mul
-                      (v128.load (i32.add (local.get $qh) (local.get $i)))
-                      (v128.load (i32.add (local.get $row) (local.get $i))))))
-                (local.set $i (i32.add (local.get $i) (i32.const 16)))
-                (br $dot)))
-            (local.set $s
-              (f64.mul
-                (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))
-                (local.get $scale)))
-            (f64.store (local.get $p) (local.get $s))
-            (if (f64.gt (local.get $s) (local.get $max)) (then (local.set $max (local.get $s))))
-            (local.set $p (i32.add (local.get $p) (i32.const 8)))
-            (local.set $t (i32.add (local.get $t) (i32.const 1)))
-            (br $scores)))
+        (if (i32.eq (local.get $hs) (i32.const 8))
+          (then
+            (local.set $q0 (v128.load (local.get $qh)))
+            (local.set $q1 (v128.load offset=16 (local.get $qh)))
+            (local.set $q2 (v128.load offset=32 (local.get $qh)))
+            (local.set $q3 (v128.load offset=48 (local.get $qh)))
+            ;; slots 0..end-1: consecutive rows
+            (local.set $row (i32.add (local.get $keys) (local.get $kvOff)))
+            (local.set $t (i32.const 0))
+            (block $s8RangeDone
+              (loop $s8Range
+                (br_if $s8RangeDone (i32.ge_u (local.get $t) (local.get $end)))
+                (local.set $acc (f64x2.mul (local.get $q0) (v128.load (local.get $row))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $q1) (v128.load offset=16 (local.get $row)))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $q2) (v128.load offset=32 (local.get $row)))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $q3) (v128.load offset=48 (local.get $row)))))
+                (local.set $s (f64.mul (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (local.get $scale)))
+                (f64.store (local.get $p) (local.get $s))
+                (local.set $max (select (local.get $s) (local.get $max) (f64.gt (local.get $s) (local.get $max))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $s8Range)))
+            ;; then the extra slots (a tree node's ancestors and itself)
+            (local.set $x (local.get $extra))
+            (block $s8ExtraDone
+              (loop $s8Extra
+                (br_if $s8ExtraDone (i32.ge_u (local.get $x) (local.get $extraEnd)))
+                (local.set $row (i32.add (i32.add (local.get $keys) (local.get $kvOff)) (i32.mul (i32.load (local.get $x)) (local.get $rowBytes))))
+                (local.set $acc (f64x2.mul (local.get $q0) (v128.load (local.get $row))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $q1) (v128.load offset=16 (local.get $row)))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $q2) (v128.load offset=32 (local.get $row)))))
+                (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $q3) (v128.load offset=48 (local.get $row)))))
+                (local.set $s (f64.mul (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (local.get $scale)))
+                (f64.store (local.get $p) (local.get $s))
+                (local.set $max (select (local.get $s) (local.get $max) (f64.gt (local.get $s) (local.get $max))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $x (i32.add (local.get $x) (i32.const 4)))
+                (br $s8Extra))))
+          (else
+            ;; slots 0..end-1: consecutive rows
+            (local.set $row (i32.add (local.get $keys) (local.get $kvOff)))
+            (local.set $t (i32.const 0))
+            (block $sNRangeDone
+              (loop $sNRange
+                (br_if $sNRangeDone (i32.ge_u (local.get $t) (local.get $end)))
+                (local.set $acc (f64x2.mul (v128.load (local.get $qh)) (v128.load (local.get $row))))
+                (local.set $i (i32.const 16))
+                (block $dotDone
+                  (loop $dot
+                    (br_if $dotDone (i32.ge_u (local.get $i) (local.get $hsBytes)))
+                    (local.set $acc
+                      (f64x2.add (local.get $acc)
+                        (f64x2.mul (v128.load (i32.add (local.get $qh) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i))))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                    (br $dot)))
+                (local.set $s (f64.mul (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (local.get $scale)))
+                (f64.store (local.get $p) (local.get $s))
+                (local.set $max (select (local.get $s) (local.get $max) (f64.gt (local.get $s) (local.get $max))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $sNRange)))
+            ;; then the extra slots (a tree node's ancestors and itself)
+            (local.set $x (local.get $extra))
+            (block $sNExtraDone
+              (loop $sNExtra
+                (br_if $sNExtraDone (i32.ge_u (local.get $x) (local.get $extraEnd)))
+                (local.set $row (i32.add (i32.add (local.get $keys) (local.get $kvOff)) (i32.mul (i32.load (local.get $x)) (local.get $rowBytes))))
+                (local.set $acc (f64x2.mul (v128.load (local.get $qh)) (v128.load (local.get $row))))
+                (local.set $i (i32.const 16))
+                (block $dotDone
+                  (loop $dot
+                    (br_if $dotDone (i32.ge_u (local.get $i) (local.get $hsBytes)))
+                    (local.set $acc
+                      (f64x2.add (local.get $acc)
+                        (f64x2.mul (v128.load (i32.add (local.get $qh) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i))))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                    (br $dot)))
+                (local.set $s (f64.mul (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (local.get $scale)))
+                (f64.store (local.get $p) (local.get $s))
+                (local.set $max (select (local.get $s) (local.get $max) (f64.gt (local.get $s) (local.get $max))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $x (i32.add (local.get $x) (i32.const 4)))
+                (br $sNExtra)))))
 
-        ;; exponentials, two slots per step (att has room for one more), summed in slot order
-        (local.set $sum (f64.const 0))
-        (local.set $p (local.get $att))
-        (block $expDone
-          (loop $exps
-            (br_if $expDone (i32.ge_u (local.get $p) (local.get $pEnd)))
-            (local.set $e (call $exp (f64x2.sub (v128.load (local.get $p)) (f64x2.splat (local.get $max)))))
-            (v128.store (local.get $p) (local.get $e))
-            (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $e))))
-            (if (i32.lt_u (i32.add (local.get $p) (i32.const 8)) (local.get $pEnd))
-              (then (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $e))))))
-            (local.set $p (i32.add (local.get $p) (i32.const 16)))
-            (br $exps)))
-        (local.set $inv (f64x2.splat (f64.div (f64.const 1) (local.get $sum))))
+        ;; softmax weights (unnormalised) and 1/their sum
+        (local.set $inv
+          (f64x2.splat
+            (f64.div (f64.const 1)
+              (call $expShifted (local.get $att) (i32.add (local.get $att) (i32.shl (local.get $count) (i32.const 3))) (local.get $max)))))
 
         ;; values: eight coordinates (four f64x2 running sums) per sweep over the slots, then pairs
         (local.set $o (i32.add (local.get $out) (i32.mul (local.get $h) (local.get $hsBytes))))
@@ -166,26 +246,36 @@
             (local.set $a1 (f64x2.splat (f64.const 0)))
             (local.set $a2 (f64x2.splat (f64.const 0)))
             (local.set $a3 (f64x2.splat (f64.const 0)))
-            (local.set $t (i32.const 0))
             (local.set $p (local.get $att))
-            (block $slotsDone
-              (loop $slots
-                (br_if $slotsDone (i32.ge_u (local.get $t) (local.get $count)))
-                (local.set $row
-                  (i32.add
-                    (i32.add (local.get $values) (i32.add (local.get $kvOff) (local.get $i)))
-                    (i32.mul (local.get $rowBytes)
-                      (if (result i32) (i32.lt_u (local.get $t) (local.get $end))
-                        (then (local.get $t))
-                        (else (i32.load (i32.add (local.get $extra) (i32.shl (i32.sub (local.get $t) (local.get $end)) (i32.const 2)))))))))
+            ;; slots 0..end-1: consecutive rows
+            (local.set $row (i32.add (local.get $values) (i32.add (local.get $kvOff) (local.get $i))))
+            (local.set $t (i32.const 0))
+            (block $v8RangeDone
+              (loop $v8Range
+                (br_if $v8RangeDone (i32.ge_u (local.get $t) (local.get $end)))
                 (local.set $e (f64x2.splat (f64.load (local.get $p))))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $e) (v128.load (local.get $row)))))
                 (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $e) (v128.load offset=16 (local.get $row)))))
                 (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $e) (v128.load offset=32 (local.get $row)))))
                 (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $e) (v128.load offset=48 (local.get $row)))))
                 (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
                 (local.set $t (i32.add (local.get $t) (i32.const 1)))
-                (br $slots)))
+                (br $v8Range)))
+            ;; then the extra slots (a tree node's ancestors and itself)
+            (local.set $x (local.get $extra))
+            (block $v8ExtraDone
+              (loop $v8Extra
+                (br_if $v8ExtraDone (i32.ge_u (local.get $x) (local.get $extraEnd)))
+                (local.set $row (i32.add (i32.add (local.get $values) (i32.add (local.get $kvOff) (local.get $i))) (i32.mul (i32.load (local.get $x)) (local.get $rowBytes))))
+                (local.set $e (f64x2.splat (f64.load (local.get $p))))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $e) (v128.load (local.get $row)))))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $e) (v128.load offset=16 (local.get $row)))))
+                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $e) (v128.load offset=32 (local.get $row)))))
+                (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $e) (v128.load offset=48 (local.get $row)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $x (i32.add (local.get $x) (i32.const 4)))
+                (br $v8Extra)))
             (local.set $row (i32.add (local.get $o) (local.get $i)))
             (v128.store (local.get $row) (f64x2.mul (local.get $a0) (local.get $inv)))
             (v128.store offset=16 (local.get $row) (f64x2.mul (local.get $a1) (local.get $inv)))
@@ -197,22 +287,28 @@
           (loop $pairs
             (br_if $pairsDone (i32.ge_u (local.get $i) (local.get $hsBytes)))
             (local.set $a0 (f64x2.splat (f64.const 0)))
-            (local.set $t (i32.const 0))
             (local.set $p (local.get $att))
-            (block $slotsDone2
-              (loop $slots2
-                (br_if $slotsDone2 (i32.ge_u (local.get $t) (local.get $count)))
-                (local.set $row
-                  (i32.add
-                    (i32.add (local.get $values) (i32.add (local.get $kvOff) (local.get $i)))
-                    (i32.mul (local.get $rowBytes)
-                      (if (result i32) (i32.lt_u (local.get $t) (local.get $end))
-                        (then (local.get $t))
-                        (else (i32.load (i32.add (local.get $extra) (i32.shl (i32.sub (local.get $t) (local.get $end)) (i32.const 2)))))))))
+            ;; slots 0..end-1: consecutive rows
+            (local.set $row (i32.add (local.get $values) (i32.add (local.get $kvOff) (local.get $i))))
+            (local.set $t (i32.const 0))
+            (block $v2RangeDone
+              (loop $v2Range
+                (br_if $v2RangeDone (i32.ge_u (local.get $t) (local.get $end)))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.splat (f64.load (local.get $p))) (v128.load (local.get $row)))))
                 (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
                 (local.set $t (i32.add (local.get $t) (i32.const 1)))
-                (br $slots2)))
+                (br $v2Range)))
+            ;; then the extra slots (a tree node's ancestors and itself)
+            (local.set $x (local.get $extra))
+            (block $v2ExtraDone
+              (loop $v2Extra
+                (br_if $v2ExtraDone (i32.ge_u (local.get $x) (local.get $extraEnd)))
+                (local.set $row (i32.add (i32.add (local.get $values) (i32.add (local.get $kvOff) (local.get $i))) (i32.mul (i32.load (local.get $x)) (local.get $rowBytes))))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.splat (f64.load (local.get $p))) (v128.load (local.get $row)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $x (i32.add (local.get $x) (i32.const 4)))
+                (br $v2Extra)))
             (v128.store (i32.add (local.get $o) (local.get $i)) (f64x2.mul (local.get $a0) (local.get $inv)))
             (local.set $i (i32.add (local.get $i) (i32.const 16)))
             (br $pairs)))
