@@ -178,7 +178,7 @@ export async function run(): Promise<BenchResult[]> {
         value: 1 / short,
         unit: 'tokens/s',
         notes:
-          'CPU time, greedy, one token per pass on the KV cache, median of rounds. Limit: matrix-vector loops (~0.26M multiply-adds per token: 5 blocks of q/k/v/o + SwiGLU, plus the 512x64 classifier; float32 weights, float64 sums, 4 rows per sweep)',
+          'CPU time, greedy, one token per pass on the KV cache, median of rounds. Limit: the matrix-vector products (~0.26M multiply-adds per token: 5 blocks of q/k/v/o + SwiGLU, plus the 512x64 classifier; float32 weights, float64 sums, WebAssembly SIMD wasm/matmul.wat)',
       },
       anchorRow('short'),
     ),
@@ -188,7 +188,7 @@ export async function run(): Promise<BenchResult[]> {
         value: 1 / long,
         unit: 'tokens/s',
         notes:
-          'Per token 5 layers x 8 heads x ~480 slots x (16 multiply-adds + 1 exp) of attention, swept four head coordinates at a time, plus the matrix-vector work of the short context',
+          'Per token 5 layers x 8 heads x ~480 slots x (16 multiply-adds + 1 exp) of attention in WebAssembly SIMD on the KV cache in the wasm arena (wasm/attention.wat, float64, bit-identical to the JavaScript loops; the exp, Math.exp\'s fdlibm algorithm with its division, is ~60% of it), plus the matrix-vector work of the short context',
       },
       anchorRow('long'),
     ),
