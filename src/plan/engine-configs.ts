@@ -33,6 +33,8 @@ export const ENGINE_VERSIONS = {
   // vllm-project/vllm vllm/config/speculative.py at commit 002e77c1 (main after PR #42121,
   // "[Attention][Cleanup] Remove tree attention", merged 2026-05): SpeculativeConfig has no
   // speculative_token_tree; method/model/num_speculative_tokens/prompt_lookup_* as emitted.
+  // Re-checked at 055e47c2, where the class lives in vllm/foundation/config/speculative.py (the
+  // old path is an import alias): the same keys, methods and ranges for what we emit.
   vllm: 'vLLM main (vllm/config/speculative.py at 002e77c1, after PR #42121 removed tree attention): method, model, num_speculative_tokens',
   // PR #32374 "[V1][Spec Decode] Add Dynamic SD" (merged 2026-05) added
   // num_speculative_tokens_per_batch_size, validated by vllm/v1/spec_decode/dynamic/utils.py
@@ -42,9 +44,13 @@ export const ENGINE_VERSIONS = {
   // PR #42121 removed it (merged 2026-05).
   vllmTree: 'vLLM releases from PR #20401 (v0.10.x, July 2025) up to the last release before PR #42121 (May 2026), with the TREE_ATTN backend',
   // sgl-project/sglang python/sglang/srt/server_args.py (speculative_eagle_topk: Optional[int], no
-  // choices) and python/sglang/srt/speculative/eagle_utils.py organize_draft_results at 263bc85d.
+  // choices) and python/sglang/srt/speculative/eagle_utils.py organize_draft_results at 263bc85d;
+  // server_args.py re-checked at 001067ff (annotated ServerArgs fields, same flag names and types;
+  // algorithm builtins EAGLE, EAGLE3, NEXTN, STANDALONE, NGRAM, DFLASH, DSPARK).
   sglang: 'SGLang main (server_args.py; speculative/eagle_utils.py at 263bc85d): --speculative-eagle-topk takes any integer >= 1',
-  // SafeAILab/EAGLE eagle/model/cnets.py topK_genrate and ea_model.py at cb7e0841 (2026-02).
+  // SafeAILab/EAGLE eagle/model/cnets.py topK_genrate and ea_model.py at cb7e0841 (2026-02);
+  // topK_genrate re-checked at bfeb532e (total_tokens = total_token − 1, top_k then top_k² per
+  // `for i in range(depth)` layer, torch.topk over all of them): unchanged.
   eagle: 'EAGLE reference code (SafeAILab/EAGLE eagle/model/cnets.py, ea_model.py at cb7e0841)',
   // ggml-org/llama.cpp common/arg.cpp at 0017d6fb (flags), common/common.h and
   // common/speculative.cpp at 001d906a (the default type list and what a draft GGUF implies).

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eagleCandidates, eagleTopKFor, engineConfigs, ENGINE_VERSIONS, vllmTokenTree } from '../../src/plan/engine-configs.js';
 import { MAX_TABLE_FLAG_LENGTH, shortenTree } from '../../src/plan/format-plan.js';
 import { bestStaticTree, chainShape, geometricRankProbabilities, treeSequenceForEntropy } from '../../src/plan/tree-shape.js';
-import { checkEagle, checkLlamacpp, checkSglang, checkTrtllm, checkVllmMain, checkVllmTreeRelease, flagValues, llamacppTypesFromGguf, llamacppTypesRun, parseTrtllmYaml, PLAIN_DRAFT_GGUF } from './engine-schemas.js';
+import { checkEagle, checkLlamacpp, checkSglang, checkTrtllm, checkVllmMain, checkVllmTreeRelease, flagValues, llamacppTypesFromGguf, llamacppTypesRun, parseTrtllmYaml, PLAIN_DRAFT_GGUF, VLLM_KEY_SNAPSHOTS } from './engine-schemas.js';
 
 const base = { draftModel: 'meta-llama/Llama-3.2-1B-Instruct', eagleHead: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', draftProbabilityMin: 0.3 };
 const tree = bestStaticTree(12, geometricRankProbabilities(1.2));
@@ -122,6 +122,23 @@ describe('engineConfigs({drafter, P, shape})', () => {
       expect(checkLlamacpp(c.llamacpp)).toEqual([]);
     }
     expect(ENGINE_VERSIONS.llamacpp).toMatch(/--spec-type is required: its default is none/);
+  });
+
+  it('vLLM: every key we emit is a SpeculativeConfig field at both 002e77c1 and 055e47c2 (vllm/foundation/config/speculative.py)', () => {
+    const schedule = [{ lo: 1, hi: 8, k: 4 }, { lo: 9, hi: 1048576, k: 0 }];
+    const emitted = new Set<string>();
+    for (const drafter of ['chain', 'eagle', 'draft-model', 'ngram'] as const) {
+      for (const key of Object.keys(engineConfigs({ drafter, P: 5, shape: chainShape(5), ...base, batchSchedule: schedule }).vllm)) emitted.add(key);
+    }
+    expect([...emitted].sort()).toEqual(['method', 'model', 'num_speculative_tokens', 'num_speculative_tokens_per_batch_size', 'prompt_lookup_max', 'prompt_lookup_min']);
+    for (const keys of Object.values(VLLM_KEY_SNAPSHOTS)) for (const key of emitted) expect(keys.has(key), key).toBe(true);
+    // The snapshots differ on keys we do not emit: a field of one only is flagged for the other.
+    expect(checkVllmMain({ method: 'eagle3', model: 'x', num_speculative_tokens: 3, disable_eagle_block_drop: true })).toEqual(['vLLM main at 055e47c2: unknown key disable_eagle_block_drop (SpeculativeConfig rejects it)']);
+  });
+
+  it('SGLang at 001067ff: the emitted flags and algorithms are still ServerArgs fields', () => {
+    expect(checkSglang('--speculative-algorithm NEXTN --speculative-draft-model x --speculative-num-steps 3 --speculative-eagle-topk 1 --speculative-num-draft-tokens 4')).toEqual([]);
+    expect(checkSglang('--speculative-algorithm MEDUSA --speculative-num-draft-tokens 4').join(' ')).toMatch(/algorithm MEDUSA/);
   });
 
   it('sweep: μ ∈ [0.1, 3] × P ≤ 512 × drafter kinds emits no line any engine rejects', () => {

@@ -19,12 +19,26 @@ const VLLM_KEYS_MAIN = new Set([
   'suffix_decoding_min_token_prob', 'draft_load_config', 'rejection_sample_method', 'synthetic_acceptance_rates',
   'synthetic_acceptance_length', 'enable_adaptive_verification', 'draft_sample_method', 'dspark_draft_topk',
 ]);
+// The same class at 055e47c2, moved to vllm/foundation/config/speculative.py (the old path is an
+// import alias there): disable_eagle_block_drop is not a field, tensor_parallel_size is one (it
+// only warns). A key we emit must be a field in both snapshots.
+const VLLM_KEYS_FOUNDATION = new Set([
+  'enforce_eager', 'num_speculative_tokens', 'model', 'method', 'draft_tensor_parallel_size', 'tensor_parallel_size', 'quantization', 'moe_backend',
+  'attention_backend', 'kv_cache_dtype', 'max_model_len', 'revision', 'code_revision', 'index_share_for_mtp_iteration',
+  'disable_padded_drafter_batch', 'use_local_argmax_reduction', 'use_heterogeneous_vocab', 'prompt_lookup_max', 'prompt_lookup_min',
+  'parallel_drafting', 'num_speculative_tokens_per_batch_size', 'suffix_decoding_max_tree_depth', 'suffix_decoding_max_cached_requests',
+  'suffix_decoding_max_spec_factor', 'suffix_decoding_min_token_prob', 'draft_load_config', 'rejection_sample_method',
+  'synthetic_acceptance_rates', 'synthetic_acceptance_length', 'enable_adaptive_verification', 'draft_sample_method', 'dspark_draft_topk',
+]);
+export const VLLM_KEY_SNAPSHOTS = { '002e77c1': VLLM_KEYS_MAIN, '055e47c2': VLLM_KEYS_FOUNDATION } as const;
 // SpeculativeMethod literal (same file), without the MTP aliases.
 const VLLM_METHODS = new Set(['ngram', 'medusa', 'mlp_speculator', 'draft_model', 'suffix', 'custom_class', 'eagle', 'eagle3', 'extract_hidden_states', 'mtp', 'dflash', 'ngram_gpu', 'dspark']);
 
 export function checkVllmMain(config: Record<string, unknown>): Violations {
   const out: Violations = [];
-  for (const key of Object.keys(config)) if (!VLLM_KEYS_MAIN.has(key)) out.push(`vLLM main: unknown key ${key} (SpeculativeConfig rejects it)`);
+  for (const key of Object.keys(config)) {
+    for (const [commit, keys] of Object.entries(VLLM_KEY_SNAPSHOTS)) if (!keys.has(key)) out.push(`vLLM main at ${commit}: unknown key ${key} (SpeculativeConfig rejects it)`);
+  }
   const method = config['method'];
   if (typeof method !== 'string' || !VLLM_METHODS.has(method)) out.push(`vLLM: method ${String(method)} is not a SpeculativeMethod`);
   const k = config['num_speculative_tokens'];
@@ -85,9 +99,11 @@ export function checkVllmTreeRelease(config: Record<string, unknown>): Violation
 // ---------------------------------------------------------------------------------------------
 // SGLang: python/sglang/srt/server_args.py (speculative_* fields: Optional[int], no choices) and
 // speculative/eagle_utils.py organize_draft_results (torch.topk(score_list, num_draft_token − 1)
-// over topk + (num_steps − 1)·topk² scores), at 263bc85d.
-const SGLANG_FLAGS = new Set(['--speculative-algorithm', '--speculative-draft-model-path', '--speculative-num-steps', '--speculative-eagle-topk', '--speculative-num-draft-tokens']);
-const SGLANG_ALGORITHMS = new Set(['EAGLE', 'EAGLE3', 'STANDALONE', 'NGRAM']);
+// over topk + (num_steps − 1)·topk² scores), at 263bc85d; server_args.py at 001067ff: the same
+// flags (speculative_draft_model_path also spelled --speculative-draft-model), algorithm builtins
+// EAGLE, EAGLE3, NEXTN, STANDALONE, NGRAM, DFLASH, DSPARK.
+const SGLANG_FLAGS = new Set(['--speculative-algorithm', '--speculative-draft-model-path', '--speculative-draft-model', '--speculative-num-steps', '--speculative-eagle-topk', '--speculative-num-draft-tokens']);
+const SGLANG_ALGORITHMS = new Set(['EAGLE', 'EAGLE3', 'NEXTN', 'STANDALONE', 'NGRAM', 'DFLASH', 'DSPARK']);
 
 export function flagValues(cmd: string): Map<string, string> {
   const parts = cmd.split(/\s+/).filter((p) => p !== '');
@@ -105,7 +121,8 @@ export function checkSglang(cmd: string): Violations {
   const P = Number(f.get('--speculative-num-draft-tokens'));
   if (!Number.isInteger(P) || P < 2) out.push('SGLang: --speculative-num-draft-tokens must be an integer >= 2');
   if (algorithm === 'NGRAM') return out;
-  if (f.get('--speculative-draft-model-path') === undefined || f.get('--speculative-draft-model-path') === '') out.push('SGLang: EAGLE/STANDALONE need --speculative-draft-model-path');
+  const draftPath = f.get('--speculative-draft-model-path') ?? f.get('--speculative-draft-model');
+  if (draftPath === undefined || draftPath === '') out.push('SGLang: EAGLE/STANDALONE need --speculative-draft-model-path');
   const steps = Number(f.get('--speculative-num-steps'));
   const topk = Number(f.get('--speculative-eagle-topk'));
   if (!Number.isInteger(steps) || steps < 1) out.push('SGLang: --speculative-num-steps must be an integer >= 1');
@@ -117,7 +134,7 @@ export function checkSglang(cmd: string): Violations {
 }
 
 // ---------------------------------------------------------------------------------------------
-// EAGLE: SafeAILab/EAGLE eagle/model/cnets.py at cb7e0841: total_tokens = total_token − 1; the
+// EAGLE: SafeAILab/EAGLE eagle/model/cnets.py at cb7e0841 (re-checked at bfeb532e): total_tokens = total_token − 1; the
 // first layer gives top_k candidates, `for i in range(depth)` adds top_k² more each, then
 // torch.topk(scores_list, total_tokens); so total_token − 1 ≤ top_k + depth·top_k² and the tree
 // has at most depth + 1 drafted layers.
