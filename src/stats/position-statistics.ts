@@ -14,8 +14,8 @@
 import { z } from 'zod';
 import { crossEntropyIntervals, crossEntropyTerms } from '../distribution/cross-entropy.js';
 import type { TokenDistribution } from '../distribution/distribution.js';
+import { denseSums } from '../distribution/exp-sums.js';
 import { entropyInterval, secondLogMomentInterval } from '../distribution/moments.js';
-import { denseSums } from './dense-statistics-kernel.js';
 
 export const PositionStatisticsSchema = z.object({
   /** H(p) = −Σ p ln p in nats (the low end, tail concentrated, for top-k p). */
@@ -77,7 +77,7 @@ export function positionStatistics(p: TokenDistribution, q?: TokenDistribution):
  * exponential per token, instead of a pass and an exponential per quantity (entropyInterval,
  * secondLogMomentInterval, crossEntropyTerms). Each sum is the same expression accumulated in the
  * same order as in those functions, so the results are identical to the bit (tested). The pass runs
- * in WebAssembly SIMD (`dense-statistics-kernel.ts`, the same numbers to the bit: V8's exp algorithm,
+ * in WebAssembly SIMD (`distribution/exp-sums.ts`, the same numbers to the bit: V8's exp algorithm,
  * the same additions in the same order), else in `denseStatisticsLoop`.
  */
 function denseStatistics(lp: Float64Array | Float32Array, lq: Float64Array | Float32Array | undefined): PositionStatistics {

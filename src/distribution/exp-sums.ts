@@ -1,0 +1,134 @@
+/**
+ * Sums of exp over a whole vocabulary in WebAssembly SIMD (src/distribution/wasm/exp-sums.wat), for
+ * the two full-vocabulary passes every dense position goes through: the normaliser Σ exp(x − max)
+ * of `logSoftmax` (what the llama2c and gguf backends hand over), and the one pass of
+ * `positionStatistics` (stats/) over a complete p and q (H, Σ p (ln p)², the cross-entropy terms).
+ *
+ * Bit-identical to the JavaScript loops they replace: the kernel computes exp with V8's own Math.exp
+ * algorithm (fdlibm's exp: the same float64 operations in the same order) two lanes at a time and
+ * adds the terms one by one in index order. What made the loops slow was Math.exp (a call into C++,
+ * ~9 ns per token), not the sums. On first use the kernel's exp is checked against Math.exp on
+ * values across every branch of the algorithm; a runtime where they differ (or one without
+ * WebAssembly SIMD) gets undefined from these functions, and the callers run their JavaScript loops.
+ */
+import { EXP_SUMS_WASM_BASE64 } from './wasm/exp-sums-module.js';
+
+/** The part of the WebAssembly API used here (the project's TS lib settings do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+
+interface KernelExports {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  statistics: (lp: number, pairs: number) => void;
+  statisticsWithDrafter: (lp: number, lq: number, pairs: number) => void;
+  sumExp: (xs: number, pairs: number, shift: number) => void;
+}
+
+/** The raw sums of `positionStatistics` over the entries with ln p > −∞ (e = p(i), l = ln p(i), m = ln q(i)). */
+export interface DenseSums {
+  /** −Σ e·l */
+  readonly entropy: number;
+  /** Σ (e·l)·l */
+  readonly second: number;
+  /** −Σ_{m > −∞} e·m (0 without q) */
+  readonly num: number;
+  /** Σ_{m > −∞} e (0 without q) */
+  readonly covered: number;
+  /** Σ_{m = −∞} e (0 without q) */
+  readonly missing: number;
+}
+
+const PAGE = 65536;
+/** Byte offset of the inputs: results at 0..48 and the kernel's constants at 64..384 come first. */
+const INPUT = 1024;
+
+let kernel: KernelExports | null | undefined;
+
+/** How often the kernel answered (tests check that the production calls go through it). */
+export const expSumsKernelUse = { calls: 0 };
+
+function instance(): KernelExports | null {
+  if (kernel === undefined) {
+    kernel = null;
+    try {
+      const wasm = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+      if (wasm !== undefined) {
+        const k = new wasm.Instance(new wasm.Module(Buffer.from(EXP_SUMS_WASM_BASE64, 'base64'))).exports as KernelExports;
+        if (sameExpAsMathExp(k)) kernel = k;
+      }
+    } catch {
+      // no WebAssembly SIMD on this runtime: the JavaScript loops
+    }
+  }
+  return kernel;
+}
+
+/**
+ * Whether the kernel's exp equals this runtime's Math.exp on arguments across every branch of
+ * fdlibm's exp (tiny, k = 0, k = −1, ordinary, subnormal results, underflow), through sumExp
+ * (a sum of one term is the term). A runtime whose Math.exp is another algorithm fails this.
+ */
+function sameExpAsMathExp(k: KernelExports): boolean {
+  const xs = [-0, -1e-300, -(2 ** -29), -1e-5, -0.3, -0.3465735912322998, -0.5, -1, -1.0397205352783203, -2.5, -17.3, -100.1, -707.9, -708.6, -740.2, -745.2];
+  const view = new Float64Array(k.memory.buffer, INPUT, 2);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]! * (1 + i * 2 ** -40);
+    view[0] = x;
+    view[1] = -Infinity;
+    k.sumExp(INPUT, 1, 0);
+    if (!Object.is(new Float64Array(k.memory.buffer, 0, 1)[0], Math.exp(x))) return false;
+  }
+  return true;
+}
+
+/** Copies `values` (and `more`) into the kernel's memory as float64, padded with −∞ to an even length; returns the byte offsets. */
+function load(k: KernelExports, values: Float64Array | Float32Array, more?: Float64Array | Float32Array): [number, number, number] {
+  const n = values.length;
+  const pairs = (n + 1) >> 1;
+  const second = INPUT + pairs * 16;
+  const end = more === undefined ? second : second + pairs * 16;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  const a = new Float64Array(k.memory.buffer, INPUT, 2 * pairs);
+  a.set(values);
+  if (n & 1) a[n] = -Infinity;
+  if (more !== undefined) {
+    const b = new Float64Array(k.memory.buffer, second, 2 * pairs);
+    b.set(more);
+    if (n & 1) b[n] = -Infinity;
+  }
+  return [INPUT, second, pairs];
+}
+
+/**
+ * The sums of `positionStatistics` for complete `lp` (and `lq` of the same length), equal to the bit
+ * to its JavaScript loop (`denseStatisticsLoop`); undefined when the kernel cannot answer (no
+ * WebAssembly SIMD, or a positive log-probability, which a log-softmax never gives).
+ */
+export function denseSums(lp: Float64Array | Float32Array, lq: Float64Array | Float32Array | undefined): DenseSums | undefined {
+  const k = instance();
+  if (k === null) return undefined;
+  const [p, q, pairs] = load(k, lp, lq);
+  if (lq === undefined) k.statistics(p, pairs);
+  else k.statisticsWithDrafter(p, q, pairs);
+  const buffer = k.memory.buffer;
+  if (new Int32Array(buffer, 40, 1)[0] !== 0) return undefined;
+  const r = new Float64Array(buffer, 0, 5);
+  expSumsKernelUse.calls++;
+  return lq === undefined ? { entropy: r[0]!, second: r[1]!, num: 0, covered: 0, missing: 0 } : { entropy: r[0]!, second: r[1]!, num: r[2]!, covered: r[3]!, missing: r[4]! };
+}
+
+/**
+ * Σ exp(x[i] − shift) in index order, equal to the bit to `for (…) sum += Math.exp(x[i] − shift)`;
+ * every x[i] − shift must be ≤ 0 or −∞ (shift = the largest x), none NaN. Undefined without the kernel.
+ */
+export function sumExpShifted(xs: Float64Array | Float32Array, shift: number): number | undefined {
+  const k = instance();
+  if (k === null) return undefined;
+  const [at, , pairs] = load(k, xs);
+  k.sumExp(at, pairs, shift);
+  expSumsKernelUse.calls++;
+  return new Float64Array(k.memory.buffer, 0, 1)[0]!;
+}

@@ -1,0 +1,203 @@
+;; Sums of exp over a whole vocabulary in WebAssembly SIMD (src/distribution/exp-sums.ts): the one pass of
+;; positionStatistics on a complete p (and q), and the normaliser of logSoftmax.
+;; Regenerate the embedded binary (src/distribution/wasm/exp-sums-module.ts) with
+;;   SPECBOUND_UPDATE_WASM=1 npx vitest run test/distribution/exp-sums.test.ts
+;; (assembles this file with wabt); the test fails when the two disagree.
+;;
+;; statistics(lp, pairs) and statisticsWithDrafter(lp, lq, pairs): lp (and lq) are byte offsets of
+;; float64 log-probabilities, 2·pairs entries each (the caller pads an odd length with −Infinity).
+;; They write at byte 0:
+;;   f64 entropy  = −Σ e·l              f64 second  = Σ (e·l)·l
+;;   f64 num      = −Σ_{m > −∞} e·m     f64 covered = Σ_{m > −∞} e      f64 missing = Σ_{m = −∞} e
+;;   (the last three by statisticsWithDrafter only)
+;;   i32 at byte 40: 1 when some l is positive (a log-softmax never gives one): the caller then uses its
+;;   JavaScript loop, whose Math.exp handles l > 0.
+;; with e = exp(l) over the entries l > −∞ (l = lp[i], m = lq[i]).
+;; sumExp(xs, pairs, shift): Σ exp(x − shift) in index order at byte 0, the normaliser of a log-softmax
+;; (distribution/log-softmax.ts: `sum += Math.exp(x[i] − max)`).
+;;
+;; Numerics: bit-identical to the JavaScript loops `e = Math.exp(l); entropy -= e * l; second += e * l * l; …`
+;; and `sum += Math.exp(x − max)` in index order. (1) e is V8's Math.exp to the bit: the same float64 operations, in the same order, as
+;; V8's exp (v8/v8 src/base/ieee754.cc `exp`, fdlibm e_exp.c as modified by V8; the copy in
+;; nodejs/node deps/v8/src/base/ieee754.cc at f579e1194046c50f2e6bb54348d48c8e7d1a53cf), two lanes
+;; at a time, for l ≤ 0 (the only case reached here; see below). WebAssembly float operations are
+;; IEEE 754 round-to-nearest without fused multiply-add, as V8's C++ build of ieee754.cc. fdlibm's
+;; branches become per-lane selects of the same values:
+;;   |l| ≤ ½ln2 (k = 0): fdlibm returns 1 − ((l·c)/(c − 2) − l); with k = 0, hi = l, lo = +0 the general
+;;     formula gives 1 − ((0 − (l·c)/(2 − c)) − l), the same value (IEEE division and 0 − z are
+;;     exact under sign change), and ·2⁰ is exact;
+;;   ½ln2 < |l| < 1.5ln2: k = −1, hi = l − (−ln2HI), lo = −ln2LO, which the general formula gives at k = −1;
+;;   |l| < 2⁻²⁸: 1 + l; l < u_threshold (and −∞): 0; k < −1021: y·2^(k+1000)·2⁻¹⁰⁰⁰.
+;; (2) The sums are scalar and sequential, lane 0 then lane 1, in index order: the same additions
+;; as the JavaScript loop. An entry the loop skips (l = −∞, or m = −∞ for num/covered, m > −∞ for
+;; missing) adds +0 here, which leaves every sum unchanged (none of them can be −0: each starts at
+;; +0 and entropy/num subtract, the others add values ≥ 0).
+(module
+  (memory (export "memory") 1)
+
+  ;; The constants, two lanes each, in memory at bytes 64..384: TurboFan rebuilds a v128.const at
+  ;; every use inside a loop (three instructions), a load from memory is one.
+  (func $constants
+    (v128.store offset=64 (i32.const 0) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0)) ;; INVLN2: invln2
+    (v128.store offset=80 (i32.const 0) (v128.const f64x2 -0.5 -0.5)) ;; MHALF: halF[1]
+    (v128.store offset=96 (i32.const 0) (v128.const f64x2 -0x1.62e43p-2 -0x1.62e43p-2)) ;; MHALFLN2: −(the double with high word 0x3fd62e43): x > this ⇔ hx ≤ 0x3fd62e42 (|x| ≤ ½ln2, k = 0)
+    (v128.store offset=112 (i32.const 0) (v128.const f64x2 0x1.62e42fee00000p-1 0x1.62e42fee00000p-1)) ;; LN2HI: ln2HI[0]
+    (v128.store offset=128 (i32.const 0) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)) ;; LN2LO: ln2LO[0]
+    (v128.store offset=144 (i32.const 0) (v128.const f64x2 0x1.555555555553ep-3 0x1.555555555553ep-3)) ;; P1: P1
+    (v128.store offset=160 (i32.const 0) (v128.const f64x2 -0x1.6c16c16bebd93p-9 -0x1.6c16c16bebd93p-9)) ;; P2: P2
+    (v128.store offset=176 (i32.const 0) (v128.const f64x2 0x1.1566aaf25de2cp-14 0x1.1566aaf25de2cp-14)) ;; P3: P3
+    (v128.store offset=192 (i32.const 0) (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20)) ;; P4: P4
+    (v128.store offset=208 (i32.const 0) (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25)) ;; P5: P5
+    (v128.store offset=224 (i32.const 0) (v128.const f64x2 1 1)) ;; ONE: one
+    (v128.store offset=240 (i32.const 0) (v128.const f64x2 2 2)) ;; TWO: 2.0
+    (v128.store offset=256 (i32.const 0) (v128.const f64x2 -1021 -1021)) ;; KLOW: k ≥ −1021: twopk = 2^k
+    (v128.store offset=272 (i32.const 0) (v128.const f64x2 -0x1p-28 -0x1p-28)) ;; MTINY: x > −2⁻²⁸ ⇔ hx < 0x3e300000: 1 + x
+    (v128.store offset=288 (i32.const 0) (v128.const f64x2 0x1.00000000003ffp52 0x1.00000000003ffp52)) ;; BIAS: 0x1p52 + 1023: (k + BIAS) holds k + 1023 in its low bits
+    (v128.store offset=304 (i32.const 0) (v128.const f64x2 0x1.00000000007e7p52 0x1.00000000007e7p52)) ;; BIASLOW: 0x1p52 + 2023, for k < −1021: 2^(k+1000)
+    (v128.store offset=320 (i32.const 0) (v128.const f64x2 0x1p-1000 0x1p-1000)) ;; TWOM1000: twom1000
+    (v128.store offset=336 (i32.const 0) (v128.const f64x2 -0x1.74910d52d3051p9 -0x1.74910d52d3051p9)) ;; UTHRESHOLD: u_threshold
+    (v128.store offset=352 (i32.const 0) (v128.const f64x2 -inf -inf)) ;; MINF: −∞
+    (v128.store offset=368 (i32.const 0) (v128.const f64x2 0 0)) ;; ZERO: +0
+  )
+
+  ;; (exp(x), x) for both lanes: exp bit-identical to V8's Math.exp for x ≤ 0; a NaN or −∞ lane gives
+  ;; (0, 0), which adds +0 to every sum below (the JavaScript loops skip such entries, or add exp(−∞) = 0).
+  (func $exp (param $x v128) (result v128 v128)
+    (local $e v128) (local $fin v128) (local $kf v128) (local $hi v128) (local $lo v128) (local $r v128) (local $t v128) (local $c v128) (local $y v128) (local $low v128)
+    ;; exp(x), lane by lane as V8's (see the head of this file); x ≤ 0 from here on.
+    ;; k = (int)(invln2·x + halF[1]), truncated toward zero as the C cast; k = 0 when |x| ≤ ½ln2.
+    ;; (For ½ln2 < |x| < 1.5ln2, where fdlibm sets k = −1 directly, this k is −1 as well: x·invln2 − 0.5
+    ;; lies in (−1.9999997, −1.0000000013] there.)
+    (local.set $kf (f64x2.trunc (f64x2.add (f64x2.mul (v128.load offset=64 (i32.const 0)) (local.get $x)) (v128.load offset=80 (i32.const 0)))))
+    (local.set $kf (v128.andnot (local.get $kf) (f64x2.gt (local.get $x) (v128.load offset=96 (i32.const 0)))))
+    ;; hi = x − t·ln2HI; lo = t·ln2LO; x = hi − lo
+    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kf) (v128.load offset=112 (i32.const 0)))))
+    (local.set $lo (f64x2.mul (local.get $kf) (v128.load offset=128 (i32.const 0))))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    ;; t = x·x; c = x − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5))))
+    (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $c
+      (f64x2.sub (local.get $r)
+        (f64x2.mul (local.get $t)
+          (f64x2.add (v128.load offset=144 (i32.const 0))
+            (f64x2.mul (local.get $t)
+              (f64x2.add (v128.load offset=160 (i32.const 0))
+                (f64x2.mul (local.get $t)
+                  (f64x2.add (v128.load offset=176 (i32.const 0))
+                    (f64x2.mul (local.get $t)
+                      (f64x2.add (v128.load offset=192 (i32.const 0)) (f64x2.mul (local.get $t) (v128.load offset=208 (i32.const 0)))))))))))))
+    ;; y = 1 − ((lo − (x·c)/(2 − c)) − hi)
+    (local.set $y
+      (f64x2.sub (v128.load offset=224 (i32.const 0))
+        (f64x2.sub
+          (f64x2.sub (local.get $lo) (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.load offset=240 (i32.const 0)) (local.get $c))))
+          (local.get $hi))))
+    (if (i64x2.all_true (v128.and (f64x2.ge (local.get $kf) (v128.load offset=256 (i32.const 0))) (f64x2.le (local.get $x) (v128.load offset=272 (i32.const 0)))))
+      (then
+        ;; both lanes ordinary (−1021 ≤ k, |x| ≥ 2⁻²⁸, no −∞ or NaN): y·2^k, 2^k built from its bits
+        (local.set $e (f64x2.mul (local.get $y) (i64x2.shl (f64x2.add (local.get $kf) (v128.load offset=288 (i32.const 0))) (i32.const 52)))))
+      (else
+        ;; rare lanes: k < −1021: y·2^(k+1000)·2⁻¹⁰⁰⁰; |x| < 2⁻²⁸: 1 + x; x < u_threshold (−∞ too): 0.
+        ;; A NaN or −∞ lane (the JavaScript loop skips it) gets e = 0 and x = 0: it adds +0 below.
+        (local.set $low (f64x2.lt (local.get $kf) (v128.load offset=256 (i32.const 0))))
+        (local.set $e
+          (f64x2.mul
+            (f64x2.mul (local.get $y)
+              (i64x2.shl (f64x2.add (local.get $kf) (v128.bitselect (v128.load offset=304 (i32.const 0)) (v128.load offset=288 (i32.const 0)) (local.get $low))) (i32.const 52)))
+            (v128.bitselect (v128.load offset=320 (i32.const 0)) (v128.load offset=224 (i32.const 0)) (local.get $low))))
+        (local.set $e (v128.bitselect (f64x2.add (v128.load offset=224 (i32.const 0)) (local.get $x)) (local.get $e) (f64x2.gt (local.get $x) (v128.load offset=272 (i32.const 0)))))
+        (local.set $e (v128.andnot (local.get $e) (f64x2.lt (local.get $x) (v128.load offset=336 (i32.const 0)))))
+        (local.set $fin (f64x2.gt (local.get $x) (v128.load offset=352 (i32.const 0))))
+        (local.set $e (v128.and (local.get $e) (local.get $fin)))
+        (local.set $x (v128.and (local.get $x) (local.get $fin)))))
+    (local.get $e) (local.get $x))
+
+  ;; statistics(lp, pairs): entropy, second (above) over lp; no q.
+  (func (export "statistics") (param $lp i32) (param $pairs i32)
+    (local $end i32) (local $x v128) (local $e v128) (local $el v128) (local $el2 v128) (local $bad v128)
+    (local $entropy f64) (local $second f64)
+    (call $constants)
+    (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $pairs) (i32.const 4))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $lp) (local.get $end)))
+        (local.set $x (v128.load (local.get $lp)))
+        ;; a positive l (not produced by a log-softmax): reported; the caller redoes the position in JavaScript
+        (local.set $bad (v128.or (local.get $bad) (f64x2.gt (local.get $x) (v128.load offset=368 (i32.const 0)))))
+        (call $exp (local.get $x))
+        (local.set $x)
+        (local.set $e)
+        ;; the sums, lane 0 then lane 1, as the JavaScript loop adds them
+        (local.set $el (f64x2.mul (local.get $e) (local.get $x)))
+        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x)))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 0 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 0 (local.get $el2))))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 1 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 1 (local.get $el2))))
+        (local.set $lp (i32.add (local.get $lp) (i32.const 16)))
+        (br $loop)))
+    (f64.store offset=0 (i32.const 0) (local.get $entropy))
+    (f64.store offset=8 (i32.const 0) (local.get $second))
+    (i32.store offset=40 (i32.const 0) (v128.any_true (local.get $bad))))
+
+  ;; statisticsWithDrafter(lp, lq, pairs): all five sums (above).
+  (func (export "statisticsWithDrafter") (param $lp i32) (param $lq i32) (param $pairs i32)
+    (local $end i32) (local $x v128) (local $e v128) (local $el v128) (local $el2 v128)
+    (local $m v128) (local $mq v128) (local $em v128) (local $cov v128) (local $miss v128) (local $bad v128)
+    (local $entropy f64) (local $second f64) (local $num f64) (local $covered f64) (local $missing f64)
+    (call $constants)
+    (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $pairs) (i32.const 4))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $lp) (local.get $end)))
+        (local.set $x (v128.load (local.get $lp)))
+        (local.set $bad (v128.or (local.get $bad) (f64x2.gt (local.get $x) (v128.load offset=368 (i32.const 0)))))
+        (call $exp (local.get $x))
+        (local.set $x)
+        (local.set $e)
+        (local.set $el (f64x2.mul (local.get $e) (local.get $x)))
+        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x)))
+        (local.set $m (v128.load (local.get $lq)))
+        (local.set $mq (f64x2.gt (local.get $m) (v128.load offset=352 (i32.const 0))))
+        (local.set $em (v128.and (f64x2.mul (local.get $e) (local.get $m)) (local.get $mq)))
+        (local.set $cov (v128.and (local.get $e) (local.get $mq)))
+        (local.set $miss (v128.andnot (local.get $e) (local.get $mq)))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 0 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 0 (local.get $el2))))
+        (local.set $num (f64.sub (local.get $num) (f64x2.extract_lane 0 (local.get $em))))
+        (local.set $covered (f64.add (local.get $covered) (f64x2.extract_lane 0 (local.get $cov))))
+        (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 0 (local.get $miss))))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 1 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 1 (local.get $el2))))
+        (local.set $num (f64.sub (local.get $num) (f64x2.extract_lane 1 (local.get $em))))
+        (local.set $covered (f64.add (local.get $covered) (f64x2.extract_lane 1 (local.get $cov))))
+        (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 1 (local.get $miss))))
+        (local.set $lp (i32.add (local.get $lp) (i32.const 16)))
+        (local.set $lq (i32.add (local.get $lq) (i32.const 16)))
+        (br $loop)))
+    (f64.store offset=0 (i32.const 0) (local.get $entropy))
+    (f64.store offset=8 (i32.const 0) (local.get $second))
+    (f64.store offset=16 (i32.const 0) (local.get $num))
+    (f64.store offset=24 (i32.const 0) (local.get $covered))
+    (f64.store offset=32 (i32.const 0) (local.get $missing))
+    (i32.store offset=40 (i32.const 0) (v128.any_true (local.get $bad))))
+
+  ;; sumExp(x, pairs, shift): Σ exp(x[i] − shift) in index order, written at byte 0 (log-softmax's
+  ;; normaliser, as `sum += Math.exp(x[i] − max)`); every x[i] − shift must be ≤ 0 (shift = the max).
+  (func (export "sumExp") (param $xs i32) (param $pairs i32) (param $shift f64)
+    (local $end i32) (local $s v128) (local $e v128) (local $sum f64)
+    (call $constants)
+    (local.set $s (f64x2.splat (local.get $shift)))
+    (local.set $end (i32.add (local.get $xs) (i32.shl (local.get $pairs) (i32.const 4))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $xs) (local.get $end)))
+        (call $exp (f64x2.sub (v128.load (local.get $xs)) (local.get $s)))
+        (drop)
+        (local.set $e)
+        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $e))))
+        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $e))))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 16)))
+        (br $loop)))
+    (f64.store offset=0 (i32.const 0) (local.get $sum)))
+)
