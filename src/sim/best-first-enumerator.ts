@@ -10,7 +10,8 @@
  * P(v) = Π p, and E[X](P) of the tree is the sum of the first P values (the root counts: P(root) = 1).
  *
  * Everything lives in typed arrays allocated once; a tree allocates nothing (the law's sampler
- * may, for sampled laws, until its store has grown to size).
+ * may, for sampled laws, until its store has grown to size). A sampler with lazy ranks (see
+ * `ChildSampler.drawTop`) is asked for child k + 1 of a node just before its priority is read.
  *
  * Speed (issue 18; bench/sim.bench.ts against the same algorithm in C): the heap, the law lookups
  * and the node bookkeeping are one loop over local variables, not methods reading fields, and a
@@ -67,7 +68,8 @@ export class BestFirstEnumerator {
     cumulative[0] = 1;
     if (depthCounts !== undefined) depthCounts[0]! += 1;
     if (nodes === 1) return;
-    nodeDistribution[0] = sampler.draw(rng);
+    const lazy = sampler.drawTop !== undefined && sampler.exposeRank !== undefined;
+    nodeDistribution[0] = lazy ? sampler.drawTop!(rng) : sampler.draw(rng);
     // The sampler's arrays, read after every draw (a sampled law may replace them).
     let rankProbs = sampler.rankProbs;
     let valueProbs = sampler.valueProbs;
@@ -107,6 +109,7 @@ export class BestFirstEnumerator {
       // The larger replaces the top of the heap (one sift down instead of a pop and a push).
       const next = rank + 1;
       const hasSibling = next < length + tailCounts[d]!;
+      if (lazy && next < length) sampler.exposeRank!(d, next);
       const siblingPriority = hasSibling ? nodePriority[parent]! * (next < length ? rankProbs[offset + next]! : tailRankProbs[d]!) : 0;
       // topPriority/topParent/topRank replace the top; pushPriority/… (if pushParent >= 0) are pushed.
       let topPriority: number;
@@ -114,7 +117,7 @@ export class BestFirstEnumerator {
       let pushPriority = 0;
       let pushParent = -1;
       if (i + 1 < nodes) {
-        const di = sampler.draw(rng);
+        const di = lazy ? sampler.drawTop!(rng) : sampler.draw(rng);
         nodeDistribution[i] = di;
         rankProbs = sampler.rankProbs;
         valueProbs = sampler.valueProbs;

@@ -28,6 +28,15 @@ export interface ChildSampler {
   tailValueProbs: Float64Array;
   /** Draws one node's child distribution and returns its id. May replace the arrays above. */
   draw(rng: Rng): number;
+  /**
+   * Lazy ranks, optional (a sampler has both or neither): `drawTop` draws exactly what `draw`
+   * would from the same random numbers, with the same `lengths[d]`, but puts only rank 0 in place;
+   * `exposeRank(d, k)` then puts rank k in place, called for k = 1, 2, … < lengths[d] in turn. The best-first
+   * enumerator reads child k + 1 of a node only once child k is taken, so a sampled law whose
+   * ranking costs more than its lookups (Dirichlet: 100 children, one or two read) skips most of it.
+   */
+  drawTop?(rng: Rng): number;
+  exposeRank?(d: number, rank: number): void;
   /** Forgets the per-tree draws of a sampled law; called before each tree. */
   reset(): void;
 }

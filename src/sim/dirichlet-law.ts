@@ -1,14 +1,17 @@
 /**
  * Dirichlet(α, V): every node draws its child distribution from a symmetric Dirichlet over V
  * tokens (independent Gamma(α) variates, normalised, sorted). Small α gives peaked
- * distributions, large α nearly uniform ones. Each draw costs V Gamma variates and a sort, so
- * keep V modest (the enumerator only ever reads a node's top P − 1 children, which is all we keep).
+ * distributions, large α nearly uniform ones. Each draw costs V Gamma variates, so keep V modest.
+ * The enumerator reads a node's children in rank order, child k + 1 only once child k is in the
+ * tree, and most nodes expose one or two: for it the sampler ranks lazily (`drawTop`,
+ * `exposeRank`) instead of sorting all V; other readers get `draw`'s sorted top P − 1.
  *
  * Exact moments (p₁ ~ Beta(α, (V−1)α), E[p g(p)] = E_{Beta(α+1,(V−1)α)}[g]/V):
  *   μ  = ψ(Vα + 1) − ψ(α + 1),
  *   μ₂ = (ψ(α + 1) − ψ(Vα + 1))² + ψ′(α + 1) − ψ′(Vα + 1).
  */
 import { InvalidValueError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
 import type { ChildLaw, ChildSampler, LawSpec } from './child-law.js';
 import { digamma, trigamma } from './digamma.js';
 import { fillLogGamma } from './gamma-sampler.js';
@@ -45,10 +48,35 @@ export function dirichletLawFromSpec(spec: Extract<LawSpec, { kind: 'dirichlet' 
   };
 }
 
+/**
+ * Vocabularies up to this size are ranked lazily for the enumerator (`drawTop`/`exposeRank`): each
+ * draw keeps all V probabilities, unsorted, and a child is ranked only when the enumeration reaches
+ * it. Larger ones sort at once and keep the top `maxChildren` (V slots per tree node would be too many).
+ */
+const LAZY_VOCABULARY = 4096;
+
+/**
+ * Lazy ranks 1 .. SELECTED_RANKS − 1 are found by a linear scan for the largest remaining
+ * probability (most nodes expose one or two children); reaching rank SELECTED_RANKS sorts the rest.
+ */
+const SELECTED_RANKS = 8;
+
 function createDirichletSampler(alpha: number, vocabSize: number, maxChildren: number): ChildSampler {
   const keep = Math.max(1, Math.min(vocabSize, maxChildren));
-  const store = new SampledStore(true, keep * 64);
-  const logs = new Float64Array(vocabSize);
+  const lazy = vocabSize <= LAZY_VOCABULARY;
+  const store = new SampledStore(true, (lazy ? vocabSize : keep) * 64);
+  const weights = new Float64Array(vocabSize);
+  /** Draws the V Gamma variates as weights G / max G into `weights` (index order); returns their sum. */
+  const drawWeights = (rng: Rng): number => {
+    const max = fillLogGamma(rng, alpha, weights, vocabSize);
+    let total = 0;
+    for (let i = 0; i < vocabSize; i++) {
+      const w = Math.exp(weights[i]! - max);
+      weights[i] = w;
+      total += w;
+    }
+    return total;
+  };
   const sampler: ChildSampler = {
     rankProbs: store.rankProbs,
     valueProbs: store.valueProbs,
@@ -58,19 +86,13 @@ function createDirichletSampler(alpha: number, vocabSize: number, maxChildren: n
     tailRankProbs: store.tailRankProbs,
     tailValueProbs: store.tailValueProbs,
     draw(rng) {
-      const max = fillLogGamma(rng, alpha, logs, vocabSize);
-      let total = 0;
-      for (let i = 0; i < vocabSize; i++) {
-        const w = Math.exp(logs[i]! - max);
-        logs[i] = w;
-        total += w;
-      }
-      logs.sort(); // ascending; read from the end for decreasing order
+      const total = drawWeights(rng);
+      weights.sort(); // ascending; read from the end for decreasing order
       const id = store.allocate(keep);
       syncSampler(sampler, store);
       const off = store.offsets[id]!;
       const probs = store.rankProbs;
-      for (let k = 0; k < keep; k++) probs[off + k] = logs[vocabSize - 1 - k]! / total;
+      for (let k = 0; k < keep; k++) probs[off + k] = weights[vocabSize - 1 - k]! / total;
       // Children that underflowed to 0 are not children: trim them.
       let n = keep;
       while (n > 1 && !(probs[off + n - 1]! > 0)) n--;
@@ -80,6 +102,52 @@ function createDirichletSampler(alpha: number, vocabSize: number, maxChildren: n
     reset() {
       store.reset();
     },
+  };
+  if (!lazy) return sampler;
+  // The same probabilities as `draw` (each G / max G divided by the same index-order sum), all V
+  // of them in the entry, the largest first; `exposeRank` moves the k-th largest to slot k.
+  sampler.drawTop = (rng) => {
+    const total = drawWeights(rng);
+    const id = store.allocate(vocabSize);
+    syncSampler(sampler, store);
+    const off = store.offsets[id]!;
+    const probs = store.rankProbs;
+    let positive = 0;
+    let top = 0;
+    let topProb = -1;
+    for (let i = 0; i < vocabSize; i++) {
+      const p = weights[i]! / total;
+      probs[off + i] = p;
+      if (p > 0) positive++; // children that underflowed to 0 are not children
+      if (p > topProb) {
+        topProb = p;
+        top = i;
+      }
+    }
+    probs[off + top] = probs[off]!;
+    probs[off] = topProb;
+    store.lengths[id] = Math.min(keep, positive);
+    return id;
+  };
+  sampler.exposeRank = (d, rank) => {
+    const probs = store.rankProbs;
+    const at = store.offsets[d]! + rank;
+    const end = store.offsets[d]! + vocabSize;
+    if (rank < SELECTED_RANKS) {
+      let best = at;
+      let bestProb = probs[at]!;
+      for (let j = at + 1; j < end; j++) {
+        const p = probs[j]!;
+        if (p > bestProb) {
+          bestProb = p;
+          best = j;
+        }
+      }
+      probs[best] = probs[at]!;
+      probs[at] = bestProb;
+    } else if (rank === SELECTED_RANKS) {
+      probs.subarray(at, end).sort().reverse();
+    }
   };
   return sampler;
 }

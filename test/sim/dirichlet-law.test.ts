@@ -3,6 +3,8 @@ import { createRng } from '../../src/core/rng.js';
 import type { Rng } from '../../src/core/rng.js';
 import { fillLogGamma } from '../../src/sim/gamma-sampler.js';
 import { relativeNodeCost } from '../../src/sim/simulate-iid.js';
+import { BestFirstEnumerator } from '../../src/sim/best-first-enumerator.js';
+import type { ChildSampler } from '../../src/sim/child-law.js';
 import { digamma, dirichletLaw, logGamma01, simulateIid, standardNormal, tableEntryMoments, trigamma } from '../../src/sim/index.js';
 
 describe('digamma(x), trigamma(x)', () => {
@@ -224,6 +226,56 @@ describe('dirichletLaw(alpha, V)', () => {
     const result = await simulateIid({ law: dirichletLaw(1, 2), maxNodes: 3, trees: 40_000, workers: 1, seed: 5 });
     expect(Math.abs(result.rows[1]!.mean - 1.75)).toBeLessThan(4 * result.rows[1]!.se);
     expect(Math.abs(result.rows[2]!.mean - (1.75 + integral))).toBeLessThan(4 * result.rows[2]!.se);
+  });
+});
+
+describe('lazy child ranks (drawTop / exposeRank)', () => {
+  it.each([
+    [0.1, 100, 1024, 6],
+    [1, 30, 256, 20], // near-uniform children: nodes expose many ranks (the scan, then the sort of the rest)
+    [0.5, 50, 8, 40], // P − 1 < V: only the top 7 ranks are children
+    [0.02, 40, 64, 40], // tiny α: children that underflow to 0 are trimmed
+  ])('enumerates Dirichlet(%s, %s) trees of %s nodes bit for bit as the sorted draw does (%s trees)', (alpha, V, P, trees) => {
+    // The eager path (draw: sort all V) is the law as it was; hiding drawTop makes the enumerator use it.
+    const lazySampler = dirichletLaw(alpha, V).createSampler(P - 1);
+    const expose = lazySampler.exposeRank?.bind(lazySampler);
+    expect(expose).toBeDefined();
+    let maxRank = 0;
+    lazySampler.exposeRank = (d, rank) => {
+      maxRank = Math.max(maxRank, rank);
+      expose?.(d, rank);
+    };
+    const eagerSampler = dirichletLaw(alpha, V).createSampler(P - 1);
+    const eager = {
+      get rankProbs() { return eagerSampler.rankProbs; },
+      get valueProbs() { return eagerSampler.valueProbs; },
+      get offsets() { return eagerSampler.offsets; },
+      get lengths() { return eagerSampler.lengths; },
+      get tailCounts() { return eagerSampler.tailCounts; },
+      get tailRankProbs() { return eagerSampler.tailRankProbs; },
+      get tailValueProbs() { return eagerSampler.tailValueProbs; },
+      draw: (rng: Rng) => eagerSampler.draw(rng),
+      reset: () => eagerSampler.reset(),
+    } as ChildSampler;
+    const enumerator = new BestFirstEnumerator(P);
+    const lazyCurve = new Float64Array(P);
+    const eagerCurve = new Float64Array(P);
+    const lazyDepths = new Float64Array(P);
+    const eagerDepths = new Float64Array(P);
+    for (let t = 0; t < trees; t++) {
+      enumerator.run(lazySampler, createRng(17, t), lazyCurve, P, lazyDepths);
+      enumerator.run(eager, createRng(17, t), eagerCurve, P, eagerDepths);
+      expect(Array.from(lazyCurve)).toEqual(Array.from(eagerCurve));
+    }
+    expect(Array.from(lazyDepths)).toEqual(Array.from(eagerDepths));
+    // The large trees reach past the scanned ranks into the sorted rest.
+    if (P > 64) expect(maxRank).toBeGreaterThan(8);
+    else expect(maxRank).toBeGreaterThan(0);
+  });
+
+  it('is left to the sorted draw above 4,096 tokens (V slots per node would be too many)', () => {
+    expect('drawTop' in dirichletLaw(0.1, 5000).createSampler(63)).toBe(false);
+    expect('drawTop' in dirichletLaw(0.1, 4096).createSampler(63)).toBe(true);
   });
 });
 
