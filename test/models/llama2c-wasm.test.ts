@@ -157,7 +157,7 @@ describe('the llama2.c WebAssembly attention kernel', () => {
         const qAt = arena.alloc(q.byteLength);
         const outAt = arena.alloc(q.byteLength);
         const extraAt = arena.alloc(4 * Math.max(1, extra.length));
-        const attAt = arena.alloc(8 * (count + 1));
+        const attAt = arena.alloc(16 * (count + 1));
         new Float64Array(arena.buffer, qAt, q.length).set(q);
         new Int32Array(arena.buffer, extraAt, extra.length).set(extra);
         arena.attend(outAt, qAt, cache.keyOffset(0), cache.valueOffset(0), end, extraAt, extra.length, attAt, nHeads, hs, kvDim, nHeads / nKvHeads, scale);

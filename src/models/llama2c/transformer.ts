@@ -237,7 +237,7 @@ export class Llama2cTransformer {
         r.at = arena.alloc(cap * bytesPer);
         r.capacity = cap;
       };
-      grow(this.wasmAtt, slots + 1, 8);
+      grow(this.wasmAtt, 2 * (slots + 1), 8); // two heads' scores at a time (attention.wat)
       grow(this.wasmExtra, extraSlots, 4);
     }
     if (batch > this.batchCapacity) {

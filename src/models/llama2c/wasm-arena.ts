@@ -191,7 +191,7 @@ export class WasmArena {
 
   /**
    * One token's attention (see attention.wat): every argument but the sizes and `scale` is a
-   * byte offset into this arena's memory; `att` has room for end + nExtra + 1 float64 values.
+   * byte offset into this arena's memory; `att` has room for 2·(end + nExtra + 1) float64 values.
    */
   attend(
     out: number, q: number, keys: number, values: number, end: number, extra: number, nExtra: number,
