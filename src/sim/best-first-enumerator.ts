@@ -78,6 +78,7 @@ export class BestFirstEnumerator {
     let tailCounts = sampler.tailCounts;
     let tailRankProbs = sampler.tailRankProbs;
     let tailValueProbs = sampler.tailValueProbs;
+    let verifierOnly = valueProbs === rankProbs && tailValueProbs === tailRankProbs;
     {
       const d0 = nodeDistribution[0];
       heapPriority[0] = 0 < lengths[d0]! ? rankProbs[offsets[d0]!]! : tailRankProbs[d0]!;
@@ -94,8 +95,8 @@ export class BestFirstEnumerator {
       const d = nodeDistribution[parent]!;
       const length = lengths[d]!;
       const offset = offsets[d]!;
-      const childValue = rank < length ? valueProbs[offset + rank]! : tailValueProbs[d]!;
-      const value = nodeValue[parent]! * childValue;
+      // A verifier-only law values a node by its priority (P = Q: the same products of the same arrays).
+      const value = verifierOnly ? priority : nodeValue[parent]! * (rank < length ? valueProbs[offset + rank]! : tailValueProbs[d]!);
       nodePriority[i] = priority;
       nodeValue[i] = value;
       sum += value;
@@ -126,6 +127,7 @@ export class BestFirstEnumerator {
         tailCounts = sampler.tailCounts;
         tailRankProbs = sampler.tailRankProbs;
         tailValueProbs = sampler.tailValueProbs;
+        verifierOnly = valueProbs === rankProbs && tailValueProbs === tailRankProbs;
         const firstChildPriority = priority * (0 < lengths[di]! ? rankProbs[offsets[di]!]! : tailRankProbs[di]!);
         if (!hasSibling || firstChildPriority >= siblingPriority) {
           topPriority = firstChildPriority;
