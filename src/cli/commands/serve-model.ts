@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { InvalidValueError } from '../../core/errors.js';
 import { printJson } from '../output.js';
 import { parseInteger } from '../parse.js';
-import { DEFAULT_LIMITS } from '../../models/server/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_CONNECTIONS, SERVER_TIMEOUTS } from '../../models/server/limits.js';
 
 interface ServeModelOptions {
   model: string;
@@ -18,6 +18,7 @@ interface ServeModelOptions {
   maxBodyBytes: number;
   maxRequestTokens: number;
   maxResponseLogprobs: number;
+  maxConnections: number;
   allowedHosts?: string;
   chatTemplate: string;
   json?: boolean;
@@ -40,17 +41,19 @@ export function register(program: Command): void {
         '  GET  /v1/specbound/vocabulary   vocabulary size and token texts (specbound extension)\n' +
         'Logprobs are the model\'s temperature-1 log-probabilities whatever the sampling temperature\n' +
         '(vLLM\'s default logprobs mode). Bad requests get OpenAI-style error bodies\n' +
-        '{"error": {"message", "type", "param", "code"}} with 400/404/405/413.\n\n' +
+        '{"error": {"message", "type", "param", "code"}} with 400/403/404/405/413/415/503.\n\n' +
         'It listens on 127.0.0.1 unless --host says otherwise, prints its URL, and stops cleanly on\n' +
         'Ctrl-C (SIGINT) or SIGTERM. It answers only requests whose Host is a loopback name, the\n' +
         '--host or an --allowed-hosts name (403 otherwise), takes POST bodies only as\n' +
         'application/json (415 otherwise), and refuses with 400 any completion whose work or\n' +
         'response exceeds a limit below, before doing it. Requests take turns on the model token\n' +
-        'by token; a client that disconnects stops its request.\n\n' +
+        'by token; a client that disconnects stops its request. At most --max-connections\n' +
+        `connections are served at once (503 past it); a request's headers must arrive within ${SERVER_TIMEOUTS.headersMs / 1000} s and\n` +
+        `the whole request within ${SERVER_TIMEOUTS.requestMs / 1000} s; idle keep-alive connections close after ${SERVER_TIMEOUTS.keepAliveMs / 1000} s.\n\n` +
         'Examples:\n' +
         '  specbound serve-model --model builtin --port 8000\n' +
         '  specbound serve-model --model llama2c:stories260K.bin --port 0 --json\n' +
-        '  curl -s localhost:8000/v1/completions -d \'{"prompt": "Once upon", "max_tokens": 1, "logprobs": 5}\'',
+        '  curl -s localhost:8000/v1/completions -H \'Content-Type: application/json\' -d \'{"prompt": "Once upon", "max_tokens": 1, "logprobs": 5}\'',
     )
     .requiredOption('--model <model>', 'the model to serve: builtin, builtin-draft, llama2c:PATH[#tokenizer=PATH], …')
     .option('--port <n>', 'TCP port; 0 picks a free one (printed)', (v) => parseInteger('--port', v, { min: 0, max: 65535 }), 8000)
@@ -72,6 +75,12 @@ export function register(program: Command): void {
       DEFAULT_LIMITS.maxResponseLogprobs,
     )
     .option('--chat-template <how>', 'the template /tokenize renders chat messages with: auto (the model\'s own, a gguf: tokenizer.chat_template; none otherwise), off, or a Jinja template FILE', 'auto')
+    .option(
+      '--max-connections <n>',
+      'most connections open at once; one more is answered 503 (Retry-After: 1) and closed, those open keep being served, and past twice this many new connections are closed on accept',
+      (v) => parseInteger('--max-connections', v, { min: 1, max: 1_000_000 }),
+      DEFAULT_MAX_CONNECTIONS,
+    )
     .option('--allowed-hosts <names>', 'comma-separated host names accepted in the Host header besides loopback names and --host')
     .option('--json', 'print {"url", "model", "host", "port"} as JSON on start instead of a sentence')
     .action(async (opts: ServeModelOptions) => {
@@ -92,6 +101,7 @@ export function register(program: Command): void {
         maxBodyBytes: opts.maxBodyBytes,
         maxRequestTokens: opts.maxRequestTokens,
         maxResponseLogprobs: opts.maxResponseLogprobs,
+        maxConnections: opts.maxConnections,
         allowedHosts,
         ...(chatTemplate?.kind === 'text' ? { chatTemplate } : {}),
       });

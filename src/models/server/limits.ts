@@ -42,3 +42,26 @@ export const DEFAULT_LIMITS: Omit<CompletionLimits, 'maxModelLen'> = {
   maxResponseLogprobs: 262_144,
 };
 
+
+/**
+ * Connections `serve-model` keeps open at once (`--max-connections`). A connection past it is
+ * answered 503 with `Retry-After` and closed, as uvicorn (vLLM's HTTP server) does past
+ * `--limit-concurrency` (encode/uvicorn uvicorn/protocols/http/flow_control.py
+ * `service_unavailable` at d6ac90ad; h11_impl.py/httptools_impl.py swap in that app when the open
+ * connections reach the limit); connections already open keep being served. 256: four times the
+ * load test's 64 clients (specbound's own client opens `&concurrency=16` by default), with room for
+ * health checks; an open connection costs a socket and its buffers, not model work (the work
+ * queue bounds that).
+ */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/**
+ * The server's timeouts (ms), against clients that open connections and stall: a request's
+ * headers must arrive within 20 s and the whole request (body ≤ 1 MiB) within 60 s (Node 20's
+ * defaults: 60 s and 300 s); an idle keep-alive connection is closed after 30 s (Node: 5 s; longer,
+ * so a client reusing its pooled connection rarely races the server closing it). Node checks them
+ * every `checkEveryMs` (its default: 30 s). A connection past the connection limit that sends no
+ * request is closed after `overLimitIdleMs`. A completion's own duration is not limited: the
+ * client's timeout and a disconnect stop it.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 20_000, requestMs: 60_000, keepAliveMs: 30_000, checkEveryMs: 2_000, overLimitIdleMs: 2_000 } as const;

@@ -17,9 +17,15 @@
  * (400 naming the limit); its model calls take turns with other requests' (work-queue.ts:
  * backends are not re-entrant, but no request holds the model for its whole length); and a
  * client that disconnects stops its request's work before the next model call.
+ *
+ * Connections (issue 19): at most `maxConnections` open at once are served; one past it gets 503
+ * with Retry-After and `connection: close` (uvicorn's behaviour past --limit-concurrency, see
+ * limits.ts), while those already open keep being served; past twice the limit Node closes new
+ * connections on accept. Headers must arrive within 20 s, the whole request within 60 s, and idle
+ * keep-alive connections close after 30 s (limits.ts `SERVER_TIMEOUTS`).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
 import { hostAllowed, hostRefusal } from '../../core/allowed-host.js';
 import type { LanguageModel } from '../model.js';
@@ -28,7 +34,7 @@ import { isChatTokenizeBody, tokenizeChatRequestSchema, tokenizeCompletionReques
 import { completionRequestSchema, detokenizeRequestSchema } from './completion-request.js';
 import { tokenizeChat } from './tokenize-chat.js';
 import { CompletionEngine } from './completions.js';
-import { DEFAULT_LIMITS, type CompletionLimits } from './limits.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_CONNECTIONS, SERVER_TIMEOUTS, type CompletionLimits } from './limits.js';
 import type { Fault, FaultPlan } from './faults.js';
 import { HttpError, badRequest, notFound } from './openai-errors.js';
 import { WorkQueue } from './work-queue.js';
@@ -43,6 +49,11 @@ export interface ModelServerOptions extends Partial<CompletionLimits> {
   readonly maxActiveRequests?: number;
   /** Host names accepted besides loopback names and the listen host (see core/allowed-host.ts). */
   readonly allowedHosts?: readonly string[];
+  /**
+   * Connections open at once (default DEFAULT_MAX_CONNECTIONS): one past it gets 503 and is
+   * closed; past twice it, connections are closed on accept without an answer.
+   */
+  readonly maxConnections?: number;
   /** The chat template `/tokenize` renders `messages` with (vLLM: the tokenizer's own or --chat-template); none: such requests get 400. */
   readonly chatTemplate?: ChatTemplate;
   /** TESTS ONLY: misbehaviour per completion request (delays, 429s, drops…). */
@@ -57,6 +68,8 @@ export interface ModelServer {
   close(): Promise<void>;
   /** Completion requests received so far (including faulted ones). */
   readonly completionRequests: number;
+  /** Connections open now (those past the limit included, until they close). */
+  readonly openConnections: number;
 }
 
 export function createModelServer(options: ModelServerOptions): ModelServer {
@@ -161,7 +174,20 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  /** Connections accepted past maxConnections: each request on them is answered 503, then they close. */
+  const overLimit = new WeakSet<Socket>();
+  let open = 0;
+
+  const server = http.createServer({ connectionsCheckingInterval: SERVER_TIMEOUTS.checkEveryMs }, (req, res) => {
+    if (overLimit.has(req.socket)) {
+      const e = new HttpError(503, 'ServiceUnavailableError', `the server is at its connection limit (${maxConnections} open connections, --max-connections); retry later`);
+      res.setHeader('connection', 'close');
+      res.setHeader('retry-after', '1');
+      sendJson(res, e.status, e.body());
+      discardBody(req, maxBodyBytes);
+      return;
+    }
     // The client going away (socket closed before the answer was sent) stops the request's work.
     const gone = new AbortController();
     res.once('close', () => {
@@ -184,12 +210,29 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
       }
     });
   });
-  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = SERVER_TIMEOUTS.headersMs;
+  server.requestTimeout = SERVER_TIMEOUTS.requestMs;
+  server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveMs;
+  // The hard ceiling: Node closes connections past it on accept (no answer, no parsing), so a
+  // flood of idle connections cannot use up the process's descriptors.
+  server.maxConnections = 2 * maxConnections;
+  server.on('connection', (socket: Socket) => {
+    open++;
+    socket.once('close', () => open--);
+    if (open > maxConnections) {
+      overLimit.add(socket);
+      // Answered as soon as its request arrives; one that sends none is not kept waiting for the headers timeout.
+      socket.setTimeout(SERVER_TIMEOUTS.overLimitIdleMs, () => socket.destroy());
+    }
+  });
 
   return {
     server,
     get completionRequests() {
       return completionRequests;
+    },
+    get openConnections() {
+      return open;
     },
     listen(port = 0, host = '127.0.0.1') {
       bindHost = host;
