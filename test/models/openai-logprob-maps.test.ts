@@ -83,3 +83,36 @@ describe('sparseFromTopLogprobs', () => {
     expect(Array.from(d.logProbs)).toEqual([-1.5, -2, -3, -4]);
   });
 });
+
+describe('tokenIdMapper', () => {
+  /** The mapping before issue 18 (slice + /^\d+$/ + Number), the reference for the digit loop. */
+  function referenceId(token: string, pieces: ReadonlyMap<string, number>): number | string {
+    if (token.startsWith('token_id:')) {
+      const text = token.slice('token_id:'.length);
+      if (/^\d+$/.test(text)) return Number(text);
+    }
+    return pieces.get(token) ?? 'unmappable';
+  }
+
+  it('reads token_id:N as Number(N) for any digit string, and maps or refuses anything else as before (property)', () => {
+    const pieces = new Map([['token_id:', 3], ['token_id:x1', 4], ['hello', 5]]);
+    const map = tokenIdMapper(pieces);
+    const digits = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9'), maxLength: 22 });
+    const tail = fc.oneof(digits, fc.string({ maxLength: 6 }), digits.map((d) => `${d}a`), digits.map((d) => ` ${d}`), fc.constantFrom('x1', '', '٣', '１'));
+    fc.assert(
+      fc.property(fc.oneof(tail.map((t) => `token_id:${t}`), fc.constantFrom('hello', 'token_id', 'TOKEN_ID:5')), (token) => {
+        let got: number | string;
+        try {
+          got = map(token, 'e');
+        } catch (err) {
+          expect(err).toBeInstanceOf(InvalidModelResponseError);
+          got = 'unmappable';
+        }
+        expect(got).toBe(referenceId(token, pieces));
+      }),
+      { numRuns: 3000, seed: 18 },
+    );
+    expect(map('token_id:0007', 'e')).toBe(7);
+    expect(map('token_id:1234567890123456789', 'e')).toBe(Number('1234567890123456789'));
+  });
+});

@@ -20,6 +20,8 @@ export type TokenStringMapper = (token: string, endpoint: string) => number;
 export function tokenIdMapper(pieceToId: ReadonlyMap<string, number> | undefined): TokenStringMapper {
   return (token, endpoint) => {
     if (token.startsWith('token_id:')) {
+      const id = tokenIdDigits(token);
+      if (id !== undefined) return id;
       const text = token.slice('token_id:'.length);
       if (/^\d+$/.test(text)) return Number(text);
     }
@@ -27,6 +29,24 @@ export function tokenIdMapper(pieceToId: ReadonlyMap<string, number> | undefined
     if (id === undefined) throw new UnmappableTokenError(endpoint, token);
     return id;
   };
+}
+
+/**
+ * The N of `token_id:N` for 1–15 decimal digits (exact in a double, so the same as
+ * `Number(digits)`), read digit by digit: this runs for every entry of every answer. Undefined
+ * otherwise (longer or non-digit tails take the general path).
+ */
+function tokenIdDigits(token: string): number | undefined {
+  const start = 'token_id:'.length;
+  const end = token.length;
+  if (end === start || end - start > 15) return undefined;
+  let id = 0;
+  for (let i = start; i < end; i++) {
+    const digit = token.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    id = id * 10 + digit;
+  }
+  return id;
 }
 
 /**
@@ -53,7 +73,12 @@ export function sparseFromPairs(
     if (seen === undefined ? i > 0 && ids.lastIndexOf(id, i - 1) >= 0 : seen.has(id)) throw new InvalidModelResponseError(endpoint, `${where}: token id ${id} listed twice`);
     seen?.add(id);
   }
-  const order = ids.map((_, i) => i).sort((a, b) => logProbs[b]! - logProbs[a]! || ids[a]! - ids[b]!);
+  const byProbability = (a: number, b: number): number => logProbs[b]! - logProbs[a]! || ids[a]! - ids[b]!;
+  const order = ids.map((_, i) => i);
+  // Servers list top_logprobs most probable first: sort only when the listing is out of order.
+  let sorted = true;
+  for (let i = 1; i < order.length && sorted; i++) sorted = !(byProbability(i - 1, i) > 0);
+  if (!sorted) order.sort(byProbability);
   const n = expected;
   // One backing store for both arrays: each ArrayBuffer is a separate allocation outside the
   // heap, which cost more than the rest of this function per answer (profile of the openai bench).
