@@ -5,7 +5,7 @@
  * `positionStatistics` (stats/) over a complete p and q (H, Σ p (ln p)², the cross-entropy terms).
  *
  * Bit-identical to the JavaScript loops they replace: the kernel computes exp with V8's own Math.exp
- * algorithm (fdlibm's exp: the same float64 operations in the same order) two lanes at a time and
+ * algorithm (fdlibm's exp: the same float64 operations in the same order) four entries at a time and
  * adds the terms one by one in index order. What made the loops slow was Math.exp (a call into C++,
  * ~9 ns per token), not the sums. On first use the kernel's exp is checked against Math.exp on
  * values across every branch of the algorithm; a runtime where they differ (or one without
@@ -21,9 +21,9 @@ interface WebAssemblyApi {
 
 interface KernelExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  statistics: (lp: number, pairs: number) => void;
-  statisticsWithDrafter: (lp: number, lq: number, pairs: number) => void;
-  sumExp: (xs: number, pairs: number, shift: number) => void;
+  statistics: (lp: number, quads: number) => void;
+  statisticsWithDrafter: (lp: number, lq: number, quads: number) => void;
+  sumExp: (xs: number, quads: number, shift: number) => void;
 }
 
 /** The raw sums of `positionStatistics` over the entries with ln p > −∞ (e = p(i), l = ln p(i), m = ln q(i)). */
@@ -72,34 +72,37 @@ function instance(): KernelExports | null {
  */
 function sameExpAsMathExp(k: KernelExports): boolean {
   const xs = [-0, -1e-300, -(2 ** -29), -1e-5, -0.3, -0.3465735912322998, -0.5, -1, -1.0397205352783203, -2.5, -17.3, -100.1, -707.9, -708.6, -740.2, -745.2];
-  const view = new Float64Array(k.memory.buffer, INPUT, 2);
+  const view = new Float64Array(k.memory.buffer, INPUT, 4);
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]! * (1 + i * 2 ** -40);
-    view[0] = x;
-    view[1] = -Infinity;
+    view.fill(-Infinity);
+    view[i & 3] = x;
     k.sumExp(INPUT, 1, 0);
     if (!Object.is(new Float64Array(k.memory.buffer, 0, 1)[0], Math.exp(x))) return false;
   }
   return true;
 }
 
-/** Copies `values` (and `more`) into the kernel's memory as float64, padded with −∞ to an even length; returns the byte offsets. */
+/**
+ * Copies `values` (and `more`) into the kernel's memory as float64, padded with −∞ (an entry every
+ * sum skips) to a multiple of four; returns their byte offsets and the number of quads.
+ */
 function load(k: KernelExports, values: Float64Array | Float32Array, more?: Float64Array | Float32Array): [number, number, number] {
   const n = values.length;
-  const pairs = (n + 1) >> 1;
-  const second = INPUT + pairs * 16;
-  const end = more === undefined ? second : second + pairs * 16;
+  const quads = (n + 3) >> 2;
+  const second = INPUT + quads * 32;
+  const end = more === undefined ? second : second + quads * 32;
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
-  const a = new Float64Array(k.memory.buffer, INPUT, 2 * pairs);
+  const a = new Float64Array(k.memory.buffer, INPUT, 4 * quads);
   a.set(values);
-  if (n & 1) a[n] = -Infinity;
+  a.fill(-Infinity, n);
   if (more !== undefined) {
-    const b = new Float64Array(k.memory.buffer, second, 2 * pairs);
+    const b = new Float64Array(k.memory.buffer, second, 4 * quads);
     b.set(more);
-    if (n & 1) b[n] = -Infinity;
+    b.fill(-Infinity, n);
   }
-  return [INPUT, second, pairs];
+  return [INPUT, second, quads];
 }
 
 /**
@@ -110,9 +113,9 @@ function load(k: KernelExports, values: Float64Array | Float32Array, more?: Floa
 export function denseSums(lp: Float64Array | Float32Array, lq: Float64Array | Float32Array | undefined): DenseSums | undefined {
   const k = instance();
   if (k === null) return undefined;
-  const [p, q, pairs] = load(k, lp, lq);
-  if (lq === undefined) k.statistics(p, pairs);
-  else k.statisticsWithDrafter(p, q, pairs);
+  const [p, q, quads] = load(k, lp, lq);
+  if (lq === undefined) k.statistics(p, quads);
+  else k.statisticsWithDrafter(p, q, quads);
   const buffer = k.memory.buffer;
   if (new Int32Array(buffer, 40, 1)[0] !== 0) return undefined;
   const r = new Float64Array(buffer, 0, 5);
@@ -127,8 +130,8 @@ export function denseSums(lp: Float64Array | Float32Array, lq: Float64Array | Fl
 export function sumExpShifted(xs: Float64Array | Float32Array, shift: number): number | undefined {
   const k = instance();
   if (k === null) return undefined;
-  const [at, , pairs] = load(k, xs);
-  k.sumExp(at, pairs, shift);
+  const [at, , quads] = load(k, xs);
+  k.sumExp(at, quads, shift);
   expSumsKernelUse.calls++;
   return new Float64Array(k.memory.buffer, 0, 1)[0]!;
 }

@@ -4,8 +4,8 @@
 ;;   SPECBOUND_UPDATE_WASM=1 npx vitest run test/distribution/exp-sums.test.ts
 ;; (assembles this file with wabt); the test fails when the two disagree.
 ;;
-;; statistics(lp, pairs) and statisticsWithDrafter(lp, lq, pairs): lp (and lq) are byte offsets of
-;; float64 log-probabilities, 2·pairs entries each (the caller pads an odd length with −Infinity).
+;; statistics(lp, quads) and statisticsWithDrafter(lp, lq, quads): lp (and lq) are byte offsets of
+;; float64 log-probabilities, 4·quads entries each (the caller pads the length with −Infinity).
 ;; They write at byte 0:
 ;;   f64 entropy  = −Σ e·l              f64 second  = Σ (e·l)·l
 ;;   f64 num      = −Σ_{m > −∞} e·m     f64 covered = Σ_{m > −∞} e      f64 missing = Σ_{m = −∞} e
@@ -13,13 +13,13 @@
 ;;   i32 at byte 40: 1 when some l is positive (a log-softmax never gives one): the caller then uses its
 ;;   JavaScript loop, whose Math.exp handles l > 0.
 ;; with e = exp(l) over the entries l > −∞ (l = lp[i], m = lq[i]).
-;; sumExp(xs, pairs, shift): Σ exp(x − shift) in index order at byte 0, the normaliser of a log-softmax
+;; sumExp(xs, quads, shift): Σ exp(x − shift) in index order at byte 0, the normaliser of a log-softmax
 ;; (distribution/log-softmax.ts: `sum += Math.exp(x[i] − max)`).
 ;;
 ;; Numerics: bit-identical to the JavaScript loops `e = Math.exp(l); entropy -= e * l; second += e * l * l; …`
 ;; and `sum += Math.exp(x − max)` in index order. (1) e is V8's Math.exp to the bit: the same float64 operations, in the same order, as
 ;; V8's exp (v8/v8 src/base/ieee754.cc `exp`, fdlibm e_exp.c as modified by V8; the copy in
-;; nodejs/node deps/v8/src/base/ieee754.cc at f579e1194046c50f2e6bb54348d48c8e7d1a53cf), two lanes
+;; nodejs/node deps/v8/src/base/ieee754.cc at f579e1194046c50f2e6bb54348d48c8e7d1a53cf), four entries
 ;; at a time, for l ≤ 0 (the only case reached here; see below). WebAssembly float operations are
 ;; IEEE 754 round-to-nearest without fused multiply-add, as V8's C++ build of ieee754.cc. fdlibm's
 ;; branches become per-lane selects of the same values:
@@ -28,10 +28,11 @@
 ;;     exact under sign change), and ·2⁰ is exact;
 ;;   ½ln2 < |l| < 1.5ln2: k = −1, hi = l − (−ln2HI), lo = −ln2LO, which the general formula gives at k = −1;
 ;;   |l| < 2⁻²⁸: 1 + l; l < u_threshold (and −∞): 0; k < −1021: y·2^(k+1000)·2⁻¹⁰⁰⁰.
-;; (2) The sums are scalar and sequential, lane 0 then lane 1, in index order: the same additions
-;; as the JavaScript loop. An entry the loop skips (l = −∞, or m = −∞ for num/covered, m > −∞ for
-;; missing) adds +0 here, which leaves every sum unchanged (none of them can be −0: each starts at
-;; +0 and entropy/num subtract, the others add values ≥ 0).
+;; (2) The sums are scalar and sequential, entry by entry in index order: the same additions as the
+;; JavaScript loop (four entries per step: two vectors go through exp at once). An entry the loop
+;; skips (l = −∞, or m = −∞ for num/covered, m > −∞ for missing) adds +0 here, or nothing, which
+;; leaves every sum unchanged (none of them can be −0: each starts at +0 and entropy/num subtract,
+;; the others add values ≥ 0).
 (module
   (memory (export "memory") 1)
 
@@ -60,120 +61,192 @@
     (v128.store offset=368 (i32.const 0) (v128.const f64x2 0 0)) ;; ZERO: +0
   )
 
-  ;; (exp(x), x) for both lanes: exp bit-identical to V8's Math.exp for x ≤ 0; a NaN or −∞ lane gives
-  ;; (0, 0), which adds +0 to every sum below (the JavaScript loops skip such entries, or add exp(−∞) = 0).
-  (func $exp (param $x v128) (result v128 v128)
-    (local $e v128) (local $fin v128) (local $kf v128) (local $hi v128) (local $lo v128) (local $r v128) (local $t v128) (local $c v128) (local $y v128) (local $low v128)
-    ;; exp(x), lane by lane as V8's (see the head of this file); x ≤ 0 from here on.
+  ;; (exp(x0), x0, exp(x1), x1) for two vectors (four entries; one call, one test of the rare cases):
+  ;; exp bit-identical to V8's Math.exp for x ≤ 0; a NaN or −∞ lane gives (0, 0), which adds +0 to
+  ;; every sum below (the JavaScript loops skip such entries, or add exp(−∞) = 0). Each statement
+  ;; is written for x0 and then for x1.
+  (func $exp2 (param $x0 v128) (param $x1 v128) (result v128 v128 v128 v128)
+    (local $kf0 v128) (local $hi0 v128) (local $lo0 v128) (local $r0 v128) (local $t0 v128) (local $c0 v128) (local $y0 v128)
+    (local $kf1 v128) (local $hi1 v128) (local $lo1 v128) (local $r1 v128) (local $t1 v128) (local $c1 v128) (local $y1 v128)
     ;; k = (int)(invln2·x + halF[1]), truncated toward zero as the C cast; k = 0 when |x| ≤ ½ln2.
     ;; (For ½ln2 < |x| < 1.5ln2, where fdlibm sets k = −1 directly, this k is −1 as well: x·invln2 − 0.5
     ;; lies in (−1.9999997, −1.0000000013] there.)
-    (local.set $kf (f64x2.trunc (f64x2.add (f64x2.mul (v128.load offset=64 (i32.const 0)) (local.get $x)) (v128.load offset=80 (i32.const 0)))))
-    (local.set $kf (v128.andnot (local.get $kf) (f64x2.gt (local.get $x) (v128.load offset=96 (i32.const 0)))))
+    (local.set $kf0 (f64x2.trunc (f64x2.add (f64x2.mul (v128.load offset=64 (i32.const 0)) (local.get $x0)) (v128.load offset=80 (i32.const 0)))))
+    (local.set $kf1 (f64x2.trunc (f64x2.add (f64x2.mul (v128.load offset=64 (i32.const 0)) (local.get $x1)) (v128.load offset=80 (i32.const 0)))))
+    (local.set $kf0 (v128.andnot (local.get $kf0) (f64x2.gt (local.get $x0) (v128.load offset=96 (i32.const 0)))))
+    (local.set $kf1 (v128.andnot (local.get $kf1) (f64x2.gt (local.get $x1) (v128.load offset=96 (i32.const 0)))))
     ;; hi = x − t·ln2HI; lo = t·ln2LO; x = hi − lo
-    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kf) (v128.load offset=112 (i32.const 0)))))
-    (local.set $lo (f64x2.mul (local.get $kf) (v128.load offset=128 (i32.const 0))))
-    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $hi0 (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kf0) (v128.load offset=112 (i32.const 0)))))
+    (local.set $hi1 (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kf1) (v128.load offset=112 (i32.const 0)))))
+    (local.set $lo0 (f64x2.mul (local.get $kf0) (v128.load offset=128 (i32.const 0))))
+    (local.set $lo1 (f64x2.mul (local.get $kf1) (v128.load offset=128 (i32.const 0))))
+    (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
+    (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
     ;; t = x·x; c = x − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5))))
-    (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $c
-      (f64x2.sub (local.get $r)
-        (f64x2.mul (local.get $t)
+    (local.set $t0 (f64x2.mul (local.get $r0) (local.get $r0)))
+    (local.set $t1 (f64x2.mul (local.get $r1) (local.get $r1)))
+    (local.set $c0
+      (f64x2.sub (local.get $r0)
+        (f64x2.mul (local.get $t0)
           (f64x2.add (v128.load offset=144 (i32.const 0))
-            (f64x2.mul (local.get $t)
+            (f64x2.mul (local.get $t0)
               (f64x2.add (v128.load offset=160 (i32.const 0))
-                (f64x2.mul (local.get $t)
+                (f64x2.mul (local.get $t0)
                   (f64x2.add (v128.load offset=176 (i32.const 0))
-                    (f64x2.mul (local.get $t)
-                      (f64x2.add (v128.load offset=192 (i32.const 0)) (f64x2.mul (local.get $t) (v128.load offset=208 (i32.const 0)))))))))))))
+                    (f64x2.mul (local.get $t0)
+                      (f64x2.add (v128.load offset=192 (i32.const 0)) (f64x2.mul (local.get $t0) (v128.load offset=208 (i32.const 0)))))))))))))
+    (local.set $c1
+      (f64x2.sub (local.get $r1)
+        (f64x2.mul (local.get $t1)
+          (f64x2.add (v128.load offset=144 (i32.const 0))
+            (f64x2.mul (local.get $t1)
+              (f64x2.add (v128.load offset=160 (i32.const 0))
+                (f64x2.mul (local.get $t1)
+                  (f64x2.add (v128.load offset=176 (i32.const 0))
+                    (f64x2.mul (local.get $t1)
+                      (f64x2.add (v128.load offset=192 (i32.const 0)) (f64x2.mul (local.get $t1) (v128.load offset=208 (i32.const 0)))))))))))))
     ;; y = 1 − ((lo − (x·c)/(2 − c)) − hi)
-    (local.set $y
+    (local.set $y0
       (f64x2.sub (v128.load offset=224 (i32.const 0))
         (f64x2.sub
-          (f64x2.sub (local.get $lo) (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.load offset=240 (i32.const 0)) (local.get $c))))
-          (local.get $hi))))
-    (if (i64x2.all_true (v128.and (f64x2.ge (local.get $kf) (v128.load offset=256 (i32.const 0))) (f64x2.le (local.get $x) (v128.load offset=272 (i32.const 0)))))
+          (f64x2.sub (local.get $lo0) (f64x2.div (f64x2.mul (local.get $r0) (local.get $c0)) (f64x2.sub (v128.load offset=240 (i32.const 0)) (local.get $c0))))
+          (local.get $hi0))))
+    (local.set $y1
+      (f64x2.sub (v128.load offset=224 (i32.const 0))
+        (f64x2.sub
+          (f64x2.sub (local.get $lo1) (f64x2.div (f64x2.mul (local.get $r1) (local.get $c1)) (f64x2.sub (v128.load offset=240 (i32.const 0)) (local.get $c1))))
+          (local.get $hi1))))
+    (if (result v128 v128 v128 v128)
+        (i64x2.all_true
+          (v128.and
+            (v128.and (f64x2.ge (local.get $kf0) (v128.load offset=256 (i32.const 0))) (f64x2.le (local.get $x0) (v128.load offset=272 (i32.const 0))))
+            (v128.and (f64x2.ge (local.get $kf1) (v128.load offset=256 (i32.const 0))) (f64x2.le (local.get $x1) (v128.load offset=272 (i32.const 0))))))
       (then
-        ;; both lanes ordinary (−1021 ≤ k, |x| ≥ 2⁻²⁸, no −∞ or NaN): y·2^k, 2^k built from its bits
-        (local.set $e (f64x2.mul (local.get $y) (i64x2.shl (f64x2.add (local.get $kf) (v128.load offset=288 (i32.const 0))) (i32.const 52)))))
+        ;; every lane ordinary (−1021 ≤ k, |x| ≥ 2⁻²⁸, no −∞ or NaN): y·2^k, 2^k built from its bits
+        (f64x2.mul (local.get $y0) (i64x2.shl (f64x2.add (local.get $kf0) (v128.load offset=288 (i32.const 0))) (i32.const 52)))
+        (local.get $x0)
+        (f64x2.mul (local.get $y1) (i64x2.shl (f64x2.add (local.get $kf1) (v128.load offset=288 (i32.const 0))) (i32.const 52)))
+        (local.get $x1))
       (else
-        ;; rare lanes: k < −1021: y·2^(k+1000)·2⁻¹⁰⁰⁰; |x| < 2⁻²⁸: 1 + x; x < u_threshold (−∞ too): 0.
-        ;; A NaN or −∞ lane (the JavaScript loop skips it) gets e = 0 and x = 0: it adds +0 below.
-        (local.set $low (f64x2.lt (local.get $kf) (v128.load offset=256 (i32.const 0))))
-        (local.set $e
-          (f64x2.mul
-            (f64x2.mul (local.get $y)
-              (i64x2.shl (f64x2.add (local.get $kf) (v128.bitselect (v128.load offset=304 (i32.const 0)) (v128.load offset=288 (i32.const 0)) (local.get $low))) (i32.const 52)))
-            (v128.bitselect (v128.load offset=320 (i32.const 0)) (v128.load offset=224 (i32.const 0)) (local.get $low))))
-        (local.set $e (v128.bitselect (f64x2.add (v128.load offset=224 (i32.const 0)) (local.get $x)) (local.get $e) (f64x2.gt (local.get $x) (v128.load offset=272 (i32.const 0)))))
-        (local.set $e (v128.andnot (local.get $e) (f64x2.lt (local.get $x) (v128.load offset=336 (i32.const 0)))))
-        (local.set $fin (f64x2.gt (local.get $x) (v128.load offset=352 (i32.const 0))))
-        (local.set $e (v128.and (local.get $e) (local.get $fin)))
-        (local.set $x (v128.and (local.get $x) (local.get $fin)))))
+        (call $rare (local.get $x0) (local.get $kf0) (local.get $y0))
+        (call $rare (local.get $x1) (local.get $kf1) (local.get $y1)))))
+
+  ;; The rare lanes of exp (see $exp2): (e, x) from x, its k and its y.
+  (func $rare (param $x v128) (param $kf v128) (param $y v128) (result v128 v128)
+    (local $e v128) (local $fin v128) (local $low v128)
+    (local.set $low (f64x2.lt (local.get $kf) (v128.load offset=256 (i32.const 0))))
+    (local.set $e
+      (f64x2.mul
+        (f64x2.mul (local.get $y)
+          (i64x2.shl (f64x2.add (local.get $kf) (v128.bitselect (v128.load offset=304 (i32.const 0)) (v128.load offset=288 (i32.const 0)) (local.get $low))) (i32.const 52)))
+        (v128.bitselect (v128.load offset=320 (i32.const 0)) (v128.load offset=224 (i32.const 0)) (local.get $low))))
+    (local.set $e (v128.bitselect (f64x2.add (v128.load offset=224 (i32.const 0)) (local.get $x)) (local.get $e) (f64x2.gt (local.get $x) (v128.load offset=272 (i32.const 0)))))
+    (local.set $e (v128.andnot (local.get $e) (f64x2.lt (local.get $x) (v128.load offset=336 (i32.const 0)))))
+    (local.set $fin (f64x2.gt (local.get $x) (v128.load offset=352 (i32.const 0))))
+    (local.set $e (v128.and (local.get $e) (local.get $fin)))
+    (local.set $x (v128.and (local.get $x) (local.get $fin)))
     (local.get $e) (local.get $x))
 
-  ;; statistics(lp, pairs): entropy, second (above) over lp; no q.
-  (func (export "statistics") (param $lp i32) (param $pairs i32)
-    (local $end i32) (local $x v128) (local $e v128) (local $el v128) (local $el2 v128) (local $bad v128)
+
+  ;; statistics(lp, quads): entropy, second (above) over lp (4·quads entries); no q.
+  (func (export "statistics") (param $lp i32) (param $quads i32)
+    (local $end i32) (local $x0 v128) (local $x1 v128) (local $e0 v128) (local $e1 v128) (local $el v128) (local $el2 v128) (local $bad v128)
     (local $entropy f64) (local $second f64)
     (call $constants)
-    (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $pairs) (i32.const 4))))
+    (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $quads) (i32.const 5))))
     (block $done
       (loop $loop
         (br_if $done (i32.ge_u (local.get $lp) (local.get $end)))
-        (local.set $x (v128.load (local.get $lp)))
+        (local.set $x0 (v128.load (local.get $lp)))
+        (local.set $x1 (v128.load offset=16 (local.get $lp)))
         ;; a positive l (not produced by a log-softmax): reported; the caller redoes the position in JavaScript
-        (local.set $bad (v128.or (local.get $bad) (f64x2.gt (local.get $x) (v128.load offset=368 (i32.const 0)))))
-        (call $exp (local.get $x))
-        (local.set $x)
-        (local.set $e)
-        ;; the sums, lane 0 then lane 1, as the JavaScript loop adds them
-        (local.set $el (f64x2.mul (local.get $e) (local.get $x)))
-        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x)))
+        (local.set $bad (v128.or (local.get $bad) (v128.or (f64x2.gt (local.get $x0) (v128.load offset=368 (i32.const 0)))
+                                                           (f64x2.gt (local.get $x1) (v128.load offset=368 (i32.const 0))))))
+        (call $exp2 (local.get $x0) (local.get $x1))
+        (local.set $x1)
+        (local.set $e1)
+        (local.set $x0)
+        (local.set $e0)
+        ;; the sums, entry by entry in index order, as the JavaScript loop adds them
+        (local.set $el (f64x2.mul (local.get $e0) (local.get $x0)))
+        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x0)))
         (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 0 (local.get $el))))
         (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 0 (local.get $el2))))
         (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 1 (local.get $el))))
         (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 1 (local.get $el2))))
-        (local.set $lp (i32.add (local.get $lp) (i32.const 16)))
+        (local.set $el (f64x2.mul (local.get $e1) (local.get $x1)))
+        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x1)))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 0 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 0 (local.get $el2))))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 1 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 1 (local.get $el2))))
+        (local.set $lp (i32.add (local.get $lp) (i32.const 32)))
         (br $loop)))
     (f64.store offset=0 (i32.const 0) (local.get $entropy))
     (f64.store offset=8 (i32.const 0) (local.get $second))
     (i32.store offset=40 (i32.const 0) (v128.any_true (local.get $bad))))
 
-  ;; statisticsWithDrafter(lp, lq, pairs): all five sums (above).
-  (func (export "statisticsWithDrafter") (param $lp i32) (param $lq i32) (param $pairs i32)
-    (local $end i32) (local $x v128) (local $e v128) (local $el v128) (local $el2 v128)
-    (local $m v128) (local $mq v128) (local $em v128) (local $cov v128) (local $miss v128) (local $bad v128)
+  ;; statisticsWithDrafter(lp, lq, quads): all five sums (above).
+  (func (export "statisticsWithDrafter") (param $lp i32) (param $lq i32) (param $quads i32)
+    (local $end i32) (local $x0 v128) (local $x1 v128) (local $e0 v128) (local $e1 v128) (local $el v128) (local $el2 v128)
+    (local $m v128) (local $mq v128) (local $em v128) (local $cov v128) (local $miss0 v128) (local $miss1 v128) (local $bad v128)
     (local $entropy f64) (local $second f64) (local $num f64) (local $covered f64) (local $missing f64)
     (call $constants)
-    (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $pairs) (i32.const 4))))
+    (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $quads) (i32.const 5))))
     (block $done
       (loop $loop
         (br_if $done (i32.ge_u (local.get $lp) (local.get $end)))
-        (local.set $x (v128.load (local.get $lp)))
-        (local.set $bad (v128.or (local.get $bad) (f64x2.gt (local.get $x) (v128.load offset=368 (i32.const 0)))))
-        (call $exp (local.get $x))
-        (local.set $x)
-        (local.set $e)
-        (local.set $el (f64x2.mul (local.get $e) (local.get $x)))
-        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x)))
-        (local.set $m (v128.load (local.get $lq)))
+        (local.set $x0 (v128.load (local.get $lp)))
+        (local.set $x1 (v128.load offset=16 (local.get $lp)))
+        ;; a positive l (not produced by a log-softmax): reported; the caller redoes the position in JavaScript
+        (local.set $bad (v128.or (local.get $bad) (v128.or (f64x2.gt (local.get $x0) (v128.load offset=368 (i32.const 0)))
+                                                           (f64x2.gt (local.get $x1) (v128.load offset=368 (i32.const 0))))))
+        (call $exp2 (local.get $x0) (local.get $x1))
+        (local.set $x1)
+        (local.set $e1)
+        (local.set $x0)
+        (local.set $e0)
+        ;; the sums, entry by entry in index order, as the JavaScript loop adds them
+        (local.set $el (f64x2.mul (local.get $e0) (local.get $x0)))
+        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x0)))
+        (local.set $m (v128.load offset=0 (local.get $lq)))
         (local.set $mq (f64x2.gt (local.get $m) (v128.load offset=352 (i32.const 0))))
-        (local.set $em (v128.and (f64x2.mul (local.get $e) (local.get $m)) (local.get $mq)))
-        (local.set $cov (v128.and (local.get $e) (local.get $mq)))
-        (local.set $miss (v128.andnot (local.get $e) (local.get $mq)))
+        (local.set $em (v128.and (f64x2.mul (local.get $e0) (local.get $m)) (local.get $mq)))
+        (local.set $cov (v128.and (local.get $e0) (local.get $mq)))
+        (local.set $miss0 (v128.andnot (local.get $e0) (local.get $mq)))
         (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 0 (local.get $el))))
         (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 0 (local.get $el2))))
         (local.set $num (f64.sub (local.get $num) (f64x2.extract_lane 0 (local.get $em))))
         (local.set $covered (f64.add (local.get $covered) (f64x2.extract_lane 0 (local.get $cov))))
-        (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 0 (local.get $miss))))
         (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 1 (local.get $el))))
         (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 1 (local.get $el2))))
         (local.set $num (f64.sub (local.get $num) (f64x2.extract_lane 1 (local.get $em))))
         (local.set $covered (f64.add (local.get $covered) (f64x2.extract_lane 1 (local.get $cov))))
-        (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 1 (local.get $miss))))
-        (local.set $lp (i32.add (local.get $lp) (i32.const 16)))
-        (local.set $lq (i32.add (local.get $lq) (i32.const 16)))
+        (local.set $el (f64x2.mul (local.get $e1) (local.get $x1)))
+        (local.set $el2 (f64x2.mul (local.get $el) (local.get $x1)))
+        (local.set $m (v128.load offset=16 (local.get $lq)))
+        (local.set $mq (f64x2.gt (local.get $m) (v128.load offset=352 (i32.const 0))))
+        (local.set $em (v128.and (f64x2.mul (local.get $e1) (local.get $m)) (local.get $mq)))
+        (local.set $cov (v128.and (local.get $e1) (local.get $mq)))
+        (local.set $miss1 (v128.andnot (local.get $e1) (local.get $mq)))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 0 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 0 (local.get $el2))))
+        (local.set $num (f64.sub (local.get $num) (f64x2.extract_lane 0 (local.get $em))))
+        (local.set $covered (f64.add (local.get $covered) (f64x2.extract_lane 0 (local.get $cov))))
+        (local.set $entropy (f64.sub (local.get $entropy) (f64x2.extract_lane 1 (local.get $el))))
+        (local.set $second (f64.add (local.get $second) (f64x2.extract_lane 1 (local.get $el2))))
+        (local.set $num (f64.sub (local.get $num) (f64x2.extract_lane 1 (local.get $em))))
+        (local.set $covered (f64.add (local.get $covered) (f64x2.extract_lane 1 (local.get $cov))))
+        ;; the missing mass (q = 0), added after the others (its order among its own terms is kept); four
+        ;; +0 terms, the usual case (q > 0 on all four entries), leave it unchanged and are skipped
+        (if (v128.any_true (v128.or (local.get $miss0) (local.get $miss1)))
+          (then
+            (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 0 (local.get $miss0))))
+            (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 1 (local.get $miss0))))
+            (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 0 (local.get $miss1))))
+            (local.set $missing (f64.add (local.get $missing) (f64x2.extract_lane 1 (local.get $miss1))))))
+        (local.set $lp (i32.add (local.get $lp) (i32.const 32)))
+        (local.set $lq (i32.add (local.get $lq) (i32.const 32)))
         (br $loop)))
     (f64.store offset=0 (i32.const 0) (local.get $entropy))
     (f64.store offset=8 (i32.const 0) (local.get $second))
@@ -182,22 +255,26 @@
     (f64.store offset=32 (i32.const 0) (local.get $missing))
     (i32.store offset=40 (i32.const 0) (v128.any_true (local.get $bad))))
 
-  ;; sumExp(x, pairs, shift): Σ exp(x[i] − shift) in index order, written at byte 0 (log-softmax's
+  ;; sumExp(xs, quads, shift): Σ exp(x[i] − shift) in index order, written at byte 0 (log-softmax's
   ;; normaliser, as `sum += Math.exp(x[i] − max)`); every x[i] − shift must be ≤ 0 (shift = the max).
-  (func (export "sumExp") (param $xs i32) (param $pairs i32) (param $shift f64)
-    (local $end i32) (local $s v128) (local $e v128) (local $sum f64)
+  (func (export "sumExp") (param $xs i32) (param $quads i32) (param $shift f64)
+    (local $end i32) (local $s v128) (local $e0 v128) (local $e1 v128) (local $sum f64)
     (call $constants)
     (local.set $s (f64x2.splat (local.get $shift)))
-    (local.set $end (i32.add (local.get $xs) (i32.shl (local.get $pairs) (i32.const 4))))
+    (local.set $end (i32.add (local.get $xs) (i32.shl (local.get $quads) (i32.const 5))))
     (block $done
       (loop $loop
         (br_if $done (i32.ge_u (local.get $xs) (local.get $end)))
-        (call $exp (f64x2.sub (v128.load (local.get $xs)) (local.get $s)))
+        (call $exp2 (f64x2.sub (v128.load (local.get $xs)) (local.get $s)) (f64x2.sub (v128.load offset=16 (local.get $xs)) (local.get $s)))
         (drop)
-        (local.set $e)
-        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $e))))
-        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $e))))
-        (local.set $xs (i32.add (local.get $xs) (i32.const 16)))
+        (local.set $e1)
+        (drop)
+        (local.set $e0)
+        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $e0))))
+        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $e0))))
+        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $e1))))
+        (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $e1))))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 32)))
         (br $loop)))
     (f64.store offset=0 (i32.const 0) (local.get $sum)))
 )
