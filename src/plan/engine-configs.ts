@@ -38,7 +38,7 @@ export const ENGINE_VERSIONS = {
   vllm: 'vLLM main (vllm/config/speculative.py at 002e77c1, after PR #42121 removed tree attention): method, model, num_speculative_tokens',
   // PR #32374 "[V1][Spec Decode] Add Dynamic SD" (merged 2026-05) added
   // num_speculative_tokens_per_batch_size, validated by vllm/v1/spec_decode/dynamic/utils.py
-  // (validate_and_normalize_dynamic_sd_schedule, at 14b450ca).
+  // (validate_and_normalize_dynamic_sd_schedule, at 14b450ca; unchanged at a6f6bb1d).
   vllmBatchSchedule: 'vLLM main with PR #32374 (num_speculative_tokens_per_batch_size, May 2026); older releases reject the key (SpeculativeConfig forbids unknown keys)',
   // PR #20401 "Add tree attention backend for v1" (merged 2025-07) added speculative_token_tree;
   // PR #42121 removed it (merged 2026-05).

@@ -58,7 +58,7 @@ export function checkVllmMain(config: Record<string, unknown>): Violations {
   return out;
 }
 
-/** vllm/v1/spec_decode/dynamic/utils.py validate_and_normalize_dynamic_sd_schedule (at 14b450ca), 3-item form. */
+/** vllm/v1/spec_decode/dynamic/utils.py validate_and_normalize_dynamic_sd_schedule (at 14b450ca; the same rules at a6f6bb1d), 3-item form. */
 export function checkVllmBatchSchedule(schedule: unknown): Violations {
   const out: Violations = [];
   if (!Array.isArray(schedule) || schedule.length === 0) return ['vLLM: the schedule must be a non-empty list'];
