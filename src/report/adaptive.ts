@@ -13,7 +13,7 @@ import * as Plot from '@observablehq/plot';
 import type { AdaptiveSection, AdaptiveSummary, GreedySection } from '../results/adaptive-schema.js';
 import type { Report } from '../results/results-schema.js';
 import { strategyColor } from '../tree/strategies/registry.js';
-import { FIGURE_FONT, FIGURE_WIDTH, legendMarks, type FigureSize, type SeriesStyle } from './figures.js';
+import { endLabelMargin, endLabelMark, FIGURE_FONT, FIGURE_WIDTH, type EndLabel, type FigureSize, type SeriesStyle } from './figures.js';
 import { formatValue, type Table } from './tables.js';
 import type { PlotOptions } from './svg.js';
 
@@ -21,40 +21,67 @@ function throughputUnit(section: Pick<AdaptiveSection, 'latency'>): string {
   return section.latency.unit === 'T(1)' ? 'tokens per T(1)' : 'tokens per ms';
 }
 
-/** Throughput E[X]/E[T] against the mean budget E[P] (log x axis). */
+/**
+ * Throughput E[X]/E[T] against the mean budget E[P] (log x axis). Every line is labelled at its
+ * right end, dodged apart (figures.ts `endLabelMark`, as the report's other figures), not by a
+ * legend: the curves fill the top right of the frame, where an in-frame legend covered them.
+ */
 export function adaptiveFigure(section: AdaptiveSection, summary: AdaptiveSummary = section.overall, options: FigureSize = {}): PlotOptions {
+  const width = options.width ?? FIGURE_WIDTH;
+  const height = options.height ?? 380;
+  const marginTop = 24;
+  const marginBottom = 40;
   const fixedStyle: SeriesStyle = { label: 'fixed P: oracle E[X*](P) / T(P)', color: '#999999' };
   const oracleStyle: SeriesStyle = { label: 'adaptive oracle (P chosen per step knowing p)', color: '#111111' };
-  const legend: SeriesStyle[] = [oracleStyle, fixedStyle];
   const marks: Plot.Markish[] = [];
+  /** Each line's points (x = mean budget), for its end label and the y domain. */
+  const lines: { style: SeriesStyle; points: readonly { meanBudget: number; throughput: number }[] }[] = [];
   const frontier = summary.frontier.filter((p) => p.meanBudget >= 1).sort((a, b) => a.meanBudget - b.meanBudget);
-  marks.push(Plot.line(summary.fixedCurve, { x: 'meanBudget', y: 'throughput', stroke: fixedStyle.color, strokeWidth: 2 }));
-  marks.push(Plot.dot(summary.fixedCurve, { x: 'meanBudget', y: 'throughput', fill: fixedStyle.color, r: 2.5 }));
+  const fixed = [...summary.fixedCurve].sort((a, b) => a.meanBudget - b.meanBudget);
+  marks.push(Plot.line(fixed, { x: 'meanBudget', y: 'throughput', stroke: fixedStyle.color, strokeWidth: 2 }));
+  marks.push(Plot.dot(fixed, { x: 'meanBudget', y: 'throughput', fill: fixedStyle.color, r: 2.5 }));
+  lines.push({ style: fixedStyle, points: fixed });
   marks.push(Plot.line(frontier, { x: 'meanBudget', y: 'throughput', stroke: oracleStyle.color, strokeWidth: 2.5 }));
   marks.push(Plot.dot([{ x: summary.adaptive.meanBudget, y: summary.adaptive.throughput.estimate }], { x: 'x', y: 'y', fill: oracleStyle.color, r: 5 }));
   marks.push(Plot.ruleX([{ x: summary.adaptive.meanBudget, y1: summary.adaptive.throughput.ci95[0], y2: summary.adaptive.throughput.ci95[1] }], { x: 'x', y1: 'y1', y2: 'y2', stroke: oracleStyle.color }));
+  lines.push({ style: oracleStyle, points: frontier });
   for (const [name, d] of Object.entries(summary.fixedDrafters ?? {})) {
     if (d.curve === undefined) continue;
     const style: SeriesStyle = { label: `fixed P, drafter: ${name}`, color: strategyColor(name), dash: '4,3' };
-    legend.push(style);
-    marks.push(Plot.line(d.curve, { x: 'meanBudget', y: 'throughput', stroke: style.color, strokeWidth: 1, strokeDasharray: '4,3' }));
+    const curve = [...d.curve].sort((a, b) => a.meanBudget - b.meanBudget);
+    marks.push(Plot.line(curve, { x: 'meanBudget', y: 'throughput', stroke: style.color, strokeWidth: 1, strokeDasharray: '4,3' }));
+    lines.push({ style, points: curve });
   }
   for (const [name, d] of Object.entries(summary.drafters)) {
     const style: SeriesStyle = { label: `adaptive drafter: ${name}`, color: strategyColor(name) };
-    legend.push(style);
     const points = d.points.filter((p) => p.meanBudget >= 1).sort((a, b) => a.meanBudget - b.meanBudget);
     marks.push(Plot.line(points, { x: 'meanBudget', y: 'throughput', stroke: style.color, strokeWidth: 1.5 }));
     marks.push(Plot.dot(points, { x: 'meanBudget', y: 'throughput', fill: style.color, r: 2 }));
     marks.push(Plot.dot([{ x: d.best.meanBudget, y: d.best.throughput }], { x: 'x', y: 'y', stroke: style.color, r: 5 }));
+    lines.push({ style, points });
   }
+  const drawn = lines.filter((l) => l.points.length > 0);
+  const ys = [...drawn.flatMap((l) => l.points.map((p) => p.throughput)), summary.adaptive.throughput.ci95[1]].filter(Number.isFinite);
+  const yHi = Math.max(0, ...ys) * 1.06 + 0.02;
+  const xMax = Math.max(1, ...drawn.flatMap((l) => l.points.map((p) => p.meanBudget)));
+  // Lines ending near the right edge (sweeps stop a little short of it) are labelled in the right
+  // margin, in one column; a line ending well inside the frame is labelled at its own end.
+  const labels: EndLabel[] = drawn.map((l) => {
+    const end = l.points[l.points.length - 1]!;
+    return { text: l.style.label, color: l.style.color, ...(end.meanBudget < xMax / 1.5 ? { x: end.meanBudget } : {}), y: end.throughput, labelY: 0 };
+  });
+  marks.push(endLabelMark(labels, xMax, 0, yHi, height - marginTop - marginBottom));
   return {
-    width: options.width ?? FIGURE_WIDTH,
+    width,
     style: { fontSize: FIGURE_FONT },
-    height: options.height ?? 380,
+    height,
+    marginTop,
+    marginBottom,
     marginLeft: 52,
+    marginRight: endLabelMargin(labels, 150, 330),
     x: { type: 'log', label: 'mean budget E[P] per step (tree nodes incl. root) →', labelAnchor: 'center', grid: true },
-    y: { label: `↑ throughput E[X]/E[T] (${throughputUnit(section)})`, grid: true, zero: true },
-    marks: [...marks, ...legendMarks(legend, 'top-right')],
+    y: { label: `↑ throughput E[X]/E[T] (${throughputUnit(section)})`, grid: true, domain: [0, yHi] },
+    marks,
   };
 }
 

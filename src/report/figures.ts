@@ -10,8 +10,9 @@
  * - `entropyHistogramFigure`: per-position entropy histogram.
  * - `temperatureEntropyFigure`, `temperatureBoundsFigure`: the temperature sweep.
  *
- * Legends are drawn inside the SVG (text marks anchored to the frame), so every figure is one
- * standalone `<svg>`.
+ * Lines are named by labels at their right ends (`endLabelMark`, dodged apart: the E[X] figure,
+ * the per-task and speedup figures, the adaptive figure of adaptive.ts); the temperature figures
+ * keep small in-frame legends (`legendMarks`). Either way every figure is one standalone `<svg>`.
  */
 import * as Plot from '@observablehq/plot';
 import type { Curve, Curves, Report } from '../results/results-schema.js';
@@ -162,9 +163,11 @@ export const FIGURE_FONT = '12px';
 const LABEL_SPACING_PX = 14;
 
 /** A label placed at the right end of a line. */
-interface EndLabel {
+export interface EndLabel {
   readonly text: string;
   readonly color: string;
+  /** Where the line ends on the x axis, when not at the figure's largest x (data units). */
+  readonly x?: number;
   /** Where the line ends (data units). */
   readonly y: number;
   /** Where the label is drawn after separating it from its neighbours (data units). */
@@ -193,12 +196,18 @@ export function dodgeLabels<T extends { y: number; labelY: number }>(labels: T[]
 }
 
 /**
- * End-of-line labels as one text mark at the largest budget, dodged so no two are closer than
- * LABEL_SPACING_PX in a plot area `innerHeight` pixels tall spanning [yLo, yHi].
+ * End-of-line labels as one text mark, each just right of its line's end (`x`, else the largest
+ * x `PMax`), dodged so no two are closer than LABEL_SPACING_PX in a plot area `innerHeight`
+ * pixels tall spanning [yLo, yHi]. The one way the report's figures name their lines.
  */
-function endLabelMark(labels: EndLabel[], PMax: number, yLo: number, yHi: number, innerHeight: number): Plot.Markish {
+export function endLabelMark(labels: EndLabel[], PMax: number, yLo: number, yHi: number, innerHeight: number): Plot.Markish {
   dodgeLabels(labels, (LABEL_SPACING_PX * (yHi - yLo)) / innerHeight, yLo, yHi);
-  return Plot.text(labels, { x: () => PMax, y: 'labelY', text: 'text', fill: 'color', dx: 8, textAnchor: 'start' });
+  return Plot.text(labels, { x: (d: EndLabel) => d.x ?? PMax, y: 'labelY', text: 'text', fill: 'color', dx: 8, textAnchor: 'start' });
+}
+
+/** Right margin (px) that fits end labels of these texts at the figure's right edge. */
+export function endLabelMargin(labels: readonly EndLabel[], min: number, max: number): number {
+  return Math.min(max, Math.max(min, 6.6 * Math.max(0, ...labels.map((l) => l.text.length))));
 }
 
 /**
