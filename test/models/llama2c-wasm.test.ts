@@ -187,6 +187,30 @@ describe('the llama2.c WebAssembly attention kernel', () => {
     expect(c.keyOffset(0)).toBeLessThan(top);
   });
 
+  it('never hands out overlapping regions over random allocations and releases, and accounts for every byte', () => {
+    const arena = emptyArena();
+    const base = arena.used;
+    const rng = createRng(2026);
+    const live: { at: number; bytes: number }[] = [];
+    for (let step = 0; step < 3000; step++) {
+      if (live.length > 0 && rng.next() < 0.45) {
+        const [r] = live.splice(rng.int(live.length), 1);
+        arena.release(r!.at, r!.bytes);
+      } else {
+        const bytes = 1 + rng.int(5000);
+        live.push({ at: arena.alloc(bytes), bytes });
+      }
+      const sorted = [...live].sort((a, b) => a.at - b.at);
+      for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.at).toBeGreaterThanOrEqual(sorted[i - 1]!.at + sorted[i - 1]!.bytes);
+      for (const r of sorted) expect(r.at % 16).toBe(0);
+      const held = live.reduce((s, r) => s + Math.ceil(r.bytes / 16) * 16, 0);
+      expect(arena.freeBytes + held).toBe(arena.used - base);
+    }
+    for (const r of live) arena.release(r.at, r.bytes);
+    expect(arena.used).toBe(base);
+    expect(arena.freeBytes).toBe(0);
+  });
+
   it('tree decoding on arena caches equals decoding with the JavaScript attention, node by node and batched', async () => {
     const ck = await readLlama2cCheckpoint(CHECKPOINT);
     const simd = new Llama2cTransformer(ck.config, ck.weights);
