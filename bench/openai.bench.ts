@@ -35,7 +35,10 @@ const EXTRA_EVERY = 3;
 const BATCH = 16;
 
 function startServer(model: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve-model', '--model', model, '--port', '0', '--name', 'bench'], { cwd: ROOT });
+  // Five clients (two bare loops, three openai models) keep up to 64 keep-alive connections each,
+  // more than serve-model's default limit of 256 open connections.
+  const args = ['serve-model', '--model', model, '--port', '0', '--name', 'bench', '--max-connections', '4096'];
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimit } from '../../src/models/openai/concurrency-limit.js';
+import { ConcurrencyLimit, mapInOrder } from '../../src/models/openai/concurrency-limit.js';
 
 describe('ConcurrencyLimit', () => {
   it('runs at most `limit` tasks at once and starts the waiting ones in arrival order, over a long queue', async () => {
@@ -40,5 +40,40 @@ describe('ConcurrencyLimit', () => {
       { status: 'fulfilled', value: 'after' },
     ]);
     expect(await limit.run(() => Promise.resolve(1))).toBe(1);
+  });
+});
+
+describe('mapInOrder(items, width, task)', () => {
+  it('answers like Promise.all over all items, starting them in order with at most `width` pending', async () => {
+    let pending = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const got = await mapInOrder(Array.from({ length: 300 }, (_, i) => i), 7, async (item, index) => {
+      expect(index).toBe(item);
+      started.push(item);
+      pending++;
+      peak = Math.max(peak, pending);
+      // Uneven durations, so tasks finish out of order.
+      for (let k = 0; k < item % 5; k++) await new Promise((resolve) => setImmediate(resolve));
+      pending--;
+      return item * item;
+    });
+    expect(got).toEqual(Array.from({ length: 300 }, (_, i) => i * i));
+    expect(started).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(peak).toBe(7);
+    expect(await mapInOrder([], 4, () => Promise.resolve(1))).toEqual([]);
+  });
+
+  it('rejects with the first failure at once, and still runs the other items (as Promise.all over them did)', async () => {
+    const ran: number[] = [];
+    const boom = new Error('item 3');
+    const result = mapInOrder(Array.from({ length: 10 }, (_, i) => i), 2, (item) => {
+      ran.push(item);
+      if (item === 5) throw new Error('item 5, thrown at once');
+      return item === 3 ? Promise.reject(boom) : new Promise<number>((resolve) => setImmediate(() => resolve(item)));
+    });
+    await expect(result).rejects.toBe(boom);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ran).toEqual(Array.from({ length: 10 }, (_, i) => i));
   });
 });

@@ -63,3 +63,50 @@ export class ConcurrencyLimit {
     next();
   }
 }
+
+/**
+ * `Promise.all(items.map(task))` that starts at most `width` tasks at a time, in index order (the
+ * next when one settles), so a call with thousands of items does not queue thousands of pending
+ * tasks at once (their closures and promises cost ~6 µs of CPU per request at concurrency 16,
+ * issue 18). As with Promise.all, the first failure rejects at once and the other items are
+ * still run.
+ */
+export function mapInOrder<T, R>(items: readonly T[], width: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  if (items.length === 0) return Promise.resolve(out);
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let settled = 0;
+    let failed = false;
+    const startNext = (): void => {
+      const i = next++;
+      let running: Promise<R>;
+      try {
+        running = task(items[i]!, i);
+      } catch (err) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        running = Promise.reject(err);
+      }
+      // Never rejects: both outcomes are handled in the first step.
+      void running
+        .then(
+          (value) => {
+            out[i] = value;
+          },
+          (err: unknown) => {
+            if (failed) return;
+            failed = true;
+            // Whatever the task rejected with, as Promise.all passes it on.
+            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+            reject(err);
+          },
+        )
+        .then(() => {
+          settled++;
+          if (next < items.length) startNext();
+          else if (settled === items.length && !failed) resolve(out);
+        });
+    };
+    for (let w = 0; w < Math.min(width, items.length); w++) startNext();
+  });
+}

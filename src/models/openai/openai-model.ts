@@ -21,6 +21,7 @@
 import type { SparseDistribution, TokenDistribution } from '../../distribution/distribution.js';
 import type { DistributionCallOptions, LanguageModel } from '../model.js';
 import type { OpenAIClientOptions } from './client-options.js';
+import { mapInOrder } from './concurrency-limit.js';
 import { InvalidModelResponseError } from './errors.js';
 import { sparseFromPromptEntry, sparseFromTopLogprobs, tokenIdMapper, type TokenStringMapper } from './logprob-maps.js';
 import { RemoteTokenizer } from './remote-tokenizer.js';
@@ -71,7 +72,7 @@ export class OpenAIModel implements LanguageModel {
   async nextTokenDistributions(prefixes: readonly (readonly number[])[], options?: DistributionCallOptions): Promise<TokenDistribution[]> {
     // B at a time, but no more than needed to give every concurrency slot a request.
     const size = Math.min(this.promptsPerRequest, Math.ceil(prefixes.length / this.transport.concurrency));
-    if (size <= 1) return Promise.all(prefixes.map((prefix) => this.nextTokenDistribution(prefix, options)));
+    if (size <= 1) return mapInOrder(prefixes, this.transport.concurrency, (prefix) => this.nextTokenDistribution(prefix, options));
     for (const prefix of prefixes) this.checkIds(prefix);
     const groups: (readonly (readonly number[])[])[] = [];
     for (let i = 0; i < prefixes.length; i += size) groups.push(prefixes.slice(i, i + size));
