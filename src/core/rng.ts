@@ -30,16 +30,34 @@ export function deriveSeed(seed: number, ...keys: number[]): number {
   return h;
 }
 
+/**
+ * The generator behind `createRng`: a class, not an object of closures, because the simulator
+ * makes one per tree (hundreds of thousands per second): one small object per stream, and no
+ * per-call function objects (which tsx's keepNames, used by `npm run bench`, also renames one
+ * Object.defineProperty at a time). Methods must be called on the instance (`rng.next()`).
+ */
+class SeededRng implements Rng {
+  private readonly g: ReturnType<typeof xoroshiro128plus>;
+
+  constructor(seed: number) {
+    this.g = xoroshiro128plus(seed);
+  }
+
+  next(): number {
+    return uniformFloat64(this.g);
+  }
+
+  int(n: number): number {
+    return Math.floor(uniformFloat64(this.g) * n);
+  }
+}
+
 /** A seeded generator (xoroshiro128+ from pure-rand). `keys` select an independent stream. */
 export function createRng(seed: number, ...keys: number[]): Rng {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   // Always hash: pure-rand fills the state as (−1, ~seed, seed, 0), so a small raw seed would make
   // the first draws ≈ 1 (seed 1 → 0.99999998); a mixed seed makes them uniform.
-  const g = xoroshiro128plus(deriveSeed(seed, ...keys) | 0);
-  return {
-    next: () => uniformFloat64(g),
-    int: (n: number) => Math.floor(uniformFloat64(g) * n),
-  };
+  return new SeededRng(deriveSeed(seed, ...keys) | 0);
 }
 
 /** The default seed of every command that takes `--seed`. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { createRng, deriveSeed } from '../../src/core/rng.js';
 
 describe('createRng(seed, ...keys)', () => {
@@ -25,6 +27,17 @@ describe('createRng(seed, ...keys)', () => {
     for (let i = 0; i < 1000; i++) {
       const v = r.int(6);
       expect(v >= 0 && v < 6 && Number.isInteger(v)).toBe(true);
+    }
+  });
+  it("draws exactly pure-rand's xoroshiro128plus + uniformFloat64 stream seeded by deriveSeed(seed, ...keys)", () => {
+    // The stream every seeded result in the repository (and the C anchor, bench/reference/) depends on.
+    for (const [seed, keys] of [[1, []], [1, [0]], [7, [3]], [123456789, [5, 2 ** 31 + 3]]] as [number, number[]][]) {
+      const g = xoroshiro128plus(deriveSeed(seed, ...keys) | 0);
+      const r = createRng(seed, ...keys);
+      for (let i = 0; i < 100; i++) {
+        if (i % 3 === 2) expect(r.int(1000)).toBe(Math.floor(uniformFloat64(g) * 1000));
+        else expect(r.next()).toBe(uniformFloat64(g));
+      }
     }
   });
   it('rejects a non-integer seed', () => {
