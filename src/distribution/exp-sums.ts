@@ -1,7 +1,7 @@
 /**
  * Sums of exp over a whole vocabulary in WebAssembly SIMD (src/distribution/wasm/exp-sums.wat), for
- * the two full-vocabulary passes every dense position goes through: the normaliser Σ exp(x − max)
- * of `logSoftmax` (what the llama2c and gguf backends hand over), and the one pass of
+ * the two full-vocabulary passes every dense position goes through: `logSoftmax` (what the llama2c
+ * and gguf backends hand over; its normaliser Σ exp(x − max)), and the one pass of
  * `positionStatistics` (stats/) over a complete p and q (H, Σ p (ln p)², the cross-entropy terms).
  *
  * Bit-identical to the JavaScript loops they replace: the kernel computes exp with V8's own Math.exp
@@ -24,6 +24,8 @@ interface KernelExports {
   statistics: (lp: number, quads: number) => void;
   statisticsWithDrafter: (lp: number, lq: number, quads: number) => void;
   sumExp: (xs: number, quads: number, shift: number) => void;
+  maxOf: (xs: number, quads: number) => void;
+  shiftInto: (xs: number, quads: number, a: number, b: number) => void;
 }
 
 /** The raw sums of `positionStatistics` over the entries with ln p > −∞ (e = p(i), l = ln p(i), m = ln q(i)). */
@@ -124,14 +126,21 @@ export function denseSums(lp: Float64Array | Float32Array, lq: Float64Array | Fl
 }
 
 /**
- * Σ exp(x[i] − shift) in index order, equal to the bit to `for (…) sum += Math.exp(x[i] − shift)`;
- * every x[i] − shift must be ≤ 0 or −∞ (shift = the largest x), none NaN. Undefined without the kernel.
+ * `logSoftmax` of `logits` in the kernel, the same log-probabilities to the bit as its JavaScript
+ * loops ((x − max) − ln Σ exp(x − max), the sum in index order); undefined without the kernel, or
+ * when a logit is NaN or +∞ or every one is −∞ (the JavaScript loops then name the problem).
  */
-export function sumExpShifted(xs: Float64Array | Float32Array, shift: number): number | undefined {
+export function logSoftmaxInKernel(logits: Float64Array | Float32Array): Float64Array | undefined {
   const k = instance();
   if (k === null) return undefined;
-  const [at, , quads] = load(k, xs);
-  k.sumExp(at, quads, shift);
+  const n = logits.length;
+  const [at, , quads] = load(k, logits);
+  k.maxOf(at, quads);
+  const max = new Float64Array(k.memory.buffer, 0, 1)[0]!;
+  if (new Int32Array(k.memory.buffer, 40, 1)[0] !== 0 || !Number.isFinite(max)) return undefined;
+  k.sumExp(at, quads, max);
+  const lnSum = Math.log(new Float64Array(k.memory.buffer, 0, 1)[0]!);
+  k.shiftInto(at, quads, max, lnSum);
   expSumsKernelUse.calls++;
-  return new Float64Array(k.memory.buffer, 0, 1)[0]!;
+  return new Float64Array(k.memory.buffer, at, n).slice();
 }

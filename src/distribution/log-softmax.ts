@@ -5,7 +5,7 @@
  */
 import { InvalidValueError } from '../core/errors.js';
 import type { DenseDistribution } from './distribution.js';
-import { sumExpShifted } from './exp-sums.js';
+import { logSoftmaxInKernel } from './exp-sums.js';
 
 /**
  * Log-softmax of `logits` (natural log). Entries of −Infinity stay −Infinity (impossible tokens).
@@ -16,6 +16,9 @@ import { sumExpShifted } from './exp-sums.js';
 export function logSoftmax(logits: Float32Array | Float64Array): Float64Array {
   const n = logits.length;
   if (n === 0) throw new InvalidValueError('logits', '[]', 'empty vocabulary');
+  // The three passes below in WebAssembly SIMD (exp-sums.ts: the same numbers to the bit), when it runs.
+  const fast = logSoftmaxInKernel(logits);
+  if (fast !== undefined) return fast;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const x = logits[i]!;
@@ -24,12 +27,8 @@ export function logSoftmax(logits: Float32Array | Float64Array): Float64Array {
   }
   if (max === Infinity) throw new InvalidValueError('logits', max, 'a logit is +Infinity');
   if (max === -Infinity) throw new InvalidValueError('logits', max, 'every logit is -Infinity (no possible token)');
-  // Σ exp(x − max) in WebAssembly SIMD (exp-sums.ts: the same sum to the bit), else in JavaScript.
-  let sum = sumExpShifted(logits, max);
-  if (sum === undefined) {
-    sum = 0;
-    for (let i = 0; i < n; i++) sum += Math.exp(logits[i]! - max);
-  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.exp(logits[i]! - max);
   // (x − max) − ln Σ rather than x − (max + ln Σ): exact for the largest logits even at 1e4.
   const lnSum = Math.log(sum);
   const out = new Float64Array(n);

@@ -14,7 +14,7 @@
 ;;   JavaScript loop, whose Math.exp handles l > 0.
 ;; with e = exp(l) over the entries l > −∞ (l = lp[i], m = lq[i]).
 ;; sumExp(xs, quads, shift): Σ exp(x − shift) in index order at byte 0, the normaliser of a log-softmax
-;; (distribution/log-softmax.ts: `sum += Math.exp(x[i] − max)`).
+;; (distribution/log-softmax.ts: `sum += Math.exp(x[i] − max)`); maxOf and shiftInto: its other two passes.
 ;;
 ;; Numerics: bit-identical to the JavaScript loops `e = Math.exp(l); entropy -= e * l; second += e * l * l; …`
 ;; and `sum += Math.exp(x − max)` in index order. (1) e is V8's Math.exp to the bit: the same float64 operations, in the same order, as
@@ -277,4 +277,41 @@
         (local.set $xs (i32.add (local.get $xs) (i32.const 32)))
         (br $loop)))
     (f64.store offset=0 (i32.const 0) (local.get $sum)))
+
+  ;; maxOf(xs, quads): the largest of 4·quads float64 values at byte 0, and at byte 40 an i32 that is 1
+  ;; when one is NaN (log-softmax's first pass; its caller then reports the NaN from JavaScript).
+  (func (export "maxOf") (param $xs i32) (param $quads i32)
+    (local $end i32) (local $x0 v128) (local $x1 v128) (local $m0 v128) (local $m1 v128) (local $nan v128)
+    (local.set $m0 (f64x2.splat (f64.const -inf)))
+    (local.set $m1 (local.get $m0))
+    (local.set $end (i32.add (local.get $xs) (i32.shl (local.get $quads) (i32.const 5))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $xs) (local.get $end)))
+        (local.set $x0 (v128.load (local.get $xs)))
+        (local.set $x1 (v128.load offset=16 (local.get $xs)))
+        (local.set $nan (v128.or (local.get $nan) (v128.or (f64x2.ne (local.get $x0) (local.get $x0)) (f64x2.ne (local.get $x1) (local.get $x1)))))
+        (local.set $m0 (f64x2.pmax (local.get $m0) (local.get $x0)))
+        (local.set $m1 (f64x2.pmax (local.get $m1) (local.get $x1)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 32)))
+        (br $loop)))
+    (local.set $m0 (f64x2.pmax (local.get $m0) (local.get $m1)))
+    (f64.store offset=0 (i32.const 0)
+      (f64.max (f64x2.extract_lane 0 (local.get $m0)) (f64x2.extract_lane 1 (local.get $m0))))
+    (i32.store offset=40 (i32.const 0) (v128.any_true (local.get $nan))))
+
+  ;; shiftInto(xs, quads, a, b): x ← (x − a) − b for 4·quads float64 values in place (log-softmax's
+  ;; last pass, as `out[i] = x[i] − max − lnSum`).
+  (func (export "shiftInto") (param $xs i32) (param $quads i32) (param $a f64) (param $b f64)
+    (local $end i32) (local $va v128) (local $vb v128)
+    (local.set $va (f64x2.splat (local.get $a)))
+    (local.set $vb (f64x2.splat (local.get $b)))
+    (local.set $end (i32.add (local.get $xs) (i32.shl (local.get $quads) (i32.const 5))))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $xs) (local.get $end)))
+        (v128.store (local.get $xs) (f64x2.sub (f64x2.sub (v128.load (local.get $xs)) (local.get $va)) (local.get $vb)))
+        (v128.store offset=16 (local.get $xs) (f64x2.sub (f64x2.sub (v128.load offset=16 (local.get $xs)) (local.get $va)) (local.get $vb)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 32)))
+        (br $loop))))
 )
