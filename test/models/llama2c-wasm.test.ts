@@ -231,6 +231,9 @@ describe('the llama2.c WebAssembly attention kernel', () => {
     // the same transformer with the JavaScript attention: a cache outside the arena
     const jsCache = new KvCache(ck.config.nLayers, simd.kvDim, 64);
     expect(jsCache.arena).toBeUndefined();
+    // while the sessions' caches are in the arena and the kernel runs on them (its exp is Math.exp here)
+    expect(simd.newCache().arena).toBe(WasmArena.forWeights(ck.weights));
+    expect(WasmArena.forWeights(ck.weights)!.attentionExact).toBe(true);
     for (let i = 0; i < requests.length; i++) expect(Array.from(all[i]!)).toEqual(Array.from(each[i]!));
     // node 5 (path 0 -> 1 -> 3 -> 5, tokens 300, 302, 304) against the causal prompt + path on a JS-attention cache
     const path = [...prompt, 300, 302, 304];

@@ -124,8 +124,9 @@ export class Llama2cTransformer {
       if (!(Number.isInteger(pos) && pos >= 0 && pos < seqLen)) throw new RangeError(`position ${pos} is outside the model's context 0..${seqLen - 1}`);
     }
     const first = cache.append(B);
-    // The attention kernel reads the cache in place: only when it lives in this transformer's arena.
-    const wasmAttention = this.arena !== undefined && cache.arena === this.arena;
+    // The attention kernel reads the cache in place: only when it lives in this transformer's arena
+    // (and when the kernel's exp is this runtime's Math.exp, so both paths give the same bits).
+    const wasmAttention = this.arena !== undefined && this.arena.attentionExact && cache.arena === this.arena;
     this.ensureScratch(B, cache.length, wasmAttention ? batch.extraSlots.length : -1);
     if (wasmAttention && batch.extraSlots.length > 0) new Int32Array(this.arena.buffer, this.wasmExtra.at, batch.extraSlots.length).set(batch.extraSlots);
     const mm = this.arena === undefined ? matmul : this.arena.matmul.bind(this.arena);

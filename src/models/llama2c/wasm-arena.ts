@@ -66,11 +66,27 @@ interface HeldRegion {
 
 const collected = new FinalizationRegistry<HeldRegion>((r) => r.arena.release(r.at, r.bytes));
 
+/**
+ * Whether the attention kernel's exp gives this runtime's Math.exp bits (V8's is fdlibm's, which
+ * attention.wat transcribes): on values across every branch of the algorithm, checked once. Where
+ * it does not, the transformer keeps its JavaScript attention, so results do not depend on the kernel.
+ */
+function sameExpAsMathExp(attention: AttentionExports, buffer: () => ArrayBuffer, at: number): boolean {
+  const xs = [-0, -1e-300, -(2 ** -29), -1e-5, -0.3, -0.3465735912322998, -0.5, -1, -1.0397205352783203, -2.5, -17.3, -100.1, -707.9, -708.6, -740.2, -745.2];
+  const values = xs.map((x, i) => x * (1 + i * 2 ** -40));
+  new Float64Array(buffer(), at, values.length).set(values);
+  attention.expShifted(at, values.length, 0);
+  const got = new Float64Array(buffer(), at, values.length);
+  return values.every((x, i) => Object.is(got[i], Math.exp(x)));
+}
+
 const arenas = new WeakMap<Llama2cWeights, WasmArena | null>();
 
 export class WasmArena {
   private readonly exports: MatmulExports;
   private readonly attention: AttentionExports;
+  /** The attention kernel may run: its exp is this runtime's Math.exp (see sameExpAsMathExp). */
+  readonly attentionExact: boolean;
   /** Byte offset of each weight matrix's copy. */
   private readonly weightOffsets = new Map<Float32Array, number>();
   private top = 16;
@@ -80,6 +96,9 @@ export class WasmArena {
   private constructor(exports: MatmulExports, attention: AttentionExports) {
     this.exports = exports;
     this.attention = attention;
+    const probe = this.alloc(8 * 17);
+    this.attentionExact = sameExpAsMathExp(attention, () => this.buffer, probe);
+    this.release(probe, 8 * 17);
   }
 
   /** The arena holding `weights` (made on first use), or undefined when the kernel cannot run. */
