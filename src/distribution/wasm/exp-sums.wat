@@ -10,8 +10,8 @@
 ;;   f64 entropy  = −Σ e·l              f64 second  = Σ (e·l)·l
 ;;   f64 num      = −Σ_{m > −∞} e·m     f64 covered = Σ_{m > −∞} e      f64 missing = Σ_{m = −∞} e
 ;;   (the last three by statisticsWithDrafter only)
-;;   i32 at byte 40: 1 when some l is positive (a log-softmax never gives one): the caller then uses its
-;;   JavaScript loop, whose Math.exp handles l > 0.
+;;   i32 at byte 40: 1 when some l is positive (a log-softmax never gives one; $rare sets it): the caller
+;;   then uses its JavaScript loop, whose Math.exp handles l > 0.
 ;; with e = exp(l) over the entries l > −∞ (l = lp[i], m = lq[i]).
 ;; sumExp(xs, quads, shift): Σ exp(x − shift) in index order at byte 0, the normaliser of a log-softmax
 ;; (distribution/log-softmax.ts: `sum += Math.exp(x[i] − max)`); maxOf and shiftInto: its other two passes.
@@ -134,6 +134,9 @@
   ;; The rare lanes of exp (see $exp2): (e, x) from x, its k and its y.
   (func $rare (param $x v128) (param $kf v128) (param $y v128) (result v128 v128)
     (local $e v128) (local $fin v128) (local $low v128)
+    ;; a positive x (every one reaches this function; a log-softmax never gives one): the flag at byte 40
+    (if (v128.any_true (f64x2.gt (local.get $x) (v128.load offset=368 (i32.const 0))))
+      (then (i32.store offset=40 (i32.const 0) (i32.const 1))))
     (local.set $low (f64x2.lt (local.get $kf) (v128.load offset=256 (i32.const 0))))
     (local.set $e
       (f64x2.mul
@@ -150,18 +153,16 @@
 
   ;; statistics(lp, quads): entropy, second (above) over lp (4·quads entries); no q.
   (func (export "statistics") (param $lp i32) (param $quads i32)
-    (local $end i32) (local $x0 v128) (local $x1 v128) (local $e0 v128) (local $e1 v128) (local $el v128) (local $el2 v128) (local $bad v128)
+    (local $end i32) (local $x0 v128) (local $x1 v128) (local $e0 v128) (local $e1 v128) (local $el v128) (local $el2 v128)
     (local $entropy f64) (local $second f64)
     (call $constants)
+    (i32.store offset=40 (i32.const 0) (i32.const 0)) ;; set by $rare on a positive l
     (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $quads) (i32.const 5))))
     (block $done
       (loop $loop
         (br_if $done (i32.ge_u (local.get $lp) (local.get $end)))
         (local.set $x0 (v128.load (local.get $lp)))
         (local.set $x1 (v128.load offset=16 (local.get $lp)))
-        ;; a positive l (not produced by a log-softmax): reported; the caller redoes the position in JavaScript
-        (local.set $bad (v128.or (local.get $bad) (v128.or (f64x2.gt (local.get $x0) (v128.load offset=368 (i32.const 0)))
-                                                           (f64x2.gt (local.get $x1) (v128.load offset=368 (i32.const 0))))))
         (call $exp2 (local.get $x0) (local.get $x1))
         (local.set $x1)
         (local.set $e1)
@@ -183,24 +184,21 @@
         (local.set $lp (i32.add (local.get $lp) (i32.const 32)))
         (br $loop)))
     (f64.store offset=0 (i32.const 0) (local.get $entropy))
-    (f64.store offset=8 (i32.const 0) (local.get $second))
-    (i32.store offset=40 (i32.const 0) (v128.any_true (local.get $bad))))
+    (f64.store offset=8 (i32.const 0) (local.get $second)))
 
   ;; statisticsWithDrafter(lp, lq, quads): all five sums (above).
   (func (export "statisticsWithDrafter") (param $lp i32) (param $lq i32) (param $quads i32)
     (local $end i32) (local $x0 v128) (local $x1 v128) (local $e0 v128) (local $e1 v128) (local $el v128) (local $el2 v128)
-    (local $m v128) (local $mq v128) (local $em v128) (local $cov v128) (local $miss0 v128) (local $miss1 v128) (local $bad v128)
+    (local $m v128) (local $mq v128) (local $em v128) (local $cov v128) (local $miss0 v128) (local $miss1 v128)
     (local $entropy f64) (local $second f64) (local $num f64) (local $covered f64) (local $missing f64)
     (call $constants)
+    (i32.store offset=40 (i32.const 0) (i32.const 0)) ;; set by $rare on a positive l
     (local.set $end (i32.add (local.get $lp) (i32.shl (local.get $quads) (i32.const 5))))
     (block $done
       (loop $loop
         (br_if $done (i32.ge_u (local.get $lp) (local.get $end)))
         (local.set $x0 (v128.load (local.get $lp)))
         (local.set $x1 (v128.load offset=16 (local.get $lp)))
-        ;; a positive l (not produced by a log-softmax): reported; the caller redoes the position in JavaScript
-        (local.set $bad (v128.or (local.get $bad) (v128.or (f64x2.gt (local.get $x0) (v128.load offset=368 (i32.const 0)))
-                                                           (f64x2.gt (local.get $x1) (v128.load offset=368 (i32.const 0))))))
         (call $exp2 (local.get $x0) (local.get $x1))
         (local.set $x1)
         (local.set $e1)
@@ -252,8 +250,7 @@
     (f64.store offset=8 (i32.const 0) (local.get $second))
     (f64.store offset=16 (i32.const 0) (local.get $num))
     (f64.store offset=24 (i32.const 0) (local.get $covered))
-    (f64.store offset=32 (i32.const 0) (local.get $missing))
-    (i32.store offset=40 (i32.const 0) (v128.any_true (local.get $bad))))
+    (f64.store offset=32 (i32.const 0) (local.get $missing)))
 
   ;; sumExp(xs, quads, shift): Σ exp(x[i] − shift) in index order, written at byte 0 (log-softmax's
   ;; normaliser, as `sum += Math.exp(x[i] − max)`); every x[i] − shift must be ≤ 0 (shift = the max).
