@@ -18,18 +18,20 @@ export const C_SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 
 export const C_FLAGS = ['-O3', '-march=native', '-ffp-contract=off'] as const;
 
 /** A compiled anchor, or why there is none. */
-export type CAnchorBuild = { readonly binary: string; readonly compiler: string; dispose(): void } | { readonly skipped: string };
+export type CAnchorBuild =
+  | { readonly binary: string; readonly compiler: string; dispose(): void }
+  | { readonly skipped: string; /** True when a compiler ran and rejected the file (a bug, not a missing tool). */ readonly compileFailed: boolean };
 
 /** Compiles the C anchor into a temporary directory; `skipped` says why when no compiler works. */
 export function buildCAnchor(compiler = 'cc'): CAnchorBuild {
   const version = spawnSync(compiler, ['--version'], { encoding: 'utf8' });
-  if (version.error !== undefined || version.status !== 0) return { skipped: `no C compiler (\`${compiler} --version\` failed: ${version.error?.message ?? `exit ${version.status}`})` };
+  if (version.error !== undefined || version.status !== 0) return { skipped: `no C compiler (\`${compiler} --version\` failed: ${version.error?.message ?? `exit ${version.status}`})`, compileFailed: false };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'specbound-c-anchor-'));
   const binary = path.join(dir, 'calibrated-enumerator');
   const build = spawnSync(compiler, [...C_FLAGS, '-o', binary, C_SOURCE], { encoding: 'utf8' });
   if (build.error !== undefined || build.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    return { skipped: `\`${compiler} ${C_FLAGS.join(' ')}\` failed: ${(build.stderr || build.error?.message || '').trim().split('\n')[0] ?? ''}` };
+    return { skipped: `\`${compiler} ${C_FLAGS.join(' ')}\` failed: ${(build.stderr || build.error?.message || '').trim().split('\n')[0] ?? ''}`, compileFailed: true };
   }
   return {
     binary,

@@ -19,6 +19,11 @@ afterAll(() => {
 });
 if ('skipped' in build) console.warn(`test/sim/c-anchor: skipped: ${build.skipped}`);
 
+// Only a missing compiler skips: a compiler that rejects the file is a bug in it.
+it('compiles bench/reference/calibrated-enumerator.c wherever a C compiler exists', () => {
+  expect('skipped' in build && build.compileFailed ? build.skipped : 'compiled or no compiler').toBe('compiled or no compiler');
+});
+
 function typescriptChunk(law: ChildLaw, seed: number, P: number, trees: number, firstTree = 0): { mean: Float64Array; sumSquares: Float64Array } {
   const workspace = { sampler: law.createSampler(P - 1), enumerator: new BestFirstEnumerator(P), curve: new Float64Array(P) };
   return simulateChunk(workspace, seed, 0, firstTree, trees, false);
