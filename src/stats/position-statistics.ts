@@ -83,18 +83,15 @@ export function positionStatistics(p: TokenDistribution, q?: TokenDistribution):
 function denseStatistics(lp: Float64Array | Float32Array, lq: Float64Array | Float32Array | undefined): PositionStatistics {
   const sums = denseSums(lp, lq);
   if (sums === undefined) return denseStatisticsLoop(lp, lq);
-  const { entropy, second } = sums;
-  if (lq === undefined) return { entropy, entropyHigh: entropy, secondLogMoment: second, secondLogMomentHigh: second, tailMass: 0 };
-  const ce = sums.covered > 0 ? sums.num / sums.covered : Number.NaN;
-  return {
-    entropy,
-    entropyHigh: entropy,
-    secondLogMoment: second,
-    secondLogMomentHigh: second,
-    tailMass: 0,
-    crossEntropy: Number.isFinite(ce) ? ce : null,
-    missingMass: sums.missing,
-  };
+  return completeStatistics(sums.entropy, sums.second, lq === undefined ? undefined : sums);
+}
+
+/** The statistics of a complete p (point values, no tail) from its sums, with μ_CE's when q was given. */
+function completeStatistics(entropy: number, second: number, ce: { num: number; covered: number; missing: number } | undefined): PositionStatistics {
+  const point = { entropy, entropyHigh: entropy, secondLogMoment: second, secondLogMomentHigh: second, tailMass: 0 };
+  if (ce === undefined) return point;
+  const crossEntropy = ce.covered > 0 ? ce.num / ce.covered : Number.NaN;
+  return { ...point, crossEntropy: Number.isFinite(crossEntropy) ? crossEntropy : null, missingMass: ce.missing };
 }
 
 /** `denseStatistics` in JavaScript (one Math.exp per token): where WebAssembly SIMD is missing, and the kernel's reference. */
@@ -111,7 +108,7 @@ export function denseStatisticsLoop(lp: Float64Array | Float32Array, lq: Float64
         second += e * l * l;
       }
     }
-    return { entropy, entropyHigh: entropy, secondLogMoment: second, secondLogMomentHigh: second, tailMass: 0 };
+    return completeStatistics(entropy, second, undefined);
   }
   let num = 0;
   let covered = 0;
@@ -128,14 +125,5 @@ export function denseStatisticsLoop(lp: Float64Array | Float32Array, lq: Float64
       covered += e;
     } else missing += e;
   }
-  const ce = covered > 0 ? num / covered : Number.NaN;
-  return {
-    entropy,
-    entropyHigh: entropy,
-    secondLogMoment: second,
-    secondLogMomentHigh: second,
-    tailMass: 0,
-    crossEntropy: Number.isFinite(ce) ? ce : null,
-    missingMass: missing,
-  };
+  return completeStatistics(entropy, second, { num, covered, missing });
 }
