@@ -69,15 +69,19 @@ export interface SimulateIidResult {
 const SMALL_JOB_NODES = 4_000_000;
 
 /**
- * Cost of one node's child distribution relative to a table law's (~80 ns: a uniform and a
- * lookup), for the default worker count: a Dirichlet node draws V Gamma variates and sorts them
- * (~14 µs at V = 100, ≈ 1.4·V table nodes), a noisy drafter one normal variate per candidate.
- * Counting nodes alone gave a 6-second Dirichlet job one thread.
+ * Cost of one node's child distribution relative to a table law's, for the default worker count.
+ * Measured 2026-12-04 (CPU time, one thread, `simulateIid` with workers: 1, second and third of
+ * three rounds): a table node (zipf:1:1000) costs ~25 ns at P-max 1024 (16–19 ns at P-max 64); a
+ * Dirichlet node with lazy child ranks ~5.0 µs at V = 100 and ~49 µs at V = 1000, i.e. 1.9–2.0·V
+ * table nodes at P-max 1024 (2.5–3·V at P-max 64). The lazy ranks made a Dirichlet node ~3× cheaper
+ * (~14 µs before), but table nodes got faster too (the old 1.5·V assumed ~80 ns), so the ratio rose.
+ * A noisy drafter adds one normal variate per candidate. Counting nodes alone gave a 6-second
+ * Dirichlet job one thread.
  */
 export function relativeNodeCost(spec: LawSpec): number {
   switch (spec.kind) {
     case 'dirichlet':
-      return 1.5 * spec.vocabSize;
+      return 2 * spec.vocabSize;
     case 'noisy-drafter':
       return spec.candidates + relativeNodeCost(spec.verifier);
     case 'table':
