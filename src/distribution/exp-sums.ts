@@ -11,6 +11,7 @@
  * values across every branch of the algorithm; a runtime where they differ (or one without
  * WebAssembly SIMD) gets undefined from these functions, and the callers run their JavaScript loops.
  */
+import { matchesMathExp } from '../core/math-exp-check.js';
 import { EXP_SUMS_WASM_BASE64 } from './wasm/exp-sums-module.js';
 
 /** The part of the WebAssembly API used here (the project's TS lib settings do not declare it). */
@@ -68,21 +69,20 @@ function instance(): KernelExports | null {
 }
 
 /**
- * Whether the kernel's exp equals this runtime's Math.exp on arguments across every branch of
- * fdlibm's exp (tiny, k = 0, k = −1, ordinary, subnormal results, underflow), through sumExp
- * (a sum of one term is the term). A runtime whose Math.exp is another algorithm fails this.
+ * Whether the kernel's exp equals this runtime's Math.exp (core/math-exp-check.ts: arguments across
+ * every branch of fdlibm's exp), one argument at a time through sumExp (a sum of one term, padded
+ * with −∞, is the term).
  */
 function sameExpAsMathExp(k: KernelExports): boolean {
-  const xs = [-0, -1e-300, -(2 ** -29), -1e-5, -0.3, -0.3465735912322998, -0.5, -1, -1.0397205352783203, -2.5, -17.3, -100.1, -707.9, -708.6, -740.2, -745.2];
-  const view = new Float64Array(k.memory.buffer, INPUT, 4);
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i]! * (1 + i * 2 ** -40);
-    view.fill(-Infinity);
-    view[i & 3] = x;
-    k.sumExp(INPUT, 1, 0);
-    if (!Object.is(new Float64Array(k.memory.buffer, 0, 1)[0], Math.exp(x))) return false;
-  }
-  return true;
+  return matchesMathExp((xs) =>
+    xs.map((x, i) => {
+      const view = new Float64Array(k.memory.buffer, INPUT, 4);
+      view.fill(-Infinity);
+      view[i & 3] = x;
+      k.sumExp(INPUT, 1, 0);
+      return new Float64Array(k.memory.buffer, 0, 1)[0]!;
+    }),
+  );
 }
 
 /**

@@ -16,6 +16,7 @@
  * Unavailable (undefined) on a runtime without WebAssembly SIMD, or when the weights do not fit
  * in 32-bit memory (4 GiB); the transformer then runs its JavaScript loops.
  */
+import { matchesMathExp } from '../../core/math-exp-check.js';
 import type { Llama2cWeights } from './checkpoint.js';
 import { ATTENTION_WASM_BASE64 } from './wasm/attention-module.js';
 import { MATMUL_WASM_BASE64 } from './wasm/matmul-module.js';
@@ -68,16 +69,16 @@ const collected = new FinalizationRegistry<HeldRegion>((r) => r.arena.release(r.
 
 /**
  * Whether the attention kernel's exp gives this runtime's Math.exp bits (V8's is fdlibm's, which
- * attention.wat transcribes): on values across every branch of the algorithm, checked once. Where
- * it does not, the transformer keeps its JavaScript attention, so results do not depend on the kernel.
+ * attention.wat transcribes; core/math-exp-check.ts), checked once through its `expShifted` at byte
+ * offset `at`. Where it does not, the transformer keeps its JavaScript attention, so results do not
+ * depend on the kernel.
  */
 function sameExpAsMathExp(attention: AttentionExports, buffer: () => ArrayBuffer, at: number): boolean {
-  const xs = [-0, -1e-300, -(2 ** -29), -1e-5, -0.3, -0.3465735912322998, -0.5, -1, -1.0397205352783203, -2.5, -17.3, -100.1, -707.9, -708.6, -740.2, -745.2];
-  const values = xs.map((x, i) => x * (1 + i * 2 ** -40));
-  new Float64Array(buffer(), at, values.length).set(values);
-  attention.expShifted(at, values.length, 0);
-  const got = new Float64Array(buffer(), at, values.length);
-  return values.every((x, i) => Object.is(got[i], Math.exp(x)));
+  return matchesMathExp((xs) => {
+    new Float64Array(buffer(), at, xs.length).set(xs);
+    attention.expShifted(at, xs.length, 0);
+    return new Float64Array(buffer(), at, xs.length);
+  });
 }
 
 const arenas = new WeakMap<Llama2cWeights, WasmArena | null>();
