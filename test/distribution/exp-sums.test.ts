@@ -1,6 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import wabt from 'wabt';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { fromLogits } from '../../src/distribution/index.js';
@@ -10,9 +9,10 @@ import { logSoftmax } from '../../src/distribution/log-softmax.js';
 import { denseStatisticsLoop, positionStatistics } from '../../src/stats/position-statistics.js';
 import { StatsAccumulator } from '../../src/stats/stats-accumulator.js';
 import { EXP_SUMS_WASM_BASE64 } from '../../src/distribution/wasm/exp-sums-module.js';
+import { assembleWat } from '../helpers/assemble-wat.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
-const WAT = path.join(REPO_ROOT, 'src/distribution/wasm/exp-sums.wat');
+const WAT = 'src/distribution/wasm/exp-sums.wat';
 const MODULE_TS = path.join(REPO_ROOT, 'src/distribution/wasm/exp-sums-module.ts');
 
 const dense = (logProbs: Float64Array | Float32Array): DenseDistribution => ({ kind: 'dense', logProbs });
@@ -39,11 +39,7 @@ function expArguments(count: number, seed: number): Float64Array {
 
 describe('the WebAssembly SIMD kernel behind logSoftmax and positionStatistics on complete distributions', () => {
   it('the embedded binary is the assembled exp-sums.wat (SPECBOUND_UPDATE_WASM=1 regenerates it)', async () => {
-    const w = await wabt();
-    const mod = w.parseWat('exp-sums.wat', await readFile(WAT, 'utf8'), { simd: true });
-    mod.validate();
-    const base64 = Buffer.from(mod.toBinary({}).buffer).toString('base64');
-    mod.destroy();
+    const base64 = await assembleWat(WAT); // with src/core/wasm/fdlibm-exp.wat spliced in
     if (process.env['SPECBOUND_UPDATE_WASM'] === '1' && base64 !== EXP_SUMS_WASM_BASE64) {
       await writeFile(
         MODULE_TS,

@@ -1,6 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import wabt from 'wabt';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { readLlama2cCheckpoint } from '../../src/models/llama2c/checkpoint.js';
@@ -10,6 +9,7 @@ import { attend, Llama2cTransformer, matmul } from '../../src/models/llama2c/tra
 import { WasmArena } from '../../src/models/llama2c/wasm-arena.js';
 import { ATTENTION_WASM_BASE64 } from '../../src/models/llama2c/wasm/attention-module.js';
 import { MATMUL_WASM_BASE64 } from '../../src/models/llama2c/wasm/matmul-module.js';
+import { assembleWat } from '../helpers/assemble-wat.js';
 import { REPO_ROOT, SHARED } from '../helpers/cli.js';
 
 const CHECKPOINT = path.join(SHARED, 'models', 'stories260K', 'stories260K.bin');
@@ -25,11 +25,7 @@ describe.each([
   ['attention', 'ATTENTION_WASM_BASE64', ATTENTION_WASM_BASE64],
 ] as const)('the embedded WebAssembly module %s', (name, constant, embedded) => {
   it(`is the assembled ${name}.wat (SPECBOUND_UPDATE_WASM=1 regenerates it)`, async () => {
-    const w = await wabt();
-    const mod = w.parseWat(`${name}.wat`, await readFile(path.join(REPO_ROOT, `src/models/llama2c/wasm/${name}.wat`), 'utf8'), { simd: true });
-    mod.validate();
-    const base64 = Buffer.from(mod.toBinary({}).buffer).toString('base64');
-    mod.destroy();
+    const base64 = await assembleWat(`src/models/llama2c/wasm/${name}.wat`); // with src/core/wasm/fdlibm-exp.wat spliced in
     if (process.env['SPECBOUND_UPDATE_WASM'] === '1' && base64 !== embedded) {
       await writeFile(
         path.join(REPO_ROOT, `src/models/llama2c/wasm/${name}-module.ts`),

@@ -2,7 +2,9 @@
 ;; positionStatistics on a complete p (and q), and the normaliser of logSoftmax.
 ;; Regenerate the embedded binary (src/distribution/wasm/exp-sums-module.ts) with
 ;;   SPECBOUND_UPDATE_WASM=1 npx vitest run test/distribution/exp-sums.test.ts
-;; (assembles this file with wabt); the test fails when the two disagree.
+;; (splices in src/core/wasm/fdlibm-exp.wat, the exp algorithm and its constants shared with
+;; models/llama2c/wasm/attention.wat, at its `@NAME`s and `#splice` line, then assembles with wabt:
+;; test/helpers/assemble-wat.ts); the test fails when the two disagree.
 ;;
 ;; statistics(lp, quads) and statisticsWithDrafter(lp, lq, quads): lp (and lq) are byte offsets of
 ;; float64 log-probabilities, 4·quads entries each (the caller pads the length with −Infinity).
@@ -39,24 +41,24 @@
   ;; The constants, two lanes each, in memory at bytes 64..384: TurboFan rebuilds a v128.const at
   ;; every use inside a loop (three instructions), a load from memory is one.
   (func $constants
-    (v128.store offset=64 (i32.const 0) (v128.const f64x2 0x1.71547652b82fep0 0x1.71547652b82fep0)) ;; INVLN2: invln2
+    (v128.store offset=64 (i32.const 0) (v128.const f64x2 @INVLN2 @INVLN2)) ;; INVLN2: invln2
     (v128.store offset=80 (i32.const 0) (v128.const f64x2 -0.5 -0.5)) ;; MHALF: halF[1]
-    (v128.store offset=96 (i32.const 0) (v128.const f64x2 -0x1.62e43p-2 -0x1.62e43p-2)) ;; MHALFLN2: −(the double with high word 0x3fd62e43): x > this ⇔ hx ≤ 0x3fd62e42 (|x| ≤ ½ln2, k = 0)
-    (v128.store offset=112 (i32.const 0) (v128.const f64x2 0x1.62e42fee00000p-1 0x1.62e42fee00000p-1)) ;; LN2HI: ln2HI[0]
-    (v128.store offset=128 (i32.const 0) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)) ;; LN2LO: ln2LO[0]
-    (v128.store offset=144 (i32.const 0) (v128.const f64x2 0x1.555555555553ep-3 0x1.555555555553ep-3)) ;; P1: P1
-    (v128.store offset=160 (i32.const 0) (v128.const f64x2 -0x1.6c16c16bebd93p-9 -0x1.6c16c16bebd93p-9)) ;; P2: P2
-    (v128.store offset=176 (i32.const 0) (v128.const f64x2 0x1.1566aaf25de2cp-14 0x1.1566aaf25de2cp-14)) ;; P3: P3
-    (v128.store offset=192 (i32.const 0) (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20)) ;; P4: P4
-    (v128.store offset=208 (i32.const 0) (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25)) ;; P5: P5
+    (v128.store offset=96 (i32.const 0) (v128.const f64x2 -@HALFLN2 -@HALFLN2)) ;; MHALFLN2: −(the double with high word 0x3fd62e43): x > this ⇔ hx ≤ 0x3fd62e42 (|x| ≤ ½ln2, k = 0)
+    (v128.store offset=112 (i32.const 0) (v128.const f64x2 @LN2HI @LN2HI)) ;; LN2HI: ln2HI[0]
+    (v128.store offset=128 (i32.const 0) (v128.const f64x2 @LN2LO @LN2LO)) ;; LN2LO: ln2LO[0]
+    (v128.store offset=144 (i32.const 0) (v128.const f64x2 @P1 @P1)) ;; P1: P1
+    (v128.store offset=160 (i32.const 0) (v128.const f64x2 @P2 @P2)) ;; P2: P2
+    (v128.store offset=176 (i32.const 0) (v128.const f64x2 @P3 @P3)) ;; P3: P3
+    (v128.store offset=192 (i32.const 0) (v128.const f64x2 @P4 @P4)) ;; P4: P4
+    (v128.store offset=208 (i32.const 0) (v128.const f64x2 @P5 @P5)) ;; P5: P5
     (v128.store offset=224 (i32.const 0) (v128.const f64x2 1 1)) ;; ONE: one
     (v128.store offset=240 (i32.const 0) (v128.const f64x2 2 2)) ;; TWO: 2.0
     (v128.store offset=256 (i32.const 0) (v128.const f64x2 -1021 -1021)) ;; KLOW: k ≥ −1021: twopk = 2^k
     (v128.store offset=272 (i32.const 0) (v128.const f64x2 -0x1p-28 -0x1p-28)) ;; MTINY: x > −2⁻²⁸ ⇔ hx < 0x3e300000: 1 + x
     (v128.store offset=288 (i32.const 0) (v128.const f64x2 0x1.00000000003ffp52 0x1.00000000003ffp52)) ;; BIAS: 0x1p52 + 1023: (k + BIAS) holds k + 1023 in its low bits
     (v128.store offset=304 (i32.const 0) (v128.const f64x2 0x1.00000000007e7p52 0x1.00000000007e7p52)) ;; BIASLOW: 0x1p52 + 2023, for k < −1021: 2^(k+1000)
-    (v128.store offset=320 (i32.const 0) (v128.const f64x2 0x1p-1000 0x1p-1000)) ;; TWOM1000: twom1000
-    (v128.store offset=336 (i32.const 0) (v128.const f64x2 -0x1.74910d52d3051p9 -0x1.74910d52d3051p9)) ;; UTHRESHOLD: u_threshold
+    (v128.store offset=320 (i32.const 0) (v128.const f64x2 @TWOM1000 @TWOM1000)) ;; TWOM1000: twom1000
+    (v128.store offset=336 (i32.const 0) (v128.const f64x2 @UTHRESHOLD @UTHRESHOLD)) ;; UTHRESHOLD: u_threshold
     (v128.store offset=352 (i32.const 0) (v128.const f64x2 -inf -inf)) ;; MINF: −∞
     (v128.store offset=368 (i32.const 0) (v128.const f64x2 0 0)) ;; ZERO: +0
   )
@@ -75,47 +77,8 @@
     (local.set $kf1 (f64x2.trunc (f64x2.add (f64x2.mul (v128.load offset=64 (i32.const 0)) (local.get $x1)) (v128.load offset=80 (i32.const 0)))))
     (local.set $kf0 (v128.andnot (local.get $kf0) (f64x2.gt (local.get $x0) (v128.load offset=96 (i32.const 0)))))
     (local.set $kf1 (v128.andnot (local.get $kf1) (f64x2.gt (local.get $x1) (v128.load offset=96 (i32.const 0)))))
-    ;; hi = x − t·ln2HI; lo = t·ln2LO; x = hi − lo
-    (local.set $hi0 (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kf0) (v128.load offset=112 (i32.const 0)))))
-    (local.set $hi1 (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kf1) (v128.load offset=112 (i32.const 0)))))
-    (local.set $lo0 (f64x2.mul (local.get $kf0) (v128.load offset=128 (i32.const 0))))
-    (local.set $lo1 (f64x2.mul (local.get $kf1) (v128.load offset=128 (i32.const 0))))
-    (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
-    (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
-    ;; t = x·x; c = x − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5))))
-    (local.set $t0 (f64x2.mul (local.get $r0) (local.get $r0)))
-    (local.set $t1 (f64x2.mul (local.get $r1) (local.get $r1)))
-    (local.set $c0
-      (f64x2.sub (local.get $r0)
-        (f64x2.mul (local.get $t0)
-          (f64x2.add (v128.load offset=144 (i32.const 0))
-            (f64x2.mul (local.get $t0)
-              (f64x2.add (v128.load offset=160 (i32.const 0))
-                (f64x2.mul (local.get $t0)
-                  (f64x2.add (v128.load offset=176 (i32.const 0))
-                    (f64x2.mul (local.get $t0)
-                      (f64x2.add (v128.load offset=192 (i32.const 0)) (f64x2.mul (local.get $t0) (v128.load offset=208 (i32.const 0)))))))))))))
-    (local.set $c1
-      (f64x2.sub (local.get $r1)
-        (f64x2.mul (local.get $t1)
-          (f64x2.add (v128.load offset=144 (i32.const 0))
-            (f64x2.mul (local.get $t1)
-              (f64x2.add (v128.load offset=160 (i32.const 0))
-                (f64x2.mul (local.get $t1)
-                  (f64x2.add (v128.load offset=176 (i32.const 0))
-                    (f64x2.mul (local.get $t1)
-                      (f64x2.add (v128.load offset=192 (i32.const 0)) (f64x2.mul (local.get $t1) (v128.load offset=208 (i32.const 0)))))))))))))
-    ;; y = 1 − ((lo − (x·c)/(2 − c)) − hi)
-    (local.set $y0
-      (f64x2.sub (v128.load offset=224 (i32.const 0))
-        (f64x2.sub
-          (f64x2.sub (local.get $lo0) (f64x2.div (f64x2.mul (local.get $r0) (local.get $c0)) (f64x2.sub (v128.load offset=240 (i32.const 0)) (local.get $c0))))
-          (local.get $hi0))))
-    (local.set $y1
-      (f64x2.sub (v128.load offset=224 (i32.const 0))
-        (f64x2.sub
-          (f64x2.sub (local.get $lo1) (f64x2.div (f64x2.mul (local.get $r1) (local.get $c1)) (f64x2.sub (v128.load offset=240 (i32.const 0)) (local.get $c1))))
-          (local.get $hi1))))
+    ;; y for both vectors: the reduction and rational approximation of src/core/wasm/fdlibm-exp.wat
+    ;; #splice fdlibm-exp {"lanes": [{"x": "(local.get $x0)", "k": "(local.get $kf0)", "hi": "$hi0", "lo": "$lo0", "r": "$r0", "t": "$t0", "c": "$c0", "y": "$y0"}, {"x": "(local.get $x1)", "k": "(local.get $kf1)", "hi": "$hi1", "lo": "$lo1", "r": "$r1", "t": "$t1", "c": "$c1", "y": "$y1"}], "LN2HI": "(v128.load offset=112 (i32.const 0))", "LN2LO": "(v128.load offset=128 (i32.const 0))", "P1": "(v128.load offset=144 (i32.const 0))", "P2": "(v128.load offset=160 (i32.const 0))", "P3": "(v128.load offset=176 (i32.const 0))", "P4": "(v128.load offset=192 (i32.const 0))", "P5": "(v128.load offset=208 (i32.const 0))", "ONE": "(v128.load offset=224 (i32.const 0))", "TWO": "(v128.load offset=240 (i32.const 0))"}
     (if (result v128 v128 v128 v128)
         (i64x2.all_true
           (v128.and

@@ -3,7 +3,9 @@
 ;; weights, the scratch buffers and the KV caches all live in one arena, see wasm-arena.ts).
 ;; Regenerate the embedded binary (src/models/llama2c/wasm/attention-module.ts) with
 ;;   SPECBOUND_UPDATE_WASM=1 npx vitest run test/models/llama2c-wasm.test.ts
-;; (assembles this file with wabt); the test fails when the two disagree.
+;; (splices in src/core/wasm/fdlibm-exp.wat, the exp algorithm and its constants shared with
+;; distribution/wasm/exp-sums.wat, at its `@NAME`s and `#splice` line, then assembles with wabt:
+;; test/helpers/assemble-wat.ts); the test fails when the two disagree.
 ;;
 ;; attend(out, q, keys, values, end, extra, nExtra, att, nHeads, hs, kvDim, kvPerHead, scale):
 ;; for every head h, out[h*hs + i] = sum_t softmax_t(q_h . k_t * scale) * v_t[i] over the slots
@@ -42,25 +44,25 @@
     (local $cInvln2 v128) (local $cHalf v128) (local $cLn2Hi v128) (local $cLn2Lo v128) (local $cP1 v128) (local $cP2 v128) (local $cP3 v128) (local $cP4 v128) (local $cP5 v128)
     (local $cOne v128) (local $cTwo v128) (local $cMagic v128) (local $cBias v128) (local $c1000 v128) (local $cLowK v128) (local $cTwom1000 v128)
     (local $cBig v128) (local $cTiny v128) (local $cUnder v128)
-    (local.set $cInvln2 (f64x2.splat (f64.const 0x1.71547652b82fep+0)))
+    (local.set $cInvln2 (f64x2.splat (f64.const @INVLN2)))
     (local.set $cHalf (f64x2.splat (f64.const -0.5)))
-    (local.set $cLn2Hi (f64x2.splat (f64.const 0x1.62e42feep-1)))
-    (local.set $cLn2Lo (f64x2.splat (f64.const 0x1.a39ef35793c76p-33)))
-    (local.set $cP1 (f64x2.splat (f64.const 0x1.555555555553ep-3)))
-    (local.set $cP2 (f64x2.splat (f64.const -0x1.6c16c16bebd93p-9)))
-    (local.set $cP3 (f64x2.splat (f64.const 0x1.1566aaf25de2cp-14)))
-    (local.set $cP4 (f64x2.splat (f64.const -0x1.bbd41c5d26bf1p-20)))
-    (local.set $cP5 (f64x2.splat (f64.const 0x1.6376972bea4d0p-25)))
+    (local.set $cLn2Hi (f64x2.splat (f64.const @LN2HI)))
+    (local.set $cLn2Lo (f64x2.splat (f64.const @LN2LO)))
+    (local.set $cP1 (f64x2.splat (f64.const @P1)))
+    (local.set $cP2 (f64x2.splat (f64.const @P2)))
+    (local.set $cP3 (f64x2.splat (f64.const @P3)))
+    (local.set $cP4 (f64x2.splat (f64.const @P4)))
+    (local.set $cP5 (f64x2.splat (f64.const @P5)))
     (local.set $cOne (f64x2.splat (f64.const 1)))
     (local.set $cTwo (f64x2.splat (f64.const 2)))
     (local.set $cMagic (f64x2.splat (f64.const 0x1.8p52)))
     (local.set $cBias (i64x2.splat (i64.const -0x4337fffffffffc01)))
     (local.set $c1000 (i64x2.splat (i64.const 1000)))
     (local.set $cLowK (f64x2.splat (f64.const -1021)))
-    (local.set $cTwom1000 (f64x2.splat (f64.const 0x1p-1000)))
-    (local.set $cBig (f64x2.splat (f64.const 0x1.62e43p-2)))
+    (local.set $cTwom1000 (f64x2.splat (f64.const @TWOM1000)))
+    (local.set $cBig (f64x2.splat (f64.const @HALFLN2)))
     (local.set $cTiny (f64x2.splat (f64.const 0x1p-28)))
-    (local.set $cUnder (f64x2.splat (f64.const -0x1.74910d52d3051p+9)))
+    (local.set $cUnder (f64x2.splat (f64.const @UTHRESHOLD)))
     (local.set $maxv (f64x2.splat (local.get $max)))
     (block $done
       (loop $step
@@ -71,26 +73,8 @@
           (v128.and
             (f64x2.trunc (f64x2.add (f64x2.mul (local.get $x) (local.get $cInvln2)) (local.get $cHalf)))
             (f64x2.ge (f64x2.abs (local.get $x)) (local.get $cBig))))
-        (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $t) (local.get $cLn2Hi))))
-        (local.set $lo (f64x2.mul (local.get $t) (local.get $cLn2Lo)))
-        (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
-        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-        (local.set $c
-          (f64x2.sub (local.get $r)
-            (f64x2.mul (local.get $r2)
-              (f64x2.add (local.get $cP1)
-                (f64x2.mul (local.get $r2)
-                  (f64x2.add (local.get $cP2)
-                    (f64x2.mul (local.get $r2)
-                      (f64x2.add (local.get $cP3)
-                        (f64x2.mul (local.get $r2)
-                          (f64x2.add (local.get $cP4) (f64x2.mul (local.get $r2) (local.get $cP5))))))))))))
-        (local.set $y
-          (f64x2.sub (local.get $cOne)
-            (f64x2.sub
-              (f64x2.sub (local.get $lo)
-                (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (local.get $cTwo) (local.get $c))))
-              (local.get $hi))))
+        ;; y: the reduction and rational approximation of src/core/wasm/fdlibm-exp.wat
+        ;; #splice fdlibm-exp {"lanes": [{"x": "(local.get $x)", "k": "(local.get $t)", "hi": "$hi", "lo": "$lo", "r": "$r", "t": "$r2", "c": "$c", "y": "$y"}], "LN2HI": "(local.get $cLn2Hi)", "LN2LO": "(local.get $cLn2Lo)", "P1": "(local.get $cP1)", "P2": "(local.get $cP2)", "P3": "(local.get $cP3)", "P4": "(local.get $cP4)", "P5": "(local.get $cP5)", "ONE": "(local.get $cOne)", "TWO": "(local.get $cTwo)"}
         ;; times 2^k; below k = -1021 times 2^(k+1000) and then 2^-1000
         (local.set $low (f64x2.lt (local.get $t) (local.get $cLowK)))
         (local.set $y
