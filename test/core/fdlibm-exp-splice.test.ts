@@ -9,8 +9,11 @@ const FRAGMENT = path.join(REPO_ROOT, 'src/core/wasm/fdlibm-exp.wat');
 describe('splicing src/core/wasm/fdlibm-exp.wat into a kernel', () => {
   it('puts the constants at @NAME (fdlibm e_exp.c values) and writes each statement lane after lane', async () => {
     const fragment = await readFile(FRAGMENT, 'utf8');
-    const lane = (i: number): Record<string, string> =>
-      Object.fromEntries(['hi', 'lo', 'r', 't', 'c', 'y'].map((k) => [k, `$${k}${i}`]).concat([['x', `X${i}`], ['k', `K${i}`]]));
+    const lane = (i: number): Record<string, string> => {
+      const bound: Record<string, string> = { x: `X${i}`, k: `K${i}` };
+      for (const k of ['hi', 'lo', 'r', 't', 'c', 'y']) bound[k] = `$${k}${i}`;
+      return bound;
+    };
     const shared = Object.fromEntries(['LN2HI', 'LN2LO', 'P1', 'P2', 'P3', 'P4', 'P5', 'ONE', 'TWO'].map((k) => [k, k.toLowerCase()]));
     const kernel = `(f64.const @P1) ;; @NOTACONSTANT in a comment stays\n  ;; #splice fdlibm-exp ${JSON.stringify({ lanes: [lane(0), lane(1)], ...shared })}\n`;
     const out = spliceWat(kernel, fragment).split('\n');
