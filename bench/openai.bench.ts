@@ -261,9 +261,9 @@ export async function run(): Promise<BenchResult[]> {
       });
       results.push({ name: `bare fetch loop, concurrency ${concurrency}`, value: Math.round(medExtra((r) => r.extra.bareFetch.perSecond)), unit: 'requests/s', notes: `global fetch + res.json() (docs/history.md: issue 18's first reference); client CPU ${Math.round(medExtra((r) => r.extra.bareFetch.cpuMicros))} us/request` });
       results.push({
-        name: `openai client overhead, concurrency ${concurrency}`,
+        name: `openai client overhead vs the bare fetch loop, concurrency ${concurrency}`,
         value: Number(((1 - medExtra((r) => r.client.perSecond / r.extra.bareFetch.perSecond)) * 100).toFixed(1)),
-        unit: '% fewer requests/s than bare',
+        unit: '% fewer requests/s (negative: faster)',
         target: 5,
         notes: 'bare = the global-fetch loop (negative: the client is faster)',
       });
