@@ -15,7 +15,7 @@ import { loadLlama2c } from '../../src/models/llama2c/load.js';
 import type { Llama2cModel } from '../../src/models/llama2c/model.js';
 import { parseModelSpec } from '../../src/models/spec.js';
 import { openTreeSession } from '../../src/models/tree-session.js';
-import { buildOptimalTree } from '../../src/tree/optimal-tree.js';
+import { buildOptimalTree, type OptimalTreeResult } from '../../src/tree/optimal-tree.js';
 import { convertLlama2cToGguf } from '../../src/models/gguf/convert-llama2c.js';
 import { readLlama2cCheckpoint } from '../../src/models/llama2c/checkpoint.js';
 import { writeRandomLlama2c } from '../../src/models/llama2c/random-checkpoint.js';
@@ -51,6 +51,44 @@ const STRINGS = [
 ];
 
 const describeGguf = nodeLlamaCppInstalled ? describe : describe.skip;
+
+/** Each node of an oracle tree keyed by its token path from the root, with ln P(v) and depth. */
+function nodesByPath(r: OptimalTreeResult): Map<string, { lnP: number; depth: number }> {
+  const keys: string[] = [];
+  const out = new Map<string, { lnP: number; depth: number }>();
+  for (let i = 0; i < r.tree.size; i++) {
+    const parent = r.tree.parent[i]!;
+    keys.push(parent < 0 ? '' : `${keys[parent]!}/${r.tree.token[i]!}`);
+    out.set(keys[i]!, { lnP: Math.log(r.pathProbabilities[i]!), depth: r.tree.depth[i]! });
+  }
+  return out;
+}
+
+/**
+ * Two Lemma 1 trees of the same budget from two engines whose log-probabilities differ by at most
+ * `perToken`: ln P(v) of a node at depth d differs by at most d·perToken, so the trees hold the
+ * same nodes except where two candidates tie within that margin at the cut (the P-th node). A
+ * node in one tree only must lie within its margin of that tree's smallest ln P(v); a node in
+ * both has ln P(v) within its margin.
+ */
+function expectSameOracleTree(x: OptimalTreeResult, y: OptimalTreeResult, perToken: number): void {
+  const [a, b] = [nodesByPath(x), nodesByPath(y)];
+  expect(a.size).toBe(b.size);
+  for (const [one, other] of [[a, b], [b, a]] as const) {
+    const cut = Math.min(...Array.from(one.values(), (n) => n.lnP));
+    const onlyHere: string[] = [];
+    for (const [key, node] of one) {
+      const there = other.get(key);
+      if (there !== undefined) {
+        expect(Math.abs(node.lnP - there.lnP), `ln P(${key})`).toBeLessThanOrEqual(node.depth * perToken);
+        continue;
+      }
+      onlyHere.push(key);
+      expect(node.lnP - cut, `${key} is in one tree only, so it must tie at the cut`).toBeLessThanOrEqual(2 * node.depth * perToken);
+    }
+    expect(onlyHere.length, `nodes in one tree only: ${onlyHere.join(' ')}`).toBeLessThanOrEqual(4);
+  }
+}
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -174,8 +212,11 @@ for (const backend of ['capi', 'public'] as const) describeGguf(`gguf: stories26
       await gguf.nextTokenDistributions([[2]]); // the cache now shares nothing with the prefix
       const before = gguf.evaluatedTokens + prefix.length; // the root evaluates the whole prefix
       const [x, y] = [await buildOptimalTree(await openTreeSession(gguf, prefix), 60), await buildOptimalTree(await openTreeSession(ts, prefix), 60)];
-      expect(Array.from(x.tree.token)).toEqual(Array.from(y.tree.token));
-      expect(Array.from(x.tree.parent)).toEqual(Array.from(y.tree.parent));
+      // Not token for token: with backend=public, node-llama-cpp batches the pool's sequences as
+      // their requests arrive, llama.cpp's sums depend on the batch, and near-ties at the cut can
+      // swap (seen once on a loaded machine: 3 of 60 nodes). The margin is the log-probability
+      // agreement asserted above (1e-4 per token; about 7e-6 measured).
+      expectSameOracleTree(x, y, 1e-4);
       expect(x.expectedAcceptedLengths[59]!).toBeGreaterThan(1);
       if (backend === 'capi') expect(gguf.evaluatedTokens - before, 'C API: one evaluated token per requested node').toBe(x.requestedDistributions);
       expect(Math.abs(x.expectedAcceptedLengths[59]! - y.expectedAcceptedLengths[59]!)).toBeLessThan(1e-4);
