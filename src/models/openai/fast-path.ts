@@ -32,7 +32,7 @@
  * errors), the same error-body normalisation, classification and retry policy as before.
  */
 import type { ClientOptions } from 'openai';
-import { answerResponse, isBufferedStatus, plainHeaders, type HttpFetch, type RawAnswer } from './http-fetch.js';
+import { answerResponse, isBufferedStatus, plainHeaders, rawHeader, type HttpFetch, type RawAnswer } from './http-fetch.js';
 
 /** What a fast-path request came to: the parsed 2xx JSON body, or a fetch replaying the outcome. */
 export type FastOutcome = { readonly hot: true; readonly json: unknown } | { readonly hot: false; readonly replay: typeof fetch };
@@ -112,11 +112,5 @@ function hotJson(answer: RawAnswer): unknown {
  */
 function header(answer: RawAnswer, name: string): string | undefined {
   if (answer.decoded && (name === 'content-length' || name === 'content-encoding')) return undefined;
-  const raw = answer.rawHeaders;
-  let out: string | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const n = raw[i]!;
-    if (n.length === name.length && n.toLowerCase() === name) out = out === undefined ? raw[i + 1]! : `${out}, ${raw[i + 1]!}`;
-  }
-  return out;
+  return rawHeader(answer.rawHeaders, name);
 }

@@ -168,7 +168,7 @@ function send(secure: boolean, options: http.RequestOptions, payload: string | U
       res.on('end', () => {
         if (!res.complete) return finish(new TypeError('terminated', { cause: new Error('other side closed') }));
         try {
-          const encoding = contentEncoding(res.rawHeaders);
+          const encoding = rawHeader(res.rawHeaders, 'content-encoding');
           const bytes = decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), encoding);
           const decoded = encoding !== undefined && encoding !== '' && encoding !== 'identity';
           finish(undefined, { status, statusText: res.statusMessage ?? '', rawHeaders: res.rawHeaders, bytes, decoded });
@@ -217,14 +217,14 @@ export function plainHeaders(headers: RequestInit['headers']): Record<string, st
 }
 
 /**
- * `res.headers['content-encoding']` without building `res.headers` (Node parses every header
- * into that object on first access): repeated values joined by ", ", as Node joins them.
+ * The header `name` (lower-case) of Node's rawHeaders, without building `res.headers` (Node parses
+ * every header into that object on first access): repeated values joined by ", ", as Node joins them.
  */
-function contentEncoding(raw: readonly string[]): string | undefined {
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
   let out: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 16 && name.toLowerCase() === 'content-encoding') out = out === undefined ? raw[i + 1]! : `${out}, ${raw[i + 1]!}`;
+    const n = raw[i]!;
+    if (n.length === name.length && n.toLowerCase() === name) out = out === undefined ? raw[i + 1]! : `${out}, ${raw[i + 1]!}`;
   }
   return out;
 }
