@@ -410,12 +410,17 @@ export interface Lemma7Point {
   readonly measured: number;
 }
 
+/** The point of a curve with the largest budget ≤ P (the first of equal budgets), or undefined. */
+export function curvePointAt<T extends { readonly P: number; readonly mean: number }>(curve: readonly T[] | undefined, P: number): T | undefined {
+  if (curve === undefined) return undefined;
+  let best: T | undefined;
+  for (const p of curve) if (p.P <= P && (best === undefined || p.P > best.P)) best = p;
+  return best;
+}
+
 /** Value of a curve at budget P: the point with the largest budget ≤ P, or undefined. */
 export function curveValueAt(curve: readonly { readonly P: number; readonly mean: number }[] | undefined, P: number): number | undefined {
-  if (curve === undefined) return undefined;
-  let best: { P: number; mean: number } | undefined;
-  for (const p of curve) if (p.P <= P && (best === undefined || p.P > best.P)) best = p;
-  return best?.mean;
+  return curvePointAt(curve, P)?.mean;
 }
 
 /**

@@ -2,7 +2,7 @@
  * What the runs list shows for each run at a budget P the user picks: the real oracle E[X*](P),
  * the best drafter at P and its share of the oracle. Pure functions (tested in node).
  */
-import { curveValueAt } from '../../report/figures.js';
+import { curvePointAt, curveValueAt } from '../../report/figures.js';
 
 export interface CurvePoint {
   readonly P: number;
@@ -36,15 +36,9 @@ export interface RunAtP {
   readonly share: number | undefined;
 }
 
-/** The largest measured budget ≤ P of a curve. */
-function budgetAt(curve: readonly CurvePoint[], P: number): number | undefined {
-  let best: number | undefined;
-  for (const p of curve) if (p.P <= P && (best === undefined || p.P > best)) best = p.P;
-  return best;
-}
-
 export function runAtP(run: Pick<RunSummary, 'oracle' | 'drafters'>, P: number): RunAtP {
-  const oracle = curveValueAt(run.oracle, P);
+  const oracleAt = curvePointAt(run.oracle, P);
+  const oracle = oracleAt?.mean;
   let bestDrafter: string | undefined;
   let bestDrafterValue: number | undefined;
   for (const name of Object.keys(run.drafters).sort()) {
@@ -55,7 +49,7 @@ export function runAtP(run: Pick<RunSummary, 'oracle' | 'drafters'>, P: number):
     }
   }
   return {
-    P: budgetAt(run.oracle, P),
+    P: oracleAt?.P,
     oracle,
     bestDrafter,
     bestDrafterValue,
