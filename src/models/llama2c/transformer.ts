@@ -228,7 +228,6 @@ export class Llama2cTransformer {
    * `extraSlots` ≥ 0 also sizes the WebAssembly attention's regions (and copies nothing yet).
    */
   private ensureScratch(batch: number, slots: number, extraSlots: number): void {
-    const { dim, hiddenDim, vocabSize } = this.config;
     if (extraSlots >= 0 && this.arena !== undefined) {
       const arena = this.arena;
       const grow = (r: { at: number; capacity: number }, need: number, bytesPer: number) => {
@@ -242,28 +241,19 @@ export class Llama2cTransformer {
       grow(this.wasmExtra, extraSlots, 4);
     }
     if (batch > this.batchCapacity) {
-      const cap = Math.max(batch, this.batchCapacity * 2);
-      this.batchCapacity = cap;
-      // x, xb, xb2, q, k, v, hb, hb2, logits (output rows ≤ batch)
-      const sizes = [cap * dim, cap * dim, cap * dim, cap * dim, cap * this.kvDim, cap * this.kvDim, cap * hiddenDim, cap * hiddenDim, cap * vocabSize];
+      this.batchCapacity = Math.max(batch, this.batchCapacity * 2);
+      const sizes = this.scratchSizes();
       if (this.arena !== undefined) {
         this.scratchOffsets = sizes.map((n) => this.arena!.alloc(n * 8));
         this.viewBuffer = undefined;
       } else {
-        [this.x, this.xb, this.xb2, this.q, this.k, this.v, this.hb, this.hb2, this.logits] = sizes.map((n) => new Float64Array(n)) as [
-          Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
-        ];
+        this.setScratch(sizes.map((n) => new Float64Array(n)));
       }
     }
     if (this.arena !== undefined && this.viewBuffer !== this.arena.buffer) {
       // New regions, or the memory grew (for this or another transformer on the same weights): re-make the views.
       const buffer = this.arena.buffer;
-      const cap = this.batchCapacity;
-      const sizes = [cap * dim, cap * dim, cap * dim, cap * dim, cap * this.kvDim, cap * this.kvDim, cap * hiddenDim, cap * hiddenDim, cap * vocabSize];
-      const views = sizes.map((n, i) => new Float64Array(buffer, this.scratchOffsets[i], n));
-      [this.x, this.xb, this.xb2, this.q, this.k, this.v, this.hb, this.hb2, this.logits] = views as [
-        Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
-      ];
+      this.setScratch(this.scratchSizes().map((n, i) => new Float64Array(buffer, this.scratchOffsets[i], n)));
       this.viewBuffer = buffer;
     }
     if (this.slots.length < slots) {
@@ -272,6 +262,20 @@ export class Llama2cTransformer {
       this.att = new Float64Array(cap * this.config.nHeads);
       this.even = new Float64Array(cap);
     }
+  }
+
+  /** Lengths of x, xb, xb2, q, k, v, hb, hb2, logits (output rows ≤ batch) at the current batch capacity. */
+  private scratchSizes(): number[] {
+    const { dim, hiddenDim, vocabSize } = this.config;
+    const cap = this.batchCapacity;
+    return [cap * dim, cap * dim, cap * dim, cap * dim, cap * this.kvDim, cap * this.kvDim, cap * hiddenDim, cap * hiddenDim, cap * vocabSize];
+  }
+
+  /** Sets the scratch buffers, in the order of `scratchSizes`. */
+  private setScratch(buffers: Float64Array[]): void {
+    [this.x, this.xb, this.xb2, this.q, this.k, this.v, this.hb, this.hb2, this.logits] = buffers as [
+      Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+    ];
   }
 
   /** Writes token b's visible slots (its mask row) into `this.slots`; returns how many. */
