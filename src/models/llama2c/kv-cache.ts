@@ -135,16 +135,14 @@ export class KvCache {
           for (const kind of [0, 1] as const) new Float64Array(buffer, at + (2 * l + kind) * cap * this.kvDim * 8, n).set(old(l, kind));
         }
       } else {
-        this.keyViews = Array.from({ length: this.layerCount }, (_, l) => {
-          const a = new Float64Array(cap * this.kvDim);
-          a.set(old(l, 0));
-          return a;
-        });
-        this.valueViews = Array.from({ length: this.layerCount }, (_, l) => {
-          const a = new Float64Array(cap * this.kvDim);
-          a.set(old(l, 1));
-          return a;
-        });
+        const copy = (kind: 0 | 1) =>
+          Array.from({ length: this.layerCount }, (_, l) => {
+            const a = new Float64Array(cap * this.kvDim);
+            a.set(old(l, kind));
+            return a;
+          });
+        this.keyViews = copy(0);
+        this.valueViews = copy(1);
       }
       arena.forget(this);
       arena.release(this.region, this.regionBytes);
