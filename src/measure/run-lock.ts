@@ -56,10 +56,14 @@ function readOwner(file: string): LockOwner | undefined {
 
 /** True when `owner`'s process may still run (another host, or a live pid here). */
 function alive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return true;
+  return owner.host !== hostname() || pidAlive(owner.pid);
+}
+
+/** True when process `pid` of this host may still run (this process, or `kill(pid, 0)` finds it). */
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
@@ -162,8 +166,7 @@ function removeDeadWritersFiles(dir: string): void {
     for (const name of names) {
       const m = /\.tmp-(\d+)(?:-[a-z0-9]+)?$/.exec(name);
       if (m === null) continue;
-      const pid = Number(m[1]);
-      if (!alive({ pid, host: hostname(), started: '', command: '' })) rmSync(path.join(folder, name), { force: true });
+      if (!pidAlive(Number(m[1]))) rmSync(path.join(folder, name), { force: true });
     }
   }
 }
