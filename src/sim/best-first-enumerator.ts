@@ -112,7 +112,7 @@ export class BestFirstEnumerator {
       const hasSibling = next < length + tailCounts[d]!;
       if (lazy && next < length) sampler.exposeRank!(d, next);
       const siblingPriority = hasSibling ? nodePriority[parent]! * (next < length ? rankProbs[offset + next]! : tailRankProbs[d]!) : 0;
-      // topPriority/topParent/topRank replace the top; pushPriority/… (if pushParent >= 0) are pushed.
+      // (topPriority, topParent) replaces the top; (pushPriority, pushParent) is pushed if pushParent >= 0 (ranks live in nodeNextRank).
       let topPriority: number;
       let topParent: number;
       let pushPriority = 0;
