@@ -50,7 +50,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     }
     await rename(tmp, file);
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
+    await removeTemporary(tmp);
     throw writeFailure(file, err);
   }
 }
