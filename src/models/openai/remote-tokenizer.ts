@@ -42,28 +42,29 @@ export class RemoteTokenizer implements Tokenizer {
   /** Token ids of `text`, tokenized by the server (`POST /tokenize`); cached for `encode`. */
   async encodeAsync(text: string, options?: { bos?: boolean; signal?: AbortSignal }): Promise<number[]> {
     const bos = options?.bos ?? true;
-    const key = `${bos ? 1 : 0}:${text}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return [...cached];
-    const body: TokenizeCompletionRequest = { model: this.model, prompt: text, add_special_tokens: bos };
-    const ids = await this.tokenize(body, options?.signal);
-    this.cache.set(key, ids);
-    return [...ids];
+    return this.cachedTokenize(`${bos ? 1 : 0}:${text}`, (): TokenizeCompletionRequest => ({ model: this.model, prompt: text, add_special_tokens: bos }), options?.signal);
   }
 
   /** Token ids of a conversation rendered by the server's chat template, its assistant turn opened (`POST /tokenize` with `messages`). */
   async encodeChatAsync(messages: readonly ChatMessage[], options?: { signal?: AbortSignal }): Promise<number[]> {
-    const key = `chat:${JSON.stringify(messages)}`;
+    return this.cachedTokenize(
+      `chat:${JSON.stringify(messages)}`,
+      (): TokenizeChatRequest => ({
+        model: this.model,
+        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        add_generation_prompt: true,
+        continue_final_message: false,
+        add_special_tokens: false,
+      }),
+      options?.signal,
+    );
+  }
+
+  /** The cached ids under `key` (a copy), else `tokenize(body())`, cached under `key`. */
+  private async cachedTokenize(key: string, body: () => TokenizeCompletionRequest | TokenizeChatRequest, signal: AbortSignal | undefined): Promise<number[]> {
     const cached = this.cache.get(key);
     if (cached !== undefined) return [...cached];
-    const body: TokenizeChatRequest = {
-      model: this.model,
-      messages: messages.map((m) => ({ role: m.role, content: m.content })),
-      add_generation_prompt: true,
-      continue_final_message: false,
-      add_special_tokens: false,
-    };
-    const ids = await this.tokenize(body, options?.signal);
+    const ids = await this.tokenize(body(), signal);
     this.cache.set(key, ids);
     return [...ids];
   }
