@@ -19,10 +19,6 @@ export interface BenchResult {
   readonly notes?: string;
 }
 
-/** Median of a non-empty list. */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+/** The one median (src/stats/quantile.ts), re-exported for the bench files. */
+export { median } from '../src/stats/quantile.js';
 

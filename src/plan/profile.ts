@@ -8,6 +8,7 @@
 import { encodeText, type LanguageModel } from '../models/model.js';
 import { openTreeSession } from '../models/tree-session.js';
 import type { LatencyRow } from './measured-latency.js';
+import { median } from '../stats/quantile.js';
 
 export interface ProfileRow extends LatencyRow {
   readonly minMs: number;
@@ -26,12 +27,7 @@ export interface ProfileOptions {
   readonly now?: () => number;
 }
 
-/** Median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median };
 
 async function timeOnePass(model: LanguageModel, prefix: readonly number[], k: number, now: () => number): Promise<number> {
   const session = await openTreeSession(model, prefix);

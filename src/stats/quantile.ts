@@ -14,3 +14,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const a = sorted[lo]!;
   return lo + 1 < n ? a + (sorted[lo + 1]! - a) * (h - lo) : a;
 }
+
+/** Median of a non-empty list (the mean of the two middle values when the length is even). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
