@@ -103,10 +103,9 @@ export class CApiEngine {
             nodes.push({ parent, token, length: p.length + 1, seq });
             return { token, pos: p.length, seq, output: true };
           });
-          const first = nodes.length - requests.length;
           const logits = this.context.decode(entries);
           this.evaluatedTokens += entries.length;
-          return logits.map((l, i) => ({ node: first + i, distribution: { kind: 'dense', logProbs: logSoftmax(l) } }));
+          return logits.map((l, i) => ({ node: firstNew + i, distribution: { kind: 'dense', logProbs: logSoftmax(l) } }));
         }),
       close: () => {
         if (closed) return;
