@@ -43,7 +43,8 @@ export function cachedResults(runDir: string, digest: string = runDigest(runDir)
 
 /**
  * The results of a finished run directory: read from `results.json` when its digest matches the
- * directory's files, else computed from the log (and written, with the run's trace).
+ * directory's files, else computed from the log and the run's trace (and written, when the
+ * directory can be written).
  */
 export async function resultsOfRun(runDir: string, config: MeasureConfig, options: BuildResultsOptions = {}): Promise<Report> {
   const digest = runDigest(runDir);
