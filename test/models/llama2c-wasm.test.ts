@@ -251,3 +251,37 @@ describe('the llama2.c WebAssembly attention kernel', () => {
     batched.close();
   });
 });
+
+describe('the llama2.c transformer\'s scratch in the WebAssembly arena', () => {
+  it('hands its old scratch regions back when a larger batch grows them (no leak across growth)', async () => {
+    // Two transformers on two copies of the weights, so two arenas: A grows its batch 1, 2, 4, …, 64;
+    // B runs 64 at once. Without the hand-back A keeps the regions of every smaller capacity:
+    // Σ_{c=1..32} c·(4·dim + 2·kvDim + 2·hiddenDim + vocab)·8 bytes (593 KB for stories260K) more
+    // than B. With it, the two differ only by the attention regions' doubling history (a few KB),
+    // under one batch row of scratch.
+    const run = async (sizes: number[]) => {
+      const ck = await readLlama2cCheckpoint(CHECKPOINT);
+      const t = new Llama2cTransformer(ck.config, ck.weights);
+      for (const n of sizes) {
+        const cache = t.newCache();
+        const batch = {
+          count: n,
+          tokens: Int32Array.from({ length: n }, (_, i) => (i * 31 + 5) % 512),
+          positions: Int32Array.from({ length: n }, (_, i) => i),
+          contextEnd: Int32Array.from({ length: n }, (_, i) => i + 1),
+          extraStart: new Int32Array(n + 1),
+          extraSlots: new Int32Array(0),
+        };
+        t.forward(cache, batch, [n - 1]);
+        cache.release();
+      }
+      const arena = WasmArena.forWeights(ck.weights)!;
+      const { dim, hiddenDim, vocabSize, nHeads, nKvHeads } = ck.config;
+      const row = (4 * dim + (2 * dim * nKvHeads) / nHeads + 2 * hiddenDim + vocabSize) * 8;
+      return { inUse: arena.used - arena.freeBytes, row };
+    };
+    const grown = await run([1, 2, 4, 8, 16, 32, 64]);
+    const direct = await run([64]);
+    expect(grown.inUse - direct.inUse).toBeLessThan(grown.row);
+  });
+});

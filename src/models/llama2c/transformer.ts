@@ -241,10 +241,14 @@ export class Llama2cTransformer {
       grow(this.wasmExtra, extraSlots, 4);
     }
     if (batch > this.batchCapacity) {
+      const oldSizes = this.scratchSizes();
       this.batchCapacity = Math.max(batch, this.batchCapacity * 2);
       const sizes = this.scratchSizes();
       if (this.arena !== undefined) {
-        this.scratchOffsets = sizes.map((n) => this.arena!.alloc(n * 8));
+        // Scratch holds nothing between passes: hand the old regions back before taking larger ones.
+        const arena = this.arena;
+        this.scratchOffsets.forEach((at, i) => arena.release(at, oldSizes[i]! * 8));
+        this.scratchOffsets = sizes.map((n) => arena.alloc(n * 8));
         this.viewBuffer = undefined;
       } else {
         this.setScratch(sizes.map((n) => new Float64Array(n)));
